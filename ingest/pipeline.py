@@ -1,0 +1,187 @@
+"""Ingest files into the passage store: load, parse, chunk, embed, commit.
+
+Each document is replaced as a unit (see ``rag.store``): new passages are written, the
+manifest record is switched, and the old passages are deleted. Unchanged documents (same
+content hash, same passage count in the store) are skipped without touching the model.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rag.chunking import chunk_document
+from rag.embeddings import TokenCountingEmbeddings
+from rag.errors import DocumentError
+from rag.loaders import SUPPORTED_SUFFIXES, load_document
+from rag.settings import Settings
+from rag.store import ManifestEntry, PassageStore
+from rag.structure import parse_document
+from rag.types import Passage, SourceDocument
+
+
+@dataclass
+class IngestReport:
+    """What one run did; ``to_json`` is the object ``python -m ingest --json`` prints."""
+
+    documents: int = 0
+    passages: int = 0
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[DocumentError] = field(default_factory=list)
+    seconds: float = 0.0
+    embedding_seconds: float = 0.0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "documents": self.documents,
+            "passages": self.passages,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "failed": [{"file": e.path, "reason": e.reason} for e in self.failed],
+            "seconds": round(self.seconds, 3),
+            "embedding_seconds": round(self.embedding_seconds, 3),
+        }
+
+
+# Files that describe a folder rather than belong to it; skipped when a folder is walked.
+FOLDER_METADATA_STEMS = frozenset({"manifest", "readme", "license", "changelog"})
+
+
+def _is_document_in_folder(path: Path, folder: Path) -> bool:
+    return (
+        path.is_file()
+        and path.suffix.lower() in SUPPORTED_SUFFIXES
+        and path.stem.lower() not in FOLDER_METADATA_STEMS
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    )
+
+
+def discover_files(paths: Iterable[Path]) -> tuple[list[Path], list[DocumentError]]:
+    """Files named directly, plus supported files found recursively in folders.
+
+    Inside folders, hidden files and folder metadata (MANIFEST, README, LICENSE) are skipped;
+    a file named directly is always taken.
+    """
+    files: list[Path] = []
+    errors: list[DocumentError] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if _is_document_in_folder(p, path)))
+        elif path.exists():
+            files.append(path)
+        else:
+            errors.append(DocumentError(str(path), "no such file or folder"))
+    return list(dict.fromkeys(files)), errors
+
+
+def prepare_document(path: Path, settings: Settings, count_tokens: Callable[[str], int], max_tokens: int) -> tuple[SourceDocument, list[Passage]]:
+    """Load, parse and chunk one file; raise ``DocumentError`` when it yields nothing usable."""
+    loaded = load_document(path, settings.max_file_bytes, settings.max_pdf_pages)
+    parsed = parse_document(loaded.text, fallback_title=loaded.doc_id.replace("-", " ").capitalize())
+    doc = SourceDocument(
+        doc_id=loaded.doc_id,
+        title=parsed.title,
+        text=loaded.text,
+        source_path=str(path.resolve()),
+        page_starts=loaded.page_starts,
+    )
+    passages = chunk_document(doc, parsed, count_tokens, max_tokens)
+    if not passages:
+        raise DocumentError(str(path), "no passages could be made from the text")
+    if len(passages) > settings.max_passages_per_document:
+        raise DocumentError(
+            str(path), f"{len(passages)} passages, over the limit of {settings.max_passages_per_document}"
+        )
+    return doc, passages
+
+
+class Ingestor:
+    """Runs ingestion against one store with one embedding model."""
+
+    def __init__(self, settings: Settings, store: PassageStore, embeddings: TokenCountingEmbeddings) -> None:
+        self.settings = settings
+        self.store = store
+        self.embeddings = embeddings
+        self.max_tokens = min(settings.chunk_max_tokens, embeddings.max_tokens)
+
+    def run(
+        self,
+        paths: Iterable[Path],
+        prune: bool = False,
+        progress: Callable[[str], None] | None = None,
+    ) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport()
+        files, report.failed = discover_files(paths)
+        manifest = self.store.manifest()
+        self.store.sweep_uncommitted(manifest)
+        seen: dict[str, Path] = {}
+        for path in files:
+            if progress:
+                progress(path.name)
+            try:
+                doc, passages = prepare_document(path, self.settings, self.embeddings.count_tokens, self.max_tokens)
+            except DocumentError as error:
+                report.failed.append(error)
+                continue
+            if doc.doc_id in seen:
+                report.failed.append(DocumentError(str(path), f"same document id '{doc.doc_id}' as {seen[doc.doc_id]}"))
+                continue
+            seen[doc.doc_id] = path
+            report.documents += 1
+            report.passages += len(passages)
+            previous = manifest.get(doc.doc_id)
+            if previous and previous.doc_hash == doc.content_hash and self.store.count_for(previous.doc_key) == len(passages):
+                report.unchanged.append(doc.doc_id)
+                continue
+            report.embedding_seconds += self._replace(doc, passages, previous)
+            (report.updated if previous else report.added).append(doc.doc_id)
+        if prune:
+            report.removed = self._prune(manifest, seen)
+        self.refresh_keyword_index()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _replace(self, doc: SourceDocument, passages: list[Passage], previous: ManifestEntry | None) -> float:
+        """Write the new passages, commit, then drop the old ones; returns seconds in the model."""
+        embed_started = time.perf_counter()
+        vectors = self.embeddings.embed_documents([p.embedded_text for p in passages])
+        embed_seconds = time.perf_counter() - embed_started
+        self.store.add_passages(passages, vectors)
+        entry = ManifestEntry(doc.doc_id, doc.content_hash, doc.title, doc.source_path, len(passages))
+        self.store.commit(entry)
+        if previous and previous.doc_key != entry.doc_key:
+            self.store.delete_ids(self.store.passage_ids({"doc_key": previous.doc_key}))
+        return embed_seconds
+
+    def _prune(self, manifest: dict[str, ManifestEntry], seen: dict[str, Path]) -> list[str]:
+        """Remove committed documents whose source file no longer exists."""
+        removed = []
+        for doc_id, entry in manifest.items():
+            if doc_id in seen or (entry.source_path and Path(entry.source_path).exists()):
+                continue
+            self.store.uncommit(doc_id)
+            self.store.delete_ids(self.store.passage_ids({"doc_key": entry.doc_key}))
+            removed.append(doc_id)
+        return removed
+
+    def refresh_keyword_index(self) -> None:
+        manifest = self.store.manifest()
+        self.store.write_keyword_index(self.store.committed_passages(manifest), self.store.signature(manifest))
+
+    def remove(self, doc_id: str) -> bool:
+        """Remove one committed document; False when it was not there."""
+        entry = self.store.manifest().get(doc_id)
+        if entry is None:
+            return False
+        self.store.uncommit(doc_id)
+        self.store.delete_ids(self.store.passage_ids({"doc_key": entry.doc_key}))
+        self.refresh_keyword_index()
+        return True

@@ -1,0 +1,250 @@
+"""Hybrid retrieval: structure lookups, document scoping, dense + BM25 fused by RRF, cross-references.
+
+``Retriever.search`` is the one search API that the CLI, the app, the answerers and the
+evaluation call. It returns the top ``k`` hits, followed by supporting passages (marked
+``supporting=True``) that the hits point to: the provisions they cite and the interpretative
+notes on their article.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rag.errors import QueryError, StoreError
+from rag.glossary import expand_query
+from rag.keyword_index import KeywordIndex
+from rag.references import (
+    OTHER_INSTRUMENTS,
+    UN_CONVENTION,
+    UN_NOTES,
+    UN_RESOLUTION,
+    ProvisionRef,
+    QueryReading,
+    read_query,
+)
+from rag.settings import Settings
+from rag.store import ManifestEntry, PassageStore
+from rag.types import Passage, ScoredPassage
+
+RRF_K = 60
+DENSE_CANDIDATES = 60
+MAX_SUPPORTING = 4
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Restrict a search to documents, chapters (roman numerals) or article numbers."""
+
+    docs: tuple[str, ...] = ()
+    chapters: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()
+
+    def admits(self, passage: Passage) -> bool:
+        return (
+            (not self.docs or passage.doc_id in self.docs)
+            and (not self.chapters or (passage.chapter or "") in self.chapters)
+            and (not self.articles or (passage.article or "") in self.articles)
+        )
+
+
+@dataclass
+class CorpusView:
+    """The committed passages of one manifest signature, indexed for lookups."""
+
+    signature: str
+    manifest: dict[str, ManifestEntry]
+    passages: dict[str, Passage]
+    keyword: KeywordIndex
+    by_article: dict[tuple[str, str], list[Passage]] = field(default_factory=dict)
+    by_doc: dict[str, list[Passage]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        by_article: dict[tuple[str, str], list[Passage]] = defaultdict(list)
+        by_doc: dict[str, list[Passage]] = defaultdict(list)
+        for passage in sorted(self.passages.values(), key=lambda p: (p.doc_id, p.start)):
+            by_doc[passage.doc_id].append(passage)
+            if passage.article:
+                by_article[(passage.doc_id, passage.article)].append(passage)
+        self.by_article = dict(by_article)
+        self.by_doc = dict(by_doc)
+
+    def notes_on(self, article: str) -> list[Passage]:
+        return [p for p in self.by_doc.get(UN_NOTES, []) if article in p.refers_to]
+
+
+class Retriever:
+    """Searches the committed passages of a ``PassageStore``."""
+
+    def __init__(self, settings: Settings, store: PassageStore) -> None:
+        self.settings = settings
+        self.store = store
+        self._lock = threading.Lock()
+        self._view: CorpusView | None = None
+
+    # ----- corpus view -----
+    def view(self) -> CorpusView:
+        """The current view, reloaded when another process has committed a change."""
+        manifest = self.store.manifest()
+        signature = self.store.signature(manifest)
+        with self._lock:
+            if self._view is None or self._view.signature != signature:
+                passages = self.store.committed_passages(manifest)
+                keyword = self.store.load_keyword_index(passages, signature)
+                self._view = CorpusView(signature, manifest, {p.id: p for p in passages}, keyword)
+            return self._view
+
+    # ----- search -----
+    def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None) -> list[ScoredPassage]:
+        """The ``k`` best passages for ``query``, then their supporting passages."""
+        k = self.settings.top_k if k is None else k
+        self._validate(query, k)
+        view = self.view()
+        if not view.passages:
+            raise StoreError("the store is empty: ingest documents first (python -m ingest PATH)")
+        filters = filters or SearchFilters()
+        reading = read_query(query, set(view.manifest))
+        scope = self._scope(view, reading, filters)
+        lookup = self._structure_hits(view, reading, scope)
+        fused = self._hybrid(view, query, scope)
+        if reading.is_comparison:
+            fused = _interleave_by_doc(fused, [d for d in reading.documents if d in scope])
+        ranked: list[ScoredPassage] = []
+        seen: set[str] = set()
+        for passage_id, score, reason in [*lookup, *fused]:
+            if passage_id in seen or not filters.admits(view.passages[passage_id]):
+                continue
+            seen.add(passage_id)
+            ranked.append(ScoredPassage(view.passages[passage_id], score, reasons=(reason,)))
+            if len(ranked) == k:
+                break
+        return ranked + self._supporting(view, ranked, seen)
+
+    def _validate(self, query: str, k: int) -> None:
+        if not query or not query.strip():
+            raise QueryError("the question is empty")
+        if len(query) > self.settings.max_question_chars:
+            raise QueryError(
+                f"the question is {len(query):,} characters long; the limit is {self.settings.max_question_chars:,}"
+            )
+        if not 1 <= k <= self.settings.max_k:
+            raise QueryError(f"k must be between 1 and {self.settings.max_k}, not {k}")
+
+    def _scope(self, view: CorpusView, reading: QueryReading, filters: SearchFilters) -> set[str]:
+        """Documents a question may be answered from.
+
+        Other instruments (Budapest, UNTOC, UNCAC) only when named; a named instrument alone
+        narrows the search to it; otherwise everything else is in scope (the UN convention, its
+        notes, the resolution, the news report and any uploaded document).
+        """
+        known = set(view.manifest)
+        if filters.docs:
+            return known & set(filters.docs)
+        named = set(reading.documents)
+        if named & OTHER_INSTRUMENTS and not (named - OTHER_INSTRUMENTS) - {UN_RESOLUTION}:
+            return named & known
+        scope = (known - OTHER_INSTRUMENTS) | named
+        if named and named <= {UN_NOTES, UN_RESOLUTION} | OTHER_INSTRUMENTS and reading.is_comparison:
+            scope = named | {UN_CONVENTION}
+        return scope & known
+
+    def _structure_hits(self, view: CorpusView, reading: QueryReading, scope: set[str]) -> list[tuple[str, float, str]]:
+        """Passages the question names outright, in the order named."""
+        hits: list[tuple[str, float, str]] = []
+        for ref in reading.provisions:
+            for passage in self._resolve(view, ref, reading, scope):
+                hits.append((passage.id, 2.0, f"names {ref.kind} {ref.number or ''}".strip()))
+        return hits
+
+    def _resolve(self, view: CorpusView, ref: ProvisionRef, reading: QueryReading, scope: set[str]) -> list[Passage]:
+        targets = [d for d in reading.documents if d in scope] or _default_targets(scope)
+        if ref.kind == "note":
+            return [p for p in view.by_doc.get(UN_NOTES, []) if ref.number in p.paragraphs]
+        if ref.kind == "paragraph":
+            doc = UN_RESOLUTION if UN_RESOLUTION in targets else None
+            return [p for p in view.by_doc.get(doc or "", []) if ref.number in p.paragraphs]
+        for doc in targets:
+            if ref.kind == "article" and (doc, ref.number or "") in view.by_article:
+                passages = view.by_article[(doc, ref.number or "")]
+                exact = [p for p in passages if ref.paragraph and ref.paragraph in p.paragraphs]
+                return exact + [p for p in passages if p not in exact]
+            if ref.kind == "chapter":
+                chapter = [p for p in view.by_doc.get(doc, []) if p.chapter == ref.number]
+                if chapter:
+                    return chapter
+            if ref.kind == "preamble":
+                preamble = [p for p in view.by_doc.get(doc, []) if p.kind == "preamble"]
+                if preamble:
+                    return preamble
+        return []
+
+    def _hybrid(self, view: CorpusView, query: str, scope: set[str]) -> list[tuple[str, float, str]]:
+        """Dense and BM25 rankings over the expanded query, fused by reciprocal rank."""
+        expanded = expand_query(query)
+        keys = [view.manifest[d].doc_key for d in scope if d in view.manifest]
+        dense = self.store.dense_search(expanded, min(DENSE_CANDIDATES, len(view.passages)), keys)
+        keyword = view.keyword.scores(expanded)
+        keyword_ranked = sorted(
+            (pid for pid in keyword if pid in view.passages and view.passages[pid].doc_id in scope),
+            key=lambda pid: -keyword[pid],
+        )[:DENSE_CANDIDATES]
+        fused: dict[str, float] = defaultdict(float)
+        for ranking in ([pid for pid, _ in dense if pid in view.passages], keyword_ranked):
+            for rank, pid in enumerate(ranking):
+                fused[pid] += 1.0 / (RRF_K + rank + 1)
+        ordered = sorted(fused.items(), key=lambda item: -item[1])
+        return [(pid, score, "hybrid") for pid, score in ordered]
+
+    def _supporting(self, view: CorpusView, hits: list[ScoredPassage], seen: set[str]) -> list[ScoredPassage]:
+        """Provisions the hits cite, and the interpretative notes on their articles."""
+        support: list[ScoredPassage] = []
+        for hit in hits:
+            passage = hit.passage
+            linked: list[tuple[Passage, str]] = []
+            if passage.doc_id == UN_CONVENTION and passage.article:
+                linked += [(note, f"note on article {passage.article}") for note in view.notes_on(passage.article)]
+            for ref in passage.refers_to:
+                article, _, paragraph = ref.partition(".")
+                targets = view.by_article.get((passage.doc_id, article), [])
+                chosen = [p for p in targets if paragraph and paragraph in p.paragraphs] or targets[:1]
+                linked += [(p, f"cited by {passage.label}") for p in chosen]
+            for target, reason in linked:
+                if target.id not in seen and len(support) < MAX_SUPPORTING:
+                    seen.add(target.id)
+                    support.append(ScoredPassage(target, 0.0, supporting=True, reasons=(reason,)))
+        return support
+
+    def passages_of(self, doc_id: str, article: str | None = None, chapter: str | None = None) -> list[Passage]:
+        """Passages of a document (or one article or chapter of it), in reading order."""
+        view = self.view()
+        passages = view.by_doc.get(doc_id, [])
+        if article is not None:
+            passages = [p for p in passages if p.article == article]
+        if chapter is not None:
+            passages = [p for p in passages if p.chapter == chapter]
+        return passages
+
+
+def _default_targets(scope: set[str]) -> list[str]:
+    """Where a bare "article 24" points: the UN convention first, then the other scoped documents."""
+    return sorted(scope, key=lambda d: (d != UN_CONVENTION, d))
+
+
+def _interleave_by_doc(ranked: list[tuple[str, float, str]], docs: Iterable[str]) -> list[tuple[str, float, str]]:
+    """Alternate the documents a comparison names, so each appears near the top."""
+    docs = list(docs)
+    if len(docs) < 2:
+        return ranked
+    per_doc: dict[str, list[tuple[str, float, str]]] = {d: [] for d in docs}
+    rest: list[tuple[str, float, str]] = []
+    for item in ranked:
+        doc = item[0].split(":", 1)[0]
+        (per_doc[doc] if doc in per_doc else rest).append(item)
+    out: list[tuple[str, float, str]] = []
+    for index in range(max(len(v) for v in per_doc.values())):
+        for doc in docs:
+            if index < len(per_doc[doc]):
+                out.append(per_doc[doc][index])
+    return out + rest

@@ -1,0 +1,237 @@
+"""The passage store: Chroma (embedded or client/server), a manifest, and the keyword index.
+
+Visibility is decided by the manifest, a second Chroma collection with one record per
+committed document (its id, content hash and title). Ingestion writes a document's new
+passages first, then upserts its manifest record (the commit point), then deletes the old
+passages. Readers only see passages whose ``doc_key`` is in the manifest, so a killed or
+concurrent ingest never shows a partial document, and leftovers are swept on the next run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+from langchain_core.embeddings import Embeddings
+
+from rag.errors import StoreError
+from rag.keyword_index import KeywordIndex
+from rag.settings import Settings
+from rag.types import Passage
+
+MANIFEST_SUFFIX = "__manifest"
+_GET_PAGE = 500
+_ADD_BATCH = 256
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """A committed document."""
+
+    doc_id: str
+    doc_hash: str
+    title: str
+    source_path: str
+    passages: int
+
+    @property
+    def doc_key(self) -> str:
+        return doc_key(self.doc_id, self.doc_hash)
+
+
+def doc_key(doc_id: str, doc_hash: str) -> str:
+    return f"{doc_id}@{doc_hash}"
+
+
+def open_client(settings: Settings) -> Any:
+    """A Chroma client: HttpClient when a host is configured, else PersistentClient on disk."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    if settings.chroma_host:
+        headers = {}
+        if settings.chroma_token is not None:
+            headers["Authorization"] = f"Bearer {settings.chroma_token.get_secret_value()}"
+        try:
+            return chromadb.HttpClient(
+                host=settings.chroma_host,
+                port=settings.chroma_port,
+                ssl=settings.chroma_ssl,
+                headers=headers,
+                settings=chroma_settings,
+            )
+        except Exception as exc:  # the client raises plain Exception/ValueError on connect
+            raise StoreError(
+                f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} "
+                f"({type(exc).__name__})"
+            ) from exc
+    settings.store_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.store_path), settings=chroma_settings)
+
+
+class PassageStore:
+    """Passages in Chroma plus the manifest that says which documents are committed."""
+
+    def __init__(self, settings: Settings, embeddings: Embeddings, client: Any | None = None) -> None:
+        self.settings = settings
+        self.embeddings = embeddings
+        self.client = client if client is not None else open_client(settings)
+        self._open_collections()
+
+    def _open_collections(self) -> None:
+        self.collection = self.client.get_or_create_collection(
+            self.settings.collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
+        self.manifest_collection = self.client.get_or_create_collection(
+            self.settings.collection + MANIFEST_SUFFIX, embedding_function=None
+        )
+
+    # ----- manifest -----
+    def manifest(self) -> dict[str, ManifestEntry]:
+        records = self.manifest_collection.get(include=["metadatas"])
+        entries = {}
+        for doc_id, meta in zip(records["ids"], records["metadatas"] or [], strict=False):
+            entries[doc_id] = ManifestEntry(
+                doc_id=doc_id,
+                doc_hash=str(meta["doc_hash"]),
+                title=str(meta.get("title", doc_id)),
+                source_path=str(meta.get("source_path", "")),
+                passages=int(meta.get("passages", 0)),
+            )
+        return entries
+
+    def signature(self, manifest: dict[str, ManifestEntry] | None = None) -> str:
+        """A digest of the committed documents; the keyword index records the one it matches."""
+        manifest = self.manifest() if manifest is None else manifest
+        keys = sorted(entry.doc_key for entry in manifest.values())
+        return hashlib.sha256(json.dumps(keys).encode()).hexdigest()[:20]
+
+    def commit(self, entry: ManifestEntry) -> None:
+        self.manifest_collection.upsert(
+            ids=[entry.doc_id],
+            embeddings=[[0.0]],
+            metadatas=[
+                {
+                    "doc_hash": entry.doc_hash,
+                    "title": entry.title,
+                    "source_path": entry.source_path,
+                    "passages": entry.passages,
+                }
+            ],
+            documents=[entry.title],
+        )
+
+    def uncommit(self, doc_id: str) -> None:
+        self.manifest_collection.delete(ids=[doc_id])
+
+    # ----- passages -----
+    def add_passages(self, passages: Sequence[Passage], vectors: Sequence[Sequence[float]]) -> None:
+        for begin in range(0, len(passages), _ADD_BATCH):
+            batch = passages[begin : begin + _ADD_BATCH]
+            self.collection.upsert(
+                ids=[p.id for p in batch],
+                embeddings=[list(v) for v in vectors[begin : begin + _ADD_BATCH]],
+                documents=[p.text for p in batch],
+                metadatas=[{**p.to_metadata(), "doc_key": doc_key(p.doc_id, p.doc_hash)} for p in batch],
+            )
+
+    def passage_ids(self, where: dict[str, Any] | None = None) -> list[str]:
+        ids: list[str] = []
+        offset = 0
+        while True:
+            page = self.collection.get(where=where, include=[], limit=_GET_PAGE, offset=offset)
+            ids.extend(page["ids"])
+            if len(page["ids"]) < _GET_PAGE:
+                return ids
+            offset += _GET_PAGE
+
+    def count_for(self, key: str) -> int:
+        return len(self.passage_ids({"doc_key": key}))
+
+    def delete_ids(self, ids: Iterable[str]) -> None:
+        id_list = list(ids)
+        for begin in range(0, len(id_list), _GET_PAGE):
+            self.collection.delete(ids=id_list[begin : begin + _GET_PAGE])
+
+    def sweep_uncommitted(self, manifest: dict[str, ManifestEntry] | None = None) -> int:
+        """Delete passages of no committed document (left by a killed or replaced ingest)."""
+        manifest = self.manifest() if manifest is None else manifest
+        keys = [entry.doc_key for entry in manifest.values()]
+        where = {"doc_key": {"$nin": keys}} if keys else None
+        orphans = self.passage_ids(where)
+        self.delete_ids(orphans)
+        return len(orphans)
+
+    def committed_passages(self, manifest: dict[str, ManifestEntry] | None = None) -> list[Passage]:
+        """Every visible passage, in document and reading order."""
+        manifest = self.manifest() if manifest is None else manifest
+        keys = [entry.doc_key for entry in manifest.values()]
+        if not keys:
+            return []
+        passages: list[Passage] = []
+        offset = 0
+        while True:
+            page = self.collection.get(
+                where={"doc_key": {"$in": keys}},
+                include=["documents", "metadatas"],
+                limit=_GET_PAGE,
+                offset=offset,
+            )
+            for pid, text, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=False):
+                passages.append(Passage.from_metadata(pid, text, meta))
+            if len(page["ids"]) < _GET_PAGE:
+                break
+            offset += _GET_PAGE
+        passages.sort(key=lambda p: (p.doc_id, p.start))
+        return passages
+
+    def dense_search(self, query: str, k: int, doc_keys: Sequence[str]) -> list[tuple[str, float]]:
+        """(passage id, cosine similarity) of the ``k`` nearest committed passages."""
+        if not doc_keys or k <= 0:
+            return []
+        vector = self.embeddings.embed_query(query)
+        result = self.collection.query(
+            query_embeddings=[vector],
+            n_results=k,
+            where={"doc_key": {"$in": list(doc_keys)}},
+            include=["distances"],
+        )
+        return [(pid, 1.0 - float(dist)) for pid, dist in zip(result["ids"][0], result["distances"][0], strict=False)]
+
+    # ----- keyword index -----
+    @property
+    def keyword_index_path(self) -> Path:
+        if self.settings.chroma_host:
+            name = f"{self.settings.chroma_host}_{self.settings.chroma_port}_{self.settings.collection}.json"
+            return self.settings.store_path / "keyword-index-remote" / name
+        return self.settings.store_path / f"keyword-index-{self.settings.collection}.json"
+
+    def write_keyword_index(self, passages: list[Passage], signature: str) -> KeywordIndex:
+        index = KeywordIndex.build([p.id for p in passages], [p.embedded_text for p in passages], signature)
+        index.save(self.keyword_index_path)
+        return index
+
+    def load_keyword_index(self, passages: list[Passage], signature: str) -> KeywordIndex:
+        """The saved index if it matches the committed documents, else one rebuilt and saved."""
+        index = KeywordIndex.load(self.keyword_index_path)
+        if index is not None and index.signature == signature and set(index.ids) == {p.id for p in passages}:
+            return index
+        try:
+            return self.write_keyword_index(passages, signature)
+        except OSError:
+            # A read-only store still answers: keep the rebuilt index in memory only.
+            return KeywordIndex.build([p.id for p in passages], [p.embedded_text for p in passages], signature)
+
+    def reset(self) -> None:
+        """Drop every passage, the manifest and the keyword index."""
+        for name in (self.settings.collection, self.settings.collection + MANIFEST_SUFFIX):
+            try:
+                self.client.delete_collection(name)
+            except (ValueError, chromadb.errors.NotFoundError):
+                pass
+        self.keyword_index_path.unlink(missing_ok=True)
+        self._open_collections()
