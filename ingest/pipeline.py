@@ -16,6 +16,7 @@ from rag.chunking import chunk_document
 from rag.embeddings import TokenCountingEmbeddings
 from rag.errors import DocumentError
 from rag.loaders import SUPPORTED_SUFFIXES, load_document
+from rag.sentences import split_sentences
 from rag.settings import Settings
 from rag.store import ManifestEntry, PassageStore
 from rag.structure import parse_document
@@ -151,14 +152,19 @@ class Ingestor:
 
     def _replace(self, doc: SourceDocument, passages: list[Passage], previous: ManifestEntry | None) -> float:
         """Write the new passages, commit, then drop the old ones; returns seconds in the model."""
+        spans = [split_sentences(p.text) for p in passages]
         embed_started = time.perf_counter()
         vectors = self.embeddings.embed_documents([p.embedded_text for p in passages])
+        sentence_vectors = self.embeddings.embed_documents(
+            [p.text[a:b] for p, passage_spans in zip(passages, spans, strict=True) for a, b in passage_spans]
+        )
         embed_seconds = time.perf_counter() - embed_started
         self.store.add_passages(passages, vectors)
+        self.store.add_sentences(passages, spans, sentence_vectors)
         entry = ManifestEntry(doc.doc_id, doc.content_hash, doc.title, doc.source_path, len(passages))
         self.store.commit(entry)
         if previous and previous.doc_key != entry.doc_key:
-            self.store.delete_ids(self.store.passage_ids({"doc_key": previous.doc_key}))
+            self.store.delete_document_records(previous.doc_key)
         return embed_seconds
 
     def _prune(self, manifest: dict[str, ManifestEntry], seen: dict[str, Path]) -> list[str]:
@@ -168,7 +174,7 @@ class Ingestor:
             if doc_id in seen or (entry.source_path and Path(entry.source_path).exists()):
                 continue
             self.store.uncommit(doc_id)
-            self.store.delete_ids(self.store.passage_ids({"doc_key": entry.doc_key}))
+            self.store.delete_document_records(entry.doc_key)
             removed.append(doc_id)
         return removed
 
@@ -182,6 +188,6 @@ class Ingestor:
         if entry is None:
             return False
         self.store.uncommit(doc_id)
-        self.store.delete_ids(self.store.passage_ids({"doc_key": entry.doc_key}))
+        self.store.delete_document_records(entry.doc_key)
         self.refresh_keyword_index()
         return True

@@ -6,8 +6,11 @@ is one path from a question to an answer.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 
+from rag.answering.service import AnswerService
+from rag.answering.types import Answer
 from rag.embeddings import get_embeddings
 from rag.retrieval import Retriever, SearchFilters
 from rag.settings import Settings, get_settings
@@ -33,5 +36,31 @@ class Engine:
     def retriever(self) -> Retriever:
         return Retriever(self.settings, self.store)
 
+    @cached_property
+    def answers(self) -> AnswerService:
+        return AnswerService(self.settings, self.retriever, self.embeddings)
+
     def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None) -> list[ScoredPassage]:
         return self.retriever.search(query, k, filters)
+
+    def ask(
+        self,
+        question: str,
+        mode: str | None = None,
+        k: int | None = None,
+        filters: SearchFilters | None = None,
+        history: Sequence[str] = (),
+    ) -> Answer:
+        """A verified answer (or a refusal) to ``question``."""
+        return self.answers.ask(question, mode, k, filters, history)
+
+    def ask_stream(
+        self,
+        question: str,
+        mode: str | None = None,
+        k: int | None = None,
+        filters: SearchFilters | None = None,
+        history: Sequence[str] = (),
+    ) -> Iterator[str | Answer]:
+        """Text pieces as they are generated, then the final ``Answer``."""
+        return self.answers.stream(question, mode, k, filters, history)

@@ -12,6 +12,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from rag.errors import QueryError, StoreError
 from rag.glossary import expand_query
@@ -70,6 +71,11 @@ class CorpusView:
                 by_article[(passage.doc_id, passage.article)].append(passage)
         self.by_article = dict(by_article)
         self.by_doc = dict(by_doc)
+
+    @cached_property
+    def corpus_lower(self) -> str:
+        """All committed text, lowercased, for "does any document mention X" checks."""
+        return "\n".join(p.embedded_text.lower() for p in self.passages.values())
 
     def notes_on(self, article: str) -> list[Passage]:
         return [p for p in self.by_doc.get(UN_NOTES, []) if article in p.refers_to]

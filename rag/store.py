@@ -26,6 +26,7 @@ from rag.settings import Settings
 from rag.types import Passage
 
 MANIFEST_SUFFIX = "__manifest"
+SENTENCES_SUFFIX = "__sentences"
 _GET_PAGE = 500
 _ADD_BATCH = 256
 
@@ -89,6 +90,10 @@ class PassageStore:
         self.manifest_collection = self.client.get_or_create_collection(
             self.settings.collection + MANIFEST_SUFFIX, embedding_function=None
         )
+        # Sentence vectors of every passage, used to pick and verify answer sentences quickly.
+        self.sentence_collection = self.client.get_or_create_collection(
+            self.settings.collection + SENTENCES_SUFFIX, embedding_function=None
+        )
 
     # ----- manifest -----
     def manifest(self) -> dict[str, ManifestEntry]:
@@ -139,6 +144,45 @@ class PassageStore:
                 metadatas=[{**p.to_metadata(), "doc_key": doc_key(p.doc_id, p.doc_hash)} for p in batch],
             )
 
+    def add_sentences(
+        self, passages: Sequence[Passage], spans: Sequence[Sequence[tuple[int, int]]], vectors: Sequence[Sequence[float]]
+    ) -> None:
+        """Store each passage's sentence spans (offsets inside the passage) with their vectors."""
+        ids, metadatas = [], []
+        for passage, passage_spans in zip(passages, spans, strict=True):
+            for index, (start, end) in enumerate(passage_spans):
+                ids.append(f"{passage.id}#{index}")
+                metadatas.append(
+                    {"passage_id": passage.id, "start": start, "end": end, "doc_key": doc_key(passage.doc_id, passage.doc_hash)}
+                )
+        for begin in range(0, len(ids), _ADD_BATCH):
+            self.sentence_collection.upsert(
+                ids=ids[begin : begin + _ADD_BATCH],
+                embeddings=[list(v) for v in vectors[begin : begin + _ADD_BATCH]],
+                metadatas=metadatas[begin : begin + _ADD_BATCH],
+            )
+
+    def sentence_vectors(self, passage_ids: Sequence[str]) -> dict[str, tuple[list[tuple[int, int]], list[list[float]]]]:
+        """Sentence spans and vectors of the given passages, in reading order."""
+        if not passage_ids:
+            return {}
+        found = self.sentence_collection.get(
+            where={"passage_id": {"$in": list(passage_ids)}}, include=["metadatas", "embeddings"]
+        )
+        rows: dict[str, list[tuple[int, int, list[float]]]] = {}
+        for meta, vector in zip(found["metadatas"], found["embeddings"], strict=False):
+            rows.setdefault(str(meta["passage_id"]), []).append((int(meta["start"]), int(meta["end"]), list(vector)))
+        result = {}
+        for pid, items in rows.items():
+            items.sort()
+            result[pid] = ([(a, b) for a, b, _ in items], [v for _, _, v in items])
+        return result
+
+    def delete_document_records(self, key: str) -> None:
+        """Drop a document version's passages and sentence vectors."""
+        self.delete_ids(self.passage_ids({"doc_key": key}))
+        self.sentence_collection.delete(where={"doc_key": key})
+
     def passage_ids(self, where: dict[str, Any] | None = None) -> list[str]:
         ids: list[str] = []
         offset = 0
@@ -164,7 +208,16 @@ class PassageStore:
         where = {"doc_key": {"$nin": keys}} if keys else None
         orphans = self.passage_ids(where)
         self.delete_ids(orphans)
+        if where is not None:
+            self.sentence_collection.delete(where=where)
+        else:
+            self._drop_all_sentences()
         return len(orphans)
+
+    def _drop_all_sentences(self) -> None:
+        ids = self.sentence_collection.get(include=[])["ids"]
+        for begin in range(0, len(ids), _GET_PAGE):
+            self.sentence_collection.delete(ids=ids[begin : begin + _GET_PAGE])
 
     def committed_passages(self, manifest: dict[str, ManifestEntry] | None = None) -> list[Passage]:
         """Every visible passage, in document and reading order."""
@@ -228,7 +281,8 @@ class PassageStore:
 
     def reset(self) -> None:
         """Drop every passage, the manifest and the keyword index."""
-        for name in (self.settings.collection, self.settings.collection + MANIFEST_SUFFIX):
+        suffixes = ("", MANIFEST_SUFFIX, SENTENCES_SUFFIX)
+        for name in (self.settings.collection + suffix for suffix in suffixes):
             try:
                 self.client.delete_collection(name)
             except (ValueError, chromadb.errors.NotFoundError):

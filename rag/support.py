@@ -54,16 +54,31 @@ class SupportJudge:
         self.threshold = threshold
         self._window_cache: dict[str, tuple[list[tuple[int, int]], np.ndarray]] = {}
 
-    def windows(self, passage_text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
-        """Sentence and adjacent-pair windows of a passage, with their embeddings."""
+    def preload(self, texts_and_vectors: dict[str, tuple[list[tuple[int, int]], list[list[float]]]]) -> None:
+        """Fill the cache with sentence vectors computed at ingestion (keyed by passage text)."""
+        for text, (spans, vectors) in texts_and_vectors.items():
+            if spans and text not in self._window_cache:
+                self._window_cache[text] = (list(spans), np.asarray(vectors))
+
+    def sentence_vectors(self, passage_text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """The passage's sentence spans and their (normalised) embeddings, cached by text."""
         cached = self._window_cache.get(passage_text)
         if cached is not None:
             return cached
         spans = split_sentences(passage_text) or [(0, len(passage_text))]
-        windows = list(spans) + [(a[0], b[1]) for a, b in zip(spans, spans[1:], strict=False)]
-        vectors = np.asarray(self.embeddings.embed_documents([passage_text[a:b] for a, b in windows]))
-        self._window_cache[passage_text] = (windows, vectors)
-        return windows, vectors
+        vectors = np.asarray(self.embeddings.embed_documents([passage_text[a:b] for a, b in spans]))
+        self._window_cache[passage_text] = (spans, vectors)
+        return spans, vectors
+
+    def windows(self, passage_text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """Single sentences and adjacent pairs; a pair's vector is the normalised sum of its two."""
+        spans, vectors = self.sentence_vectors(passage_text)
+        if len(spans) < 2:
+            return spans, vectors
+        pair_vectors = vectors[:-1] + vectors[1:]
+        pair_vectors /= np.linalg.norm(pair_vectors, axis=1, keepdims=True) + 1e-9
+        pairs = [(a[0], b[1]) for a, b in zip(spans, spans[1:], strict=False)]
+        return spans + pairs, np.vstack([vectors, pair_vectors])
 
     def score(self, sentence: str, passage_text: str) -> Support:
         claim = strip_citations(sentence)

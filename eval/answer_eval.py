@@ -1,0 +1,267 @@
+"""Answer evaluation: refusals, correctness, ALCE citation quality and faithfulness.
+
+Written against the answer contract ``Engine.ask(question, mode=None, k=None) -> Answer``
+whose ``to_json()`` is::
+
+    {"answer": str, "refused": bool,
+     "sentences": [{"text", "citations": [n, ...], "supported": bool, "score": float}],
+     "citations": [{"n", "doc", "doc_title", "article", "paragraph", "start", "end",
+                    "quote", "passage_id"}],
+     "timings": {"retrieval": s, "generation": s, "verification": s, "total": s},
+     "passages": [ScoredPassage.to_json(), ...]}
+
+A sentence's citation ``n`` names the entry of ``citations`` whose ``"n"`` is ``n``; the
+text of a cited passage is the ``text`` of the entry of ``passages`` whose ``id`` is the
+citation's ``passage_id`` (the citation's ``quote`` stands in, and is counted, when that
+passage is missing).  Support is decided by an injected ``supports(sentence, texts)``
+callable; the command line uses the product's offline ``SupportJudge`` on the
+concatenated texts, which is the only judge available offline: it is the same judge the
+product uses to verify its sentences, so citation scores measure consistency with that
+judge, not agreement with a human (see ``python -m eval judge`` for its agreement with
+hand labels).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eval import metrics
+from eval.dataset import GoldQuestion
+
+_MARKER_RE = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
+
+
+class AnswerAPIUnavailable(RuntimeError):
+    """The engine has no ``ask`` method yet."""
+
+
+def strip_markers(text: str) -> str:
+    """Remove ``[1]``/``[1, 2]`` citation markers from answer text."""
+    return _MARKER_RE.sub("", text).strip()
+
+
+def cited_texts(answer: dict[str, Any], citation_numbers: Sequence[int]) -> tuple[list[str | None], int]:
+    """Texts of the passages behind citation numbers, and how many fell back to the quote.
+
+    ``None`` stands for a number that names no citation (an invalid citation).
+    """
+    by_n = {c.get("n"): c for c in answer.get("citations", [])}
+    passage_text = {p.get("id"): p.get("text", "") for p in answer.get("passages", [])}
+    texts: list[str | None] = []
+    fallbacks = 0
+    for n in citation_numbers:
+        citation = by_n.get(n)
+        if citation is None:
+            texts.append(None)
+            continue
+        text = passage_text.get(citation.get("passage_id"))
+        if text is None:
+            fallbacks += 1
+            text = citation.get("quote") or None
+        texts.append(text)
+    return texts, fallbacks
+
+
+def cites_gold(answer: dict[str, Any], question: GoldQuestion) -> bool:
+    """Does any citation point at a gold location (by its passage's structure)?"""
+    passages = {p.get("id"): p for p in answer.get("passages", [])}
+    for citation in answer.get("citations", []):
+        passage = passages.get(citation.get("passage_id"))
+        doc = citation.get("doc") or (passage or {}).get("doc")
+        article = citation.get("article") if passage is None else passage.get("article")
+        if passage is not None:
+            paragraphs = list(passage.get("paragraphs") or [])
+        else:
+            paragraphs = [citation["paragraph"]] if citation.get("paragraph") else []
+        for g in question.gold:
+            if metrics.passage_matches_gold(doc, article, paragraphs, g.doc, g.article, g.paragraph):
+                return True
+    return False
+
+
+def score_answer(
+    answer: dict[str, Any], question: GoldQuestion, supports: metrics.SupportsFn
+) -> dict[str, Any]:
+    """Every per-answer metric of one ``Answer.to_json()`` object.
+
+    Correctness (token F1, ROUGE-L recall) is scored for answerable questions only, and a
+    refusal scores 0.  Citation recall/precision, faithfulness and gold citation are scored
+    for answers that were not refused and have sentences; otherwise they are ``None``.
+    """
+    refused = bool(answer.get("refused"))
+    sentences = [s for s in answer.get("sentences", []) if strip_markers(str(s.get("text", "")))]
+    record: dict[str, Any] = {
+        "id": question.id,
+        "answerable": question.answerable,
+        "refused": refused,
+        "tags": list(question.tags),
+        "sentences": len(sentences),
+        "token_f1": None,
+        "rouge_l_recall": None,
+        "citation_recall": None,
+        "citation_precision": None,
+        "citations": None,
+        "faithfulness": None,
+        "self_supported": None,
+        "cites_gold": None,
+        "quote_fallbacks": 0,
+        "timings": dict(answer.get("timings") or {}),
+    }
+    if question.answerable:
+        text = "" if refused else strip_markers(str(answer.get("answer", "")))
+        record["token_f1"] = metrics.token_f1(text, question.reference_answer) if text else 0.0
+        record["rouge_l_recall"] = (
+            metrics.rouge_l_recall(text, question.reference_answer) if text else 0.0
+        )
+    if refused or not sentences:
+        return record
+
+    judged: list[tuple[str, Sequence[str | None]]] = []
+    fallbacks = 0
+    for sentence in sentences:
+        numbers = [int(n) for n in sentence.get("citations", [])]
+        texts, used = cited_texts(answer, numbers)
+        fallbacks += used
+        judged.append((strip_markers(str(sentence["text"])), texts))
+    scores = metrics.alce_citation_scores(judged, supports)
+    context = [str(p.get("text", "")) for p in answer.get("passages", [])]
+    record.update(
+        citation_recall=scores.recall,
+        citation_precision=scores.precision if scores.citations else None,
+        citations=scores.citations,
+        faithfulness=metrics.faithfulness([s for s, _ in judged], context, supports),
+        self_supported=sum(1 for s in sentences if s.get("supported")) / len(sentences),
+        cites_gold=cites_gold(answer, question) if question.answerable else None,
+        quote_fallbacks=fallbacks,
+    )
+    return record
+
+
+def _mean_of(records: Sequence[dict[str, Any]], key: str) -> float | None:
+    values = [float(r[key]) for r in records if r.get(key) is not None]
+    return metrics.mean(values)
+
+
+def summarise(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Aggregate answer metrics over per-answer records from :func:`score_answer`."""
+    answerable = [r for r in records if r["answerable"]]
+    answered = [r for r in records if not r["refused"]]
+    refusals = metrics.refusal_scores([r["refused"] for r in records], [r["answerable"] for r in records])
+    timing_names = sorted({name for r in records for name in r["timings"]})
+    latency = {
+        name: metrics.latency_summary(
+            [float(r["timings"][name]) for r in records if r["timings"].get(name) is not None]
+        )
+        for name in timing_names
+    }
+    by_tag: dict[str, dict[str, Any]] = {}
+    for tag in sorted({t for r in records for t in r["tags"]}):
+        group = [r for r in records if tag in r["tags"]]
+        by_tag[tag] = {
+            "n": len(group),
+            "refused": sum(1 for r in group if r["refused"]),
+            "token_f1": _mean_of(group, "token_f1"),
+            "rouge_l_recall": _mean_of(group, "rouge_l_recall"),
+            "citation_recall": _mean_of(group, "citation_recall"),
+            "faithfulness": _mean_of(group, "faithfulness"),
+        }
+    return {
+        "questions": len(records),
+        "answerable": len(answerable),
+        "unanswerable": len(records) - len(answerable),
+        "answered": len(answered),
+        "refusal": metrics.as_dict(refusals),
+        "token_f1": _mean_of(answerable, "token_f1"),
+        "rouge_l_recall": _mean_of(answerable, "rouge_l_recall"),
+        "token_f1_answered": _mean_of([r for r in answerable if not r["refused"]], "token_f1"),
+        "citation_recall": _mean_of(records, "citation_recall"),
+        "citation_precision": _mean_of(records, "citation_precision"),
+        "faithfulness": _mean_of(records, "faithfulness"),
+        "self_supported": _mean_of(records, "self_supported"),
+        "cites_gold": _mean_of(records, "cites_gold"),
+        "quote_fallbacks": sum(r["quote_fallbacks"] for r in records),
+        "latency": latency,
+        "by_tag": by_tag,
+    }
+
+
+@dataclass
+class AnswerRun:
+    """Answers of one run: the raw JSON per question and the per-answer metrics."""
+
+    mode: str | None
+    answers: list[tuple[str, dict[str, Any] | None]] = field(default_factory=list)
+    records: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+    def write_jsonl(self, path: Path) -> None:
+        """``answers.jsonl``: one line per question, ``{"id", "answer"}`` (plus ``error``)."""
+        errors = {e["id"]: e["error"] for e in self.errors}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8") as fh:
+            for qid, answer in self.answers:
+                line: dict[str, Any] = {"id": qid, "answer": answer}
+                if qid in errors:
+                    line["error"] = errors[qid]
+                fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode,
+            "summary": summarise(self.records),
+            "errors": self.errors,
+            "per_question": self.records,
+        }
+
+
+def run_answers(
+    engine: Any,
+    questions: Sequence[GoldQuestion],
+    supports: metrics.SupportsFn,
+    mode: str | None = None,
+    k: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> AnswerRun:
+    """Ask every question through ``engine.ask`` and score each answer.
+
+    Raises :class:`AnswerAPIUnavailable` when the engine has no ``ask`` method.  A question
+    whose ``ask`` raises is recorded in ``errors`` and left out of the metrics.
+    """
+    ask = getattr(engine, "ask", None)
+    if ask is None:
+        raise AnswerAPIUnavailable("Engine.ask does not exist yet: the answer evaluation needs it")
+    run = AnswerRun(mode=mode)
+    for q in questions:
+        started = time.perf_counter()
+        try:
+            answer = ask(q.question, mode=mode, k=k).to_json()
+        except Exception as exc:  # one failing question must not lose the others
+            run.errors.append({"id": q.id, "error": f"{type(exc).__name__}: {exc}"})
+            run.answers.append((q.id, None))
+            if progress:
+                progress(q.id)
+            continue
+        answer.setdefault("timings", {})
+        answer["timings"].setdefault("total", time.perf_counter() - started)
+        run.answers.append((q.id, answer))
+        run.records.append(score_answer(answer, q, supports))
+        if progress:
+            progress(q.id)
+    return run
+
+
+def judge_supports(judge: Any) -> metrics.SupportsFn:
+    """``supports`` from a ``rag.support.SupportJudge``: the joined texts scored as one passage."""
+
+    def supports(sentence: str, texts: list[str]) -> bool:
+        if not texts:
+            return False
+        return bool(judge.score(sentence, "\n\n".join(texts)).supported(judge.threshold))
+
+    return supports

@@ -1,0 +1,1 @@
+"""Answers, summaries and comparisons whose every sentence carries a verified citation."""

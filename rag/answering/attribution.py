@@ -1,0 +1,115 @@
+"""Tie each draft sentence to the passages that support it, and number the citations.
+
+Whatever the provider claims, the system decides: a sentence keeps a claimed passage only if
+the support judge accepts it; otherwise the best-supporting retrieved passage is cited
+instead; a sentence that no passage supports is kept as unsupported, with no citation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.answering.types import AnswerSentence, Citation
+from rag.support import Support, SupportJudge, strip_citations
+from rag.types import Passage, ScoredPassage
+
+MAX_CITATIONS_PER_SENTENCE = 2
+_PARAGRAPH_LABEL_RE = re.compile(r"(?m)^(\d{1,3})\.\s")
+
+
+@dataclass(frozen=True)
+class DraftSentence:
+    """A sentence as a provider wrote it, with the passage indices (0-based) it claims."""
+
+    text: str
+    claimed: tuple[int, ...] = ()
+    # Set by the extractive provider: the sentence is this exact span of that passage.
+    verbatim_of: int | None = None
+    span: tuple[int, int] | None = None
+
+
+class CitationBook:
+    """Numbers citations in order of first use; the same quote of a passage reuses its number."""
+
+    def __init__(self) -> None:
+        self.citations: list[Citation] = []
+        self._index: dict[tuple[str, int, int], int] = {}
+
+    def cite(self, passage: Passage, local_start: int, local_end: int) -> int:
+        key = (passage.id, local_start, local_end)
+        if key in self._index:
+            return self._index[key]
+        n = len(self.citations) + 1
+        self.citations.append(
+            Citation(
+                n=n,
+                passage_id=passage.id,
+                doc=passage.doc_id,
+                doc_title=passage.doc_title,
+                label=passage.label,
+                article=passage.article,
+                paragraph=paragraph_at(passage, local_start),
+                start=passage.start + local_start,
+                end=passage.start + local_end,
+                quote=passage.text[local_start:local_end],
+            )
+        )
+        self._index[key] = n
+        return n
+
+
+def paragraph_at(passage: Passage, local_offset: int) -> str | None:
+    """The numbered paragraph of ``passage`` that holds ``local_offset``."""
+    label = None
+    for match in _PARAGRAPH_LABEL_RE.finditer(passage.text):
+        if match.start() > local_offset:
+            break
+        label = match.group(1)
+    if label is None and len(passage.paragraphs) >= 1:
+        return passage.paragraphs[0]
+    return label
+
+
+def attribute(
+    drafts: list[DraftSentence],
+    passages: list[ScoredPassage],
+    judge: SupportJudge,
+    book: CitationBook | None = None,
+) -> tuple[list[AnswerSentence], list[Citation]]:
+    """Verified sentences and the citations they use."""
+    book = book or CitationBook()
+    sentences: list[AnswerSentence] = []
+    for draft in drafts:
+        text = strip_citations(draft.text)
+        if not text:
+            continue
+        if draft.verbatim_of is not None and draft.span is not None:
+            passage = passages[draft.verbatim_of].passage
+            n = book.cite(passage, *draft.span)
+            sentences.append(AnswerSentence(text, (n,), True, 1.0))
+            continue
+        supports = _supporting_passages(text, draft.claimed, passages, judge)
+        if not supports:
+            best = max((judge.score(text, p.passage.text).score for p in passages), default=0.0)
+            sentences.append(AnswerSentence(text, (), False, best))
+            continue
+        numbers = tuple(book.cite(passages[i].passage, s.start, s.end) for i, s in supports)
+        sentences.append(AnswerSentence(text, tuple(dict.fromkeys(numbers)), True, supports[0][1].score))
+    return sentences, book.citations
+
+
+def _supporting_passages(
+    text: str, claimed: tuple[int, ...], passages: list[ScoredPassage], judge: SupportJudge
+) -> list[tuple[int, Support]]:
+    """Claimed passages that the judge accepts; else the best accepted passages overall."""
+    valid_claims = [i for i in claimed if 0 <= i < len(passages)]
+    scored = {i: judge.score(text, passages[i].passage.text) for i in valid_claims}
+    accepted = [(i, s) for i, s in scored.items() if s.supported(judge.threshold)]
+    if not accepted:
+        for i, scored_passage in enumerate(passages):
+            if i not in scored:
+                scored[i] = judge.score(text, scored_passage.passage.text)
+        accepted = [(i, s) for i, s in scored.items() if s.supported(judge.threshold)]
+    accepted.sort(key=lambda item: -item[1].score)
+    return accepted[:MAX_CITATIONS_PER_SENTENCE]

@@ -1,0 +1,132 @@
+"""From a question to a verified answer: retrieve, decide, draft, verify, cite.
+
+``AnswerService.stream`` yields the answer's text as it is produced and, last, the final
+``Answer``; ``ask`` returns only the final answer. Whatever the provider, refusal and
+citations are decided here, outside the model.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Generator, Iterator, Sequence
+
+from langchain_core.embeddings import Embeddings
+
+from rag.answering import refusal
+from rag.answering.attribution import CitationBook, DraftSentence, attribute
+from rag.answering.conversation import contextualize
+from rag.answering.extractive import extractive_drafts, rank_sentences
+from rag.answering.generative import build_chat_model, parse_drafts, stream_text
+from rag.answering.types import Answer
+from rag.errors import ModelUnavailableError, QueryError
+from rag.prompts import ANSWER_PROMPT, format_passages
+from rag.retrieval import Retriever, SearchFilters
+from rag.settings import Settings
+from rag.support import SupportJudge
+from rag.types import ScoredPassage
+
+log = logging.getLogger(__name__)
+
+MODES = ("local", "openai", "extractive")
+
+
+class AnswerService:
+    """Answers questions with any provider; the same verification for all."""
+
+    def __init__(self, settings: Settings, retriever: Retriever, embeddings: Embeddings) -> None:
+        self.settings = settings
+        self.retriever = retriever
+        self.embeddings = embeddings
+        self.judge = SupportJudge(embeddings)
+
+    def ask(
+        self,
+        question: str,
+        mode: str | None = None,
+        k: int | None = None,
+        filters: SearchFilters | None = None,
+        history: Sequence[str] = (),
+    ) -> Answer:
+        answer: Answer | None = None
+        for event in self.stream(question, mode, k, filters, history):
+            if isinstance(event, Answer):
+                answer = event
+        assert answer is not None
+        return answer
+
+    def stream(
+        self,
+        question: str,
+        mode: str | None = None,
+        k: int | None = None,
+        filters: SearchFilters | None = None,
+        history: Sequence[str] = (),
+    ) -> Iterator[str | Answer]:
+        """Yield text pieces as they are generated, then the verified ``Answer``."""
+        mode = mode or self.settings.answer_mode
+        if mode not in MODES:
+            raise QueryError(f"unknown answer mode {mode!r}; choose from {', '.join(MODES)}")
+        started = time.perf_counter()
+        query = contextualize(question, history)
+        passages = self.retriever.search(query, k, filters)
+        self._preload_sentences(passages)
+        retrieved = time.perf_counter()
+        candidates = rank_sentences(query, passages, self.judge, self.embeddings)
+        evidence = candidates[0].score if candidates else 0.0
+        timings = {"retrieval": retrieved - started}
+        decision = refusal.decide(
+            question, [c.text for c in candidates], evidence, self.retriever.view().corpus_lower
+        )
+        if decision.refuse:
+            timings["verification"] = time.perf_counter() - retrieved
+            timings["total"] = time.perf_counter() - started
+            answer = Answer(question, mode, [], [], passages, True, timings, notice=decision.reason)
+            yield answer.text
+            yield answer
+            return
+
+        notice = None
+        drafts: list[DraftSentence]
+        generation_started = time.perf_counter()
+        if mode == "extractive":
+            drafts = extractive_drafts(candidates)
+            declined = False
+        else:
+            try:
+                drafts, declined = yield from self._generate(mode, question, passages)
+            except ModelUnavailableError as error:
+                notice = f"The {mode} model is unavailable ({error}); this answer is extractive."
+                drafts, declined = extractive_drafts(candidates), False
+            except Exception as error:  # a server or model failure must not lose the question
+                log.warning("generation failed: %s", type(error).__name__)
+                notice = f"The {mode} model failed ({type(error).__name__}); this answer is extractive."
+                drafts, declined = extractive_drafts(candidates), False
+        verification_started = time.perf_counter()
+        timings["generation"] = verification_started - generation_started
+        sentences, citations = attribute(drafts, passages, self.judge, CitationBook())
+        timings["verification"] = time.perf_counter() - verification_started
+        timings["total"] = time.perf_counter() - started
+        refused = declined or not any(s.supported for s in sentences)
+        answer = Answer(question, mode, sentences, citations, passages, refused, timings, notice)
+        if mode == "extractive" or notice:
+            yield answer.text
+        yield answer
+
+    def _preload_sentences(self, passages: list[ScoredPassage]) -> None:
+        by_id = {p.passage.id: p.passage.text for p in passages}
+        stored = self.retriever.store.sentence_vectors(list(by_id))
+        self.judge.preload({by_id[pid]: value for pid, value in stored.items()})
+
+    def _generate(
+        self, mode: str, question: str, passages: list[ScoredPassage]
+    ) -> Generator[str, None, tuple[list[DraftSentence], bool]]:
+        """Stream the model's draft; return its sentences and whether it declined."""
+        model = build_chat_model(self.settings, mode)
+        numbered = format_passages([(p.passage.label, p.passage.text) for p in passages])
+        messages = ANSWER_PROMPT.format_messages(passages=numbered, question=question)
+        pieces: list[str] = []
+        for piece in stream_text(model, messages):
+            pieces.append(piece)
+            yield piece
+        return parse_drafts("".join(pieces), len(passages))

@@ -1,0 +1,75 @@
+"""Shared fixtures for the test suite.
+
+Fixtures other test files may use:
+
+- ``corpus_dir``: the corpus folder, ``../shared/corpus`` beside the repository (skips when absent).
+- ``embeddings``: the real all-MiniLM-L6-v2 ``MiniLMEmbeddings``, loaded once per session (~8 s).
+- ``corpus_store``: the whole corpus ingested once per session into a temporary Chroma store
+  with the real model (about a minute on 2 CPU cores); a ``CorpusStore`` with ``.settings``,
+  ``.store`` and ``.report``. Treat it as read-only: other tests share it.
+- ``make_settings``: a factory ``make_settings(tmp_path, **overrides) -> Settings`` for a store
+  under ``tmp_path`` (collection ``"tests"``), with any ``Settings`` field overridden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rag.settings import PROJECT_ROOT, Settings
+
+CORPUS_DIR = PROJECT_ROOT.parent / "shared" / "corpus"
+
+
+def build_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    """Settings for a fresh store in ``tmp_path``; ``overrides`` set any other field."""
+    values: dict[str, Any] = {"store_path": tmp_path / "store", "collection": "tests"}
+    values.update(overrides)
+    return Settings(**values)
+
+
+@dataclass(frozen=True)
+class CorpusStore:
+    """The whole corpus ingested once: its settings, the open store and the ingest report."""
+
+    settings: Settings
+    store: Any  # rag.store.PassageStore
+    report: Any  # ingest.pipeline.IngestReport
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """The corpus folder (read-only); the test is skipped when it is not there."""
+    if not CORPUS_DIR.is_dir() or not any(CORPUS_DIR.glob("*.txt")):
+        pytest.skip(f"corpus not found at {CORPUS_DIR}")
+    return CORPUS_DIR
+
+
+@pytest.fixture(scope="session")
+def embeddings():
+    """The real MiniLM embedding model (with ``count_tokens`` and ``max_tokens`` = 256)."""
+    from rag.embeddings import MiniLMEmbeddings
+
+    return MiniLMEmbeddings()
+
+
+@pytest.fixture(scope="session")
+def make_settings() -> Callable[..., Settings]:
+    """The factory ``make_settings(tmp_path, **overrides)``; see ``build_settings``."""
+    return build_settings
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, embeddings) -> CorpusStore:
+    """The whole corpus ingested once into a temporary store with the real model."""
+    from ingest.pipeline import Ingestor
+    from rag.store import PassageStore
+
+    settings = build_settings(tmp_path_factory.mktemp("corpus-store"))
+    store = PassageStore(settings, embeddings)
+    report = Ingestor(settings, store, embeddings).run([corpus_dir])
+    return CorpusStore(settings=settings, store=store, report=report)
