@@ -46,8 +46,14 @@ def sweep(rows: list[tuple[bool, float]], thresholds: list[float]) -> list[dict[
     for threshold in thresholds:
         refused = sum(score < threshold for score in unanswerable) / max(1, len(unanswerable))
         answered = sum(score >= threshold for score in answerable) / max(1, len(answerable))
-        table.append({"threshold": threshold, "refusal_recall": refused, "answer_rate": answered,
-                      "balanced": (refused + answered) / 2})
+        table.append(
+            {
+                "threshold": threshold,
+                "refusal_recall": refused,
+                "answer_rate": answered,
+                "balanced": (refused + answered) / 2,
+            }
+        )
     return table
 
 

@@ -82,7 +82,9 @@ def discover_files(paths: Iterable[Path]) -> tuple[list[Path], list[DocumentErro
     return list(dict.fromkeys(files)), errors
 
 
-def prepare_document(path: Path, settings: Settings, count_tokens: Callable[[str], int], max_tokens: int) -> tuple[SourceDocument, list[Passage]]:
+def prepare_document(
+    path: Path, settings: Settings, count_tokens: Callable[[str], int], max_tokens: int
+) -> tuple[SourceDocument, list[Passage]]:
     """Load, parse and chunk one file; raise ``DocumentError`` when it yields nothing usable."""
     loaded = load_document(path, settings.max_file_bytes, settings.max_pdf_pages)
     parsed = parse_document(loaded.text, fallback_title=loaded.doc_id.replace("-", " ").capitalize())
@@ -139,7 +141,11 @@ class Ingestor:
             report.documents += 1
             report.passages += len(passages)
             previous = manifest.get(doc.doc_id)
-            if previous and previous.doc_hash == doc.content_hash and self.store.count_for(previous.doc_key) == len(passages):
+            if (
+                previous
+                and previous.doc_hash == doc.content_hash
+                and self.store.count_for(previous.doc_key) == len(passages)
+            ):
                 report.unchanged.append(doc.doc_id)
                 continue
             report.embedding_seconds += self._replace(doc, passages, previous)

@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from textwrap import wrap
 
+from rag.answering.service import MODES
+from rag.answering.types import Answer
 from rag.cli_common import add_store_arguments, settings_from_args
 from rag.engine import Engine
 from rag.errors import RagError
+from rag.references import UN_CONVENTION
 from rag.retrieval import SearchFilters
 
 
@@ -24,6 +28,31 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--article", action="append", default=[], help="restrict to an article number")
     search.add_argument("--json", action="store_true")
     add_store_arguments(search)
+
+    ask = commands.add_parser("ask", help="a cited answer, or a plain refusal")
+    ask.add_argument("question")
+    ask.add_argument("--mode", choices=MODES, default=None, help="answer provider (default: settings)")
+    ask.add_argument("--k", type=int, default=None)
+    ask.add_argument("--doc", action="append", default=[], help="restrict to a document id (repeatable)")
+    ask.add_argument("--json", action="store_true")
+    add_store_arguments(ask)
+
+    summary = commands.add_parser("summarize", help="a cited summary of an article, a chapter or a document")
+    target = summary.add_mutually_exclusive_group()
+    target.add_argument("--article")
+    target.add_argument("--chapter")
+    summary.add_argument("--doc", default=UN_CONVENTION, help="document id (default: the UN convention)")
+    summary.add_argument("--mode", choices=MODES, default="extractive")
+    summary.add_argument("--json", action="store_true")
+    add_store_arguments(summary)
+
+    compare = commands.add_parser("compare", help="two documents side by side on a topic")
+    compare.add_argument("--docs", nargs=2, required=True, metavar=("A", "B"))
+    compare.add_argument("--topic", required=True)
+    compare.add_argument("--k", type=int, default=3)
+    compare.add_argument("--mode", choices=MODES, default="extractive")
+    compare.add_argument("--json", action="store_true")
+    add_store_arguments(compare)
     return parser
 
 
@@ -40,10 +69,67 @@ def run_search(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
+def print_answer(answer: Answer) -> None:
+    """The answer, its sources and, when kept, the sentences no passage supports."""
+    for piece in wrap(answer.text, 100):
+        print(piece)
+    if answer.notice:
+        print(f"\nnote: {answer.notice}")
+    for sentence in answer.unsupported:
+        print(f"\n[unsupported, not shown as cited] {sentence.text}")
+    if answer.citations:
+        print("\nSources:")
+    for citation in answer.citations:
+        print(f"[{citation.n}] {citation.label} (chars {citation.start}-{citation.end})")
+        print("    “" + " ".join(citation.quote.split())[:400] + "”")
+
+
+def run_ask(engine: Engine, args: argparse.Namespace) -> int:
+    filters = SearchFilters(tuple(args.doc)) if args.doc else None
+    if args.json:
+        print(json.dumps(engine.ask(args.question, args.mode, args.k, filters).to_json(), ensure_ascii=False))
+        return 0
+    answer = None
+    for event in engine.ask_stream(args.question, args.mode, args.k, filters):
+        if isinstance(event, Answer):
+            answer = event
+        elif args.mode not in (None, "extractive"):
+            print(event, end="", flush=True, file=sys.stderr)
+    if answer is not None:
+        print(file=sys.stderr)
+        print_answer(answer)
+    return 0
+
+
+def run_summarize(engine: Engine, args: argparse.Namespace) -> int:
+    answer = engine.summarize(args.doc, article=args.article, chapter=args.chapter, mode=args.mode)
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        print(answer.question + "\n")
+        print_answer(answer)
+    return 0
+
+
+def run_compare(engine: Engine, args: argparse.Namespace) -> int:
+    comparison = engine.compare(args.docs[0], args.docs[1], args.topic, args.k, args.mode)
+    if args.json:
+        print(json.dumps(comparison.to_json(), ensure_ascii=False))
+        return 0
+    for left, right, similarity in comparison.rows:
+        left_label = left.passage.label if left else "—"
+        right_label = right.passage.label if right else "—"
+        print(f"{left_label:<45} | {right_label:<45} | similarity {similarity:.2f}")
+    for doc, answer in ((args.docs[0], comparison.answer_a), (args.docs[1], comparison.answer_b)):
+        print(f"\n== {doc}")
+        print_answer(answer)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     engine = Engine(settings_from_args(args))
-    handlers = {"search": run_search}
+    handlers = {"search": run_search, "ask": run_ask, "summarize": run_summarize, "compare": run_compare}
     try:
         return handlers[args.command](engine, args)
     except RagError as error:

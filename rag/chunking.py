@@ -9,6 +9,7 @@ the first paragraph, and every passage is an exact slice of the source text.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -97,7 +98,7 @@ def _sentence_pieces(
     text: str, start: int, end: int, label: tuple[str, ...], count: TokenCounter, budget: int
 ) -> list[Span]:
     cuts = [start] + [start + m.end() for m in SENTENCE_END_RE.finditer(text[start:end])] + [end]
-    sentences = [Span(a, b, label) for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip()]
+    sentences = [Span(a, b, label) for a, b in itertools.pairwise(cuts) if text[a:b].strip()]
     packed: list[Span] = []
     for sentence in sentences:
         if count(text[sentence.start : sentence.end]) > budget:

@@ -8,14 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from rag.answering.compare import Comparison, align
 from rag.answering.service import AnswerService
+from rag.answering.summarize import LEADS_PER_ARTICLE, group_by_article, group_by_chapter, summarize
 from rag.answering.types import Answer
 from rag.embeddings import get_embeddings
+from rag.errors import QueryError
 from rag.retrieval import Retriever, SearchFilters
 from rag.settings import Settings, get_settings
-from rag.store import PassageStore
-from rag.types import ScoredPassage
+from rag.store import ManifestEntry, PassageStore
+from rag.types import ScoredPassage, short_title
+
+if TYPE_CHECKING:
+    from ingest.pipeline import IngestReport
 
 
 class Engine:
@@ -53,6 +61,46 @@ class Engine:
     ) -> Answer:
         """A verified answer (or a refusal) to ``question``."""
         return self.answers.ask(question, mode, k, filters, history)
+
+    def summarize(
+        self, doc_id: str, article: str | None = None, chapter: str | None = None, mode: str | None = None
+    ) -> Answer:
+        """A cited summary of an article, a chapter or a whole document."""
+        passages = self.retriever.passages_of(doc_id)
+        if not passages:
+            raise QueryError(f"no document {doc_id!r} in the store")
+        title = self.retriever.view().manifest[doc_id].title
+        if article is not None:
+            groups = group_by_article(p for p in passages if p.article == article)
+            title, leads = f"{short_title(doc_id, title)}, article {article}", LEADS_PER_ARTICLE
+        elif chapter is not None:
+            groups = group_by_article(p for p in passages if p.chapter == chapter.upper() and p.kind == "article")
+            title, leads = f"{short_title(doc_id, title)}, chapter {chapter.upper()}", 1
+        else:
+            groups = group_by_chapter(passages)
+            if len(groups) < 2:
+                groups = group_by_article(p for p in passages if p.kind == "article")
+            title, leads = short_title(doc_id, title), 1
+        if not groups:
+            raise QueryError(f"nothing to summarise: {title} not found")
+        return summarize(groups, title, self.answers.judge, leads, mode or "extractive", self.settings)
+
+    def compare(self, doc_a: str, doc_b: str, topic: str, k: int = 3, mode: str | None = None) -> Comparison:
+        """Aligned provisions of two documents on ``topic``, with a cited answer from each."""
+        answer_a = self.ask(topic, mode, k, SearchFilters(docs=(doc_a,)))
+        answer_b = self.ask(topic, mode, k, SearchFilters(docs=(doc_b,)))
+        rows = align(answer_a.passages, answer_b.passages, self.embeddings)
+        return Comparison(topic, doc_a, doc_b, rows, answer_a, answer_b)
+
+    def documents(self) -> list[ManifestEntry]:
+        """The committed documents, by id."""
+        return sorted(self.retriever.view().manifest.values(), key=lambda e: e.doc_id)
+
+    def ingest(self, paths: Sequence[Path]) -> IngestReport:
+        """Ingest files into this engine's store (the app's upload path)."""
+        from ingest.pipeline import Ingestor
+
+        return Ingestor(self.settings, self.store, self.embeddings).run(paths)
 
     def ask_stream(
         self,

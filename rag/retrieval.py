@@ -247,7 +247,7 @@ def _interleave_by_doc(ranked: list[tuple[str, float, str]], docs: Iterable[str]
     rest: list[tuple[str, float, str]] = []
     for item in ranked:
         doc = item[0].split(":", 1)[0]
-        (per_doc[doc] if doc in per_doc else rest).append(item)
+        (per_doc.get(doc, rest)).append(item)
     out: list[tuple[str, float, str]] = []
     for index in range(max(len(v) for v in per_doc.values())):
         for doc in docs:

@@ -5,8 +5,31 @@ from __future__ import annotations
 import re
 
 _ABBREVIATIONS = (
-    "art", "arts", "para", "paras", "no", "nos", "e.g", "i.e", "etc", "cf", "vol", "p", "pp",
-    "mr", "mrs", "ms", "dr", "st", "u.s", "u.n", "ets", "viz", "sect", "ch", "subpara",
+    "art",
+    "arts",
+    "para",
+    "paras",
+    "no",
+    "nos",
+    "e.g",
+    "i.e",
+    "etc",
+    "cf",
+    "vol",
+    "p",
+    "pp",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "u.s",
+    "u.n",
+    "ets",
+    "viz",
+    "sect",
+    "ch",
+    "subpara",
 )
 _END_RE = re.compile(r"[.!?;](?:[”\"')\]]*)(?=\s+|$)|\n\s*\n|:\s*\n")
 _CITATION_TAIL_RE = re.compile(r"^\s*(?:\[\d+\](?:\s*,?\s*)?)+")

@@ -60,9 +60,7 @@ class Settings(BaseSettings):
     chunk_max_tokens: int = Field(
         230, ge=32, description="Largest passage, in embedding-model tokens (MiniLM reads 256)."
     )
-    chunk_min_tokens: int = Field(
-        40, ge=0, description="Paragraphs shorter than this are merged with a neighbour."
-    )
+    chunk_min_tokens: int = Field(40, ge=0, description="Paragraphs shorter than this are merged with a neighbour.")
 
     # Ingestion limits
     max_file_bytes: int = Field(20_000_000, description="Largest file accepted for ingestion.")
@@ -88,9 +86,7 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(
         None, description="Base URL of an OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp)."
     )
-    openai_api_key: SecretStr = Field(
-        SecretStr("not-needed"), description="API key for the OpenAI-compatible server."
-    )
+    openai_api_key: SecretStr = Field(SecretStr("not-needed"), description="API key for the OpenAI-compatible server.")
     openai_model: str = Field("gpt-4o-mini", description="Model name on the OpenAI-compatible server.")
     openai_timeout: float = Field(60.0, gt=0, description="Seconds before an OpenAI request fails.")
 

@@ -9,6 +9,7 @@ concurrent ingest never shows a partial document, and leftovers are swept on the
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
@@ -145,7 +146,10 @@ class PassageStore:
             )
 
     def add_sentences(
-        self, passages: Sequence[Passage], spans: Sequence[Sequence[tuple[int, int]]], vectors: Sequence[Sequence[float]]
+        self,
+        passages: Sequence[Passage],
+        spans: Sequence[Sequence[tuple[int, int]]],
+        vectors: Sequence[Sequence[float]],
     ) -> None:
         """Store each passage's sentence spans (offsets inside the passage) with their vectors."""
         ids, metadatas = [], []
@@ -153,7 +157,12 @@ class PassageStore:
             for index, (start, end) in enumerate(passage_spans):
                 ids.append(f"{passage.id}#{index}")
                 metadatas.append(
-                    {"passage_id": passage.id, "start": start, "end": end, "doc_key": doc_key(passage.doc_id, passage.doc_hash)}
+                    {
+                        "passage_id": passage.id,
+                        "start": start,
+                        "end": end,
+                        "doc_key": doc_key(passage.doc_id, passage.doc_hash),
+                    }
                 )
         for begin in range(0, len(ids), _ADD_BATCH):
             self.sentence_collection.upsert(
@@ -162,7 +171,9 @@ class PassageStore:
                 metadatas=metadatas[begin : begin + _ADD_BATCH],
             )
 
-    def sentence_vectors(self, passage_ids: Sequence[str]) -> dict[str, tuple[list[tuple[int, int]], list[list[float]]]]:
+    def sentence_vectors(
+        self, passage_ids: Sequence[str]
+    ) -> dict[str, tuple[list[tuple[int, int]], list[list[float]]]]:
         """Sentence spans and vectors of the given passages, in reading order."""
         if not passage_ids:
             return {}
@@ -283,9 +294,7 @@ class PassageStore:
         """Drop every passage, the manifest and the keyword index."""
         suffixes = ("", MANIFEST_SUFFIX, SENTENCES_SUFFIX)
         for name in (self.settings.collection + suffix for suffix in suffixes):
-            try:
+            with contextlib.suppress(ValueError, chromadb.errors.NotFoundError):
                 self.client.delete_collection(name)
-            except (ValueError, chromadb.errors.NotFoundError):
-                pass
         self.keyword_index_path.unlink(missing_ok=True)
         self._open_collections()

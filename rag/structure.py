@@ -223,7 +223,12 @@ def parse_document(text: str, fallback_title: str = "Untitled") -> ParsedDocumen
             if current.kind == "preamble":
                 current.article = "preamble"
                 current.title = "Preamble"
-        if current.kind == "preamble" and number is not None and current.article == "preamble" and not _article_follows(blocks, index):
+        if (
+            current.kind == "preamble"
+            and number is not None
+            and current.article == "preamble"
+            and not _article_follows(blocks, index)
+        ):
             # Operative paragraphs after a preamble in a text without articles (a resolution).
             current = open_unit("paragraphs", block.start)
         _append_block(current, block, number)

@@ -12,6 +12,7 @@ its agreement with those labels is reported by ``python -m eval judge``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -77,7 +78,7 @@ class SupportJudge:
             return spans, vectors
         pair_vectors = vectors[:-1] + vectors[1:]
         pair_vectors /= np.linalg.norm(pair_vectors, axis=1, keepdims=True) + 1e-9
-        pairs = [(a[0], b[1]) for a, b in zip(spans, spans[1:], strict=False)]
+        pairs = [(a[0], b[1]) for a, b in itertools.pairwise(spans)]
         return spans + pairs, np.vstack([vectors, pair_vectors])
 
     def score(self, sentence: str, passage_text: str) -> Support:
@@ -109,4 +110,3 @@ def _consistency(claim: str, window: str, passage: str) -> float:
     if bool(_NEGATION_RE.search(claim)) != bool(_NEGATION_RE.search(window)):
         factor *= 0.85
     return factor
-

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -62,9 +63,24 @@ class Passage:
     def embedded_text(self) -> str:
         return f"{self.context}\n{self.text}"
 
+    def is_heading(self, start: int, end: int) -> bool:
+        """True when ``text[start:end]`` is the passage's "Article N" line or its title."""
+        fragment = self.text[start:end].strip()
+        return fragment == (self.article_title or "") or bool(re.fullmatch(r"Article \d+", fragment))
+
+    def label_for(self, paragraph: str | None) -> str:
+        """The citation label of one paragraph of this passage, e.g. 'UN Cybercrime Convention, art. 24(2)'."""
+        if paragraph is None or self.article == "preamble":
+            return self.label
+        title = short_title(self.doc_id, self.doc_title)
+        if self.article:
+            return f"{title}, art. {self.article}({paragraph})"
+        noun = "note" if self.kind == "note" else "para."
+        return f"{title}, {noun} {paragraph}"
+
     @property
     def label(self) -> str:
-        """A human citation label, e.g. 'UN Cybercrime Convention, art. 24(2)'."""
+        """A human citation label, e.g. 'UN Cybercrime Convention, art. 24(2)-(3)'."""
         parts = [short_title(self.doc_id, self.doc_title)]
         if self.article == "preamble":
             parts.append("preamble")

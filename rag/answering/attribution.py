@@ -29,6 +29,16 @@ class DraftSentence:
     span: tuple[int, int] | None = None
 
 
+_LEADING_LABEL_RE = re.compile(r"^(?:\d{1,3}\.\s+)?(?:\(?[a-z]{1,4}\)\s+)?")
+
+
+def verbatim_draft(text: str, start: int, end: int, passage_index: int) -> DraftSentence:
+    """A sentence quoted from a passage, its paragraph label ("1.", "(a)") left to the citation."""
+    label = _LEADING_LABEL_RE.match(text, start)
+    shift = label.end() - start if label else 0
+    return DraftSentence(text[start + shift : end], (passage_index,), passage_index, (start + shift, end))
+
+
 class CitationBook:
     """Numbers citations in order of first use; the same quote of a passage reuses its number."""
 
@@ -41,15 +51,16 @@ class CitationBook:
         if key in self._index:
             return self._index[key]
         n = len(self.citations) + 1
+        paragraph = paragraph_at(passage, local_start)
         self.citations.append(
             Citation(
                 n=n,
                 passage_id=passage.id,
                 doc=passage.doc_id,
                 doc_title=passage.doc_title,
-                label=passage.label,
+                label=passage.label_for(paragraph),
                 article=passage.article,
-                paragraph=paragraph_at(passage, local_start),
+                paragraph=paragraph,
                 start=passage.start + local_start,
                 end=passage.start + local_end,
                 quote=passage.text[local_start:local_end],

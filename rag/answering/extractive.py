@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from rag.answering.attribution import DraftSentence
+from rag.answering.attribution import DraftSentence, verbatim_draft
 from rag.glossary import expansions
 from rag.keyword_index import tokenize
 from rag.support import SupportJudge
@@ -25,7 +25,7 @@ RANK_WEIGHT = 0.1
 KEEP_RATIO = 0.85  # further sentences must score at least this share of the best one
 MAX_SENTENCES = 3
 MIN_SENTENCE_CHARS = 25
-_LEADING_LABEL_RE = re.compile(r"^(?:\d{1,3}\.\s+)?(?:\(?[a-z]{1,4}\)\s+)?")
+_ITEM_LABEL_RE = re.compile(r"^\(?(?:[a-z]{1,2}|[ivx]{1,5})\)\s")
 
 
 @dataclass(frozen=True)
@@ -53,24 +53,37 @@ def rank_sentences(
         text = scored.passage.text
         spans, vectors = judge.sentence_vectors(text)
         similarities = vectors @ question_vector
-        for (start, end), similarity in zip(spans, similarities, strict=False):
+        for position, ((start, end), similarity) in enumerate(zip(spans, similarities, strict=False)):
             sentence = text[start:end]
-            if len(sentence) < MIN_SENTENCE_CHARS:
+            if len(sentence) < MIN_SENTENCE_CHARS or scored.passage.is_heading(start, end):
                 continue
+            if _ITEM_LABEL_RE.match(sentence):
+                start = _intro_start(text, spans, position)
             terms = set(tokenize(sentence))
             overlap = len(question_terms & terms) + 0.5 * len(expansion_terms & terms)
             term_share = overlap / max(1, len(question_terms))
-            score = (
-                SIMILARITY_WEIGHT * float(similarity)
-                + TERM_WEIGHT * min(1.0, term_share)
-                + RANK_WEIGHT / hit_rank
-            )
+            score = SIMILARITY_WEIGHT * float(similarity) + TERM_WEIGHT * min(1.0, term_share) + RANK_WEIGHT / hit_rank
             candidates.append(Candidate(index, start, end, sentence, score))
     candidates.sort(key=lambda c: -c.score)
     return candidates
 
 
-def extractive_drafts(candidates: list[Candidate]) -> list[DraftSentence]:
+def _intro_start(text: str, spans: list[tuple[int, int]], position: int) -> int:
+    """Where a list item's sentence starts once its introduction ("... shall order:") is joined to it.
+
+    Items of a list are contiguous in the text, so the introduction and the item still form one
+    exact, verbatim span.
+    """
+    for back in range(position - 1, -1, -1):
+        previous = text[spans[back][0] : spans[back][1]]
+        if previous.rstrip().endswith(":"):
+            return spans[back][0] if position - back <= 1 else spans[position][0]
+        if not _ITEM_LABEL_RE.match(previous):
+            break
+    return spans[position][0]
+
+
+def extractive_drafts(candidates: list[Candidate], passages: list[ScoredPassage]) -> list[DraftSentence]:
     """The best sentence and up to two close seconds, in reading order, quoted verbatim."""
     if not candidates:
         return []
@@ -83,12 +96,7 @@ def extractive_drafts(candidates: list[Candidate]) -> list[DraftSentence]:
             continue
         chosen.append(candidate)
     chosen.sort(key=lambda c: (c.passage_index, c.start))
-    drafts = []
-    for c in chosen:
-        label = _LEADING_LABEL_RE.match(c.text)
-        shift = label.end() if label else 0
-        drafts.append(DraftSentence(c.text[shift:], (c.passage_index,), c.passage_index, (c.start + shift, c.end)))
-    return drafts
+    return [verbatim_draft(passages[c.passage_index].passage.text, c.start, c.end, c.passage_index) for c in chosen]
 
 
 def _overlaps(a: Candidate, b: Candidate) -> bool:

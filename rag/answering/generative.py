@@ -26,8 +26,11 @@ def build_chat_model(settings: Settings, mode: str) -> BaseChatModel:
     """The chat model for ``mode`` ("local" or "openai")."""
     if mode == "local":
         return _local_chat_model(
-            settings.llm_model_size, str(settings.model_cache), settings.llm_threads,
-            settings.llm_context, settings.llm_max_tokens,
+            settings.llm_model_size,
+            str(settings.model_cache),
+            settings.llm_threads,
+            settings.llm_context,
+            settings.llm_max_tokens,
         )
     if mode == "openai":
         if not settings.openai_base_url and settings.openai_api_key.get_secret_value() == "not-needed":

@@ -29,14 +29,95 @@ ACRONYM_RE = re.compile(r"\b[A-Z]{3,}\b(?!s)")
 _PLURAL_ACRONYM_RE = re.compile(r"[A-Z]{2,}s")
 _POSSESSIVE_RE = re.compile(r"(?:’s|'s|’|')$")
 _QUESTION_WORDS = frozenset(
-    """what which who whom whose when where why how is are was were do does did can could may might
-    must shall should will would has have had if under in on at for according and or but the a an
-    does any there this that these those it its i my me we our you your they their i'm i’m i've
-    i’ve i'd i’d""".split()
+    [
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "is",
+        "are",
+        "was",
+        "were",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "should",
+        "will",
+        "would",
+        "has",
+        "have",
+        "had",
+        "if",
+        "under",
+        "in",
+        "on",
+        "at",
+        "for",
+        "according",
+        "and",
+        "or",
+        "but",
+        "the",
+        "a",
+        "an",
+        "does",
+        "any",
+        "there",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "i",
+        "my",
+        "me",
+        "we",
+        "our",
+        "you",
+        "your",
+        "they",
+        "their",
+        "i'm",
+        "i’m",
+        "i've",
+        "i’ve",
+        "i'd",
+        "i’d",
+    ]
 )
 _GENERIC_NAMES = frozenset(
-    """un u.n us u.s usa united nations state states party parties convention treaty article chapter
-    protocol court government""".split()
+    [
+        "un",
+        "u.n",
+        "us",
+        "u.s",
+        "usa",
+        "united",
+        "nations",
+        "state",
+        "states",
+        "party",
+        "parties",
+        "convention",
+        "treaty",
+        "article",
+        "chapter",
+        "protocol",
+        "court",
+        "government",
+    ]
 )
 QUANTITY_QUESTION_RE = re.compile(
     r"\bhow (?:many|much|long|large|big|high|often|soon)\b|\bwithin how\b|\bwhat (?:percentage|number|amount|share)\b"
@@ -100,11 +181,7 @@ def _mentioned(name: str, corpus_lower: str) -> bool:
 
 def unknown_names(question: str, corpus_lower: str) -> list[str]:
     """Names from ``question`` that no document mentions (documents' own names count as known)."""
-    return [
-        name
-        for name in names_in(question)
-        if not _is_document_alias(name) and not _mentioned(name, corpus_lower)
-    ]
+    return [name for name in names_in(question) if not _is_document_alias(name) and not _mentioned(name, corpus_lower)]
 
 
 def decide(question: str, best_sentences: Sequence[str], evidence: float, corpus_lower: str) -> RefusalDecision:

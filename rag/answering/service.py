@@ -29,6 +29,9 @@ from rag.types import ScoredPassage
 log = logging.getLogger(__name__)
 
 MODES = ("local", "openai", "extractive")
+# The prompt carries the top hits only, each cut to bound prompt time on 2 cores (~150 tokens/s).
+PROMPT_PASSAGES = 5
+PROMPT_PASSAGE_CHARS = 900
 
 
 class AnswerService:
@@ -75,9 +78,7 @@ class AnswerService:
         candidates = rank_sentences(query, passages, self.judge, self.embeddings)
         evidence = candidates[0].score if candidates else 0.0
         timings = {"retrieval": retrieved - started}
-        decision = refusal.decide(
-            question, [c.text for c in candidates], evidence, self.retriever.view().corpus_lower
-        )
+        decision = refusal.decide(question, [c.text for c in candidates], evidence, self.retriever.view().corpus_lower)
         if decision.refuse:
             timings["verification"] = time.perf_counter() - retrieved
             timings["total"] = time.perf_counter() - started
@@ -90,21 +91,25 @@ class AnswerService:
         drafts: list[DraftSentence]
         generation_started = time.perf_counter()
         if mode == "extractive":
-            drafts = extractive_drafts(candidates)
+            drafts = extractive_drafts(candidates, passages)
             declined = False
         else:
             try:
                 drafts, declined = yield from self._generate(mode, question, passages)
             except ModelUnavailableError as error:
                 notice = f"The {mode} model is unavailable ({error}); this answer is extractive."
-                drafts, declined = extractive_drafts(candidates), False
+                drafts, declined = extractive_drafts(candidates, passages), False
             except Exception as error:  # a server or model failure must not lose the question
                 log.warning("generation failed: %s", type(error).__name__)
                 notice = f"The {mode} model failed ({type(error).__name__}); this answer is extractive."
-                drafts, declined = extractive_drafts(candidates), False
+                drafts, declined = extractive_drafts(candidates, passages), False
         verification_started = time.perf_counter()
         timings["generation"] = verification_started - generation_started
         sentences, citations = attribute(drafts, passages, self.judge, CitationBook())
+        if mode != "extractive" and not declined and not any(s.supported for s in sentences):
+            # The model wrote nothing the passages support, yet the evidence is there: show it.
+            notice = "The model's sentences could not be verified against the sources; the answer quotes them instead."
+            sentences, citations = attribute(extractive_drafts(candidates, passages), passages, self.judge)
         timings["verification"] = time.perf_counter() - verification_started
         timings["total"] = time.perf_counter() - started
         refused = declined or not any(s.supported for s in sentences)
@@ -123,7 +128,8 @@ class AnswerService:
     ) -> Generator[str, None, tuple[list[DraftSentence], bool]]:
         """Stream the model's draft; return its sentences and whether it declined."""
         model = build_chat_model(self.settings, mode)
-        numbered = format_passages([(p.passage.label, p.passage.text) for p in passages])
+        shown = [p for p in passages if not p.supporting][:PROMPT_PASSAGES]
+        numbered = format_passages([(p.passage.label, p.passage.text) for p in shown], max_chars=PROMPT_PASSAGE_CHARS)
         messages = ANSWER_PROMPT.format_messages(passages=numbered, question=question)
         pieces: list[str] = []
         for piece in stream_text(model, messages):
