@@ -26,11 +26,12 @@ import json
 import sys
 import time
 import warnings
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "reports" / "latest"
+DEFAULT_LABELS = Path(__file__).resolve().parent / "labels" / "support_pairs.jsonl"
 
 
 def log(message: str) -> None:
@@ -43,7 +44,9 @@ def log(message: str) -> None:
 def build_parser() -> argparse.ArgumentParser:
     from rag.cli_common import add_store_arguments
 
-    parser = argparse.ArgumentParser(prog="python -m eval", description="Evaluate retrieval, answers and the support judge.")
+    parser = argparse.ArgumentParser(
+        prog="python -m eval", description="Evaluate retrieval, answers and the support judge."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     def common(sub: argparse.ArgumentParser, dataset: bool = True) -> None:
@@ -71,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     judge = commands.add_parser("judge", help="support judge vs hand labels")
     common(judge, dataset=False)
-    judge.add_argument("--labels", type=Path, default=Path("eval/labels/support_pairs.jsonl"))
+    judge.add_argument(
+        "--labels", type=Path, default=DEFAULT_LABELS, help=f"hand-labelled pairs (default: {DEFAULT_LABELS})"
+    )
     return parser
 
 
@@ -133,7 +138,7 @@ def base_report(args: argparse.Namespace, engine: Any | None, k: int, max_k: int
     report: dict[str, Any] = {
         "command": args.command,
         "dataset": str(getattr(args, "dataset", "")),
-        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "k": k,
         "max_k": max_k,
     }
@@ -152,30 +157,32 @@ def retrieval_results(
         ProductSystem,
         compare_to_baselines,
         corpus_files_of,
-        evaluate_system,
+        evaluate_systems,
         stderr_progress,
     )
 
     n = sum(1 for q in questions if q.answerable and q.gold)
-    log(f"retrieval: product on {n} answerable questions ...")
-    product = evaluate_system(ProductSystem(engine), questions, corpus, k, CURVE_MAX_K, stderr_progress(n, "product"))
-    results = [product]
+    systems: list[Any] = [ProductSystem(engine)]
+    build_seconds = {"product": 0.0}
     if with_baselines:
         passages = engine.store.committed_passages()
         files = corpus_files_of(engine.store, Path(engine.settings.corpus_path))
         for name in BASELINE_NAMES:
             log(f"retrieval: building baseline {name} ...")
             started = time.perf_counter()
-            system = build_baseline(name, engine.store, engine.embeddings, files, passages)
-            built = time.perf_counter() - started
-            try:
-                result = evaluate_system(system, questions, corpus, k, CURVE_MAX_K, stderr_progress(n, name))
-            finally:
-                close = getattr(system, "close", None)
-                if close:
-                    close()
-            result.build_seconds = built
-            results.append(result)
+            systems.append(build_baseline(name, engine.store, engine.embeddings, files, passages))
+            build_seconds[name] = time.perf_counter() - started
+    log(f"retrieval: {', '.join(s.name for s in systems)} on {n} answerable questions ...")
+    try:
+        results = evaluate_systems(systems, questions, corpus, k, CURVE_MAX_K, stderr_progress(n, "retrieval"))
+    finally:
+        for system in systems:
+            close = getattr(system, "close", None)
+            if close:
+                close()
+    for result in results:
+        result.build_seconds = build_seconds.get(result.name, 0.0)
+    product = results[0]
     retrieval = {r.name: r.to_json() for r in results}
     comparison = compare_to_baselines(product, results[1:]) if len(results) > 1 else None
     return {"retrieval": retrieval, "comparison": comparison}, product
@@ -211,7 +218,14 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
             f"dataset {report['dataset']}: {first['questions']} answerable questions scored, "
             f"{first['skipped_unanswerable']} unanswerable not scored for retrieval"
         )
-        names = [f"item_recall@{k}", f"full_recall@{k}", f"mrr@{max_k}", f"ndcg@{k}", f"span_precision@{k}", f"span_recall@{k}"]
+        names = [
+            f"item_recall@{k}",
+            f"full_recall@{k}",
+            f"mrr@{max_k}",
+            f"ndcg@{k}",
+            f"span_precision@{k}",
+            f"span_recall@{k}",
+        ]
         header = ["system", *names, "p50_ms", "p95_ms"]
         rows = [header]
         for name, result in retrieval.items():
@@ -230,7 +244,8 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
         if comparison:
             lines.append("product / best baseline:")
             for name, c in comparison.items():
-                lines.append(f"  {name}: {fmt(c['product'])} / {fmt(c['baseline'])} ({c['best_baseline']}) = {fmt(c['ratio'], 2)}")
+                best = f"{fmt(c['baseline'])} ({c['best_baseline']})"
+                lines.append(f"  {name}: {fmt(c['product'])} / {best} = {fmt(c['ratio'], 2)}")
         product = next(iter(retrieval))
         misses = retrieval[product]["misses"]
         lines.append(f"{product} misses at k={k} ({len(misses)}): {' '.join(misses) if misses else 'none'}")

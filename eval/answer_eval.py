@@ -73,7 +73,7 @@ def cites_gold(answer: dict[str, Any], question: GoldQuestion) -> bool:
     passages = {p.get("id"): p for p in answer.get("passages", [])}
     for citation in answer.get("citations", []):
         passage = passages.get(citation.get("passage_id"))
-        doc = citation.get("doc") or (passage or {}).get("doc")
+        doc = str(citation.get("doc") or (passage or {}).get("doc") or "")
         article = citation.get("article") if passage is None else passage.get("article")
         if passage is not None:
             paragraphs = list(passage.get("paragraphs") or [])
@@ -85,23 +85,37 @@ def cites_gold(answer: dict[str, Any], question: GoldQuestion) -> bool:
     return False
 
 
-def score_answer(
-    answer: dict[str, Any], question: GoldQuestion, supports: metrics.SupportsFn
-) -> dict[str, Any]:
+def shown_sentences(answer: dict[str, Any], drafted: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The sentences the user sees: those whose text is in the answer text.
+
+    The product drops sentences its verification rejects from ``answer`` but keeps them in
+    ``sentences`` (``supported: false``); citation metrics judge what is shown.  When the
+    answer text repeats none of its sentences verbatim, every sentence counts.
+    """
+    text = str(answer.get("answer", ""))
+    shown = [s for s in drafted if str(s.get("text", "")).strip() in text]
+    return shown or list(drafted)
+
+
+def score_answer(answer: dict[str, Any], question: GoldQuestion, supports: metrics.SupportsFn) -> dict[str, Any]:
     """Every per-answer metric of one ``Answer.to_json()`` object.
 
     Correctness (token F1, ROUGE-L recall) is scored for answerable questions only, and a
     refusal scores 0.  Citation recall/precision, faithfulness and gold citation are scored
-    for answers that were not refused and have sentences; otherwise they are ``None``.
+    on the shown sentences (:func:`shown_sentences`) of answers that were not refused;
+    otherwise they are ``None``.  ``self_supported`` is the share of all drafted sentences
+    that the product's own verification marked supported.
     """
     refused = bool(answer.get("refused"))
-    sentences = [s for s in answer.get("sentences", []) if strip_markers(str(s.get("text", "")))]
+    drafted = [s for s in answer.get("sentences", []) if strip_markers(str(s.get("text", "")))]
+    sentences = shown_sentences(answer, drafted)
     record: dict[str, Any] = {
         "id": question.id,
         "answerable": question.answerable,
         "refused": refused,
         "tags": list(question.tags),
         "sentences": len(sentences),
+        "hidden_sentences": len(drafted) - len(sentences),
         "token_f1": None,
         "rouge_l_recall": None,
         "citation_recall": None,
@@ -116,9 +130,7 @@ def score_answer(
     if question.answerable:
         text = "" if refused else strip_markers(str(answer.get("answer", "")))
         record["token_f1"] = metrics.token_f1(text, question.reference_answer) if text else 0.0
-        record["rouge_l_recall"] = (
-            metrics.rouge_l_recall(text, question.reference_answer) if text else 0.0
-        )
+        record["rouge_l_recall"] = metrics.rouge_l_recall(text, question.reference_answer) if text else 0.0
     if refused or not sentences:
         return record
 
@@ -136,7 +148,7 @@ def score_answer(
         citation_precision=scores.precision if scores.citations else None,
         citations=scores.citations,
         faithfulness=metrics.faithfulness([s for s, _ in judged], context, supports),
-        self_supported=sum(1 for s in sentences if s.get("supported")) / len(sentences),
+        self_supported=sum(1 for s in drafted if s.get("supported")) / len(drafted),
         cites_gold=cites_gold(answer, question) if question.answerable else None,
         quote_fallbacks=fallbacks,
     )
@@ -186,6 +198,7 @@ def summarise(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "self_supported": _mean_of(records, "self_supported"),
         "cites_gold": _mean_of(records, "cites_gold"),
         "quote_fallbacks": sum(r["quote_fallbacks"] for r in records),
+        "hidden_sentences": sum(r["hidden_sentences"] for r in records),
         "latency": latency,
         "by_tag": by_tag,
     }

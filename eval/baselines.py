@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import bisect
+import contextlib
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -46,9 +47,7 @@ class PassageIndex:
         return [p for p in passages[:last] if p.end > start and p.start < end]
 
 
-def map_chunk(
-    index: PassageIndex, doc: str, start: int, end: int, chunk_id: str = "", score: float = 0.0
-) -> Retrieved:
+def map_chunk(index: PassageIndex, doc: str, start: int, end: int, chunk_id: str = "", score: float = 0.0) -> Retrieved:
     """A character chunk as a :class:`Retrieved` whose anchors are the passages it overlaps."""
     overlapped = index.overlapping(doc, start, end)
     anchors = tuple(dict.fromkeys(Anchor(p.doc_id, p.article, tuple(p.paragraphs)) for p in overlapped))
@@ -119,10 +118,8 @@ class TutorialBaseline:
         return out
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # already gone: nothing to clean
             self._client.delete_collection(self.collection_name)
-        except Exception:  # already gone; nothing to clean
-            pass
 
 
 class BM25Baseline:
@@ -179,9 +176,7 @@ class DenseBaseline:
 BASELINE_NAMES = ("langchain-tutorial", "bm25", "dense")
 
 
-def build_baseline(
-    name: str, store: Any, embeddings: Any, files: Sequence[Path], passages: Sequence[Passage]
-) -> Any:
+def build_baseline(name: str, store: Any, embeddings: Any, files: Sequence[Path], passages: Sequence[Passage]) -> Any:
     """One named baseline over the store's committed ``passages`` and the corpus ``files``."""
     if name == "langchain-tutorial":
         return TutorialBaseline(files, embeddings, passages)

@@ -107,6 +107,4 @@ def run_judge_eval(labels_path: Path, settings: Any) -> dict[str, Any]:
     from rag.support import SupportJudge
 
     judge = SupportJudge(get_embeddings(settings))
-    return evaluate_judge(
-        pairs, lambda s, p: judge.score(s, p).score, judge.threshold, labels_path=str(labels_path)
-    )
+    return evaluate_judge(pairs, lambda s, p: judge.score(s, p).score, judge.threshold, labels_path=str(labels_path))

@@ -193,9 +193,7 @@ class CitationScores:
     citations: int
 
 
-def alce_citation_scores(
-    sentences: Sequence[tuple[str, Sequence[str | None]]], supports: SupportsFn
-) -> CitationScores:
+def alce_citation_scores(sentences: Sequence[tuple[str, Sequence[str | None]]], supports: SupportsFn) -> CitationScores:
     """ALCE citation recall and precision of one answer.
 
     Source: Gao et al., "Enabling Large Language Models to Generate Text with Citations"

@@ -57,7 +57,14 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 
 def retrieval_table(report: dict[str, Any]) -> list[str]:
     k, max_k = report["k"], report["max_k"]
-    names = [f"item_recall@{k}", f"full_recall@{k}", f"mrr@{max_k}", f"ndcg@{k}", f"span_precision@{k}", f"span_recall@{k}"]
+    names = [
+        f"item_recall@{k}",
+        f"full_recall@{k}",
+        f"mrr@{max_k}",
+        f"ndcg@{k}",
+        f"span_precision@{k}",
+        f"span_recall@{k}",
+    ]
     header = ["system", "questions", *names, "p50 ms", "p95 ms", "build s"]
     rows = []
     for name, result in report.get("retrieval", {}).items():
@@ -164,8 +171,7 @@ def misses_section(report: dict[str, Any]) -> list[str]:
         out.append(f"- **{qid}** [{', '.join(q['tags'])}] {q['question']}")
         out.append(f"  - missing: {missing}")
         got = "; ".join(
-            f"{i}. {r['label']}{CHECK if r['matches'] else ''}"
-            for i, r in enumerate(q["retrieved"][:k], start=1)
+            f"{i}. {r['label']}{CHECK if r['matches'] else ''}" for i, r in enumerate(q["retrieved"][:k], start=1)
         )
         out.append(f"  - retrieved: {got or '(nothing)'}")
     return [*out, ""]
@@ -199,7 +205,8 @@ def answers_section(answers: dict[str, Any]) -> list[str]:
         ["ALCE citation recall", fmt(s["citation_recall"])],
         ["ALCE citation precision", fmt(s["citation_precision"])],
         ["faithfulness (sentences supported by context)", fmt(s["faithfulness"])],
-        ["sentences the product marks supported", fmt(s["self_supported"])],
+        ["drafted sentences the product marks supported", fmt(s["self_supported"])],
+        ["drafted sentences hidden from the answer", fmt(s.get("hidden_sentences"))],
         ["answers citing a gold location", fmt(s["cites_gold"])],
         ["citations resolved from quote (passage missing)", fmt(s["quote_fallbacks"])],
     ]
@@ -234,7 +241,9 @@ def plot_recall_curves(report: dict[str, Any], path: Path) -> Path:
         colour = SYSTEM_COLOURS.get(name)
         ks = curves["k"]
         ax.plot(ks, [v or 0 for v in curves["item_recall"]], marker="o", color=colour, label=f"{name} item")
-        ax.plot(ks, [v or 0 for v in curves["full_recall"]], linestyle="--", color=colour, alpha=0.7, label=f"{name} full")
+        ax.plot(
+            ks, [v or 0 for v in curves["full_recall"]], linestyle="--", color=colour, alpha=0.7, label=f"{name} full"
+        )
     ax.set_xlabel("k")
     ax.set_ylabel("recall@k")
     ax.set_ylim(0, 1.02)
@@ -287,7 +296,13 @@ def plot_latency(report: dict[str, Any], path: Path) -> Path:
             values = [1000 * v for v in result.get("latencies", [])]
             if values:
                 p50 = result["latency"]["p50"]
-                ax.hist(values, bins=bins, alpha=0.5, color=SYSTEM_COLOURS.get(name), label=f"{name} (p50 {1000 * p50:.0f} ms)")
+                ax.hist(
+                    values,
+                    bins=bins,
+                    alpha=0.5,
+                    color=SYSTEM_COLOURS.get(name),
+                    label=f"{name} (p50 {1000 * p50:.0f} ms)",
+                )
     ax.set_xlabel("retrieval latency per question (ms)")
     ax.set_ylabel("questions")
     ax.grid(alpha=0.3)
@@ -327,11 +342,18 @@ def judge_markdown(result: dict[str, Any]) -> str:
         "",
         f"- labels: `{result['labels']}` ({result['n']} pairs, {result['positives']} labelled supported)",
         f"- judge threshold: {fmt(result['threshold'])}",
+        "- the best-F1 threshold is chosen on these same labels, so its row is optimistic",
         "",
         *_table(
             ["", "accuracy", "precision (supported)", "recall (supported)", "F1"],
             [
-                ["at the judge's threshold", fmt(at["accuracy"]), fmt(at["precision"]), fmt(at["recall"]), fmt(at["f1"])],
+                [
+                    "at the judge's threshold",
+                    fmt(at["accuracy"]),
+                    fmt(at["precision"]),
+                    fmt(at["recall"]),
+                    fmt(at["f1"]),
+                ],
                 [
                     f"best F1 (threshold {fmt(result['best_f1']['threshold'], 2)})",
                     fmt(result["best_f1"]["accuracy"]),

@@ -135,8 +135,8 @@ def evidence_spans(question: GoldQuestion, corpus: dict[str, CorpusDoc]) -> list
         occurrences = _occurrences(doc.text, ev.quote)
         if not occurrences:
             continue
-        regions = [_gold_region(doc, g) for g in question.gold if g.doc == ev.doc]
-        regions = [r for r in regions if r is not None]
+        found = [_gold_region(doc, g) for g in question.gold if g.doc == ev.doc]
+        regions = [r for r in found if r is not None]
         chosen = next(
             (o for o in occurrences for a, b in regions if a <= o and o + len(ev.quote) <= b),
             occurrences[0],
@@ -183,9 +183,7 @@ class QuestionResult:
     def scores(self, k: int, max_k: int) -> dict[str, float]:
         n = len(self.question.gold)
         top = self.retrieved[:k]
-        precision, recall = metrics.span_precision_recall(
-            [(r.doc, r.start, r.end) for r in top], self.evidence
-        )
+        precision, recall = metrics.span_precision_recall([(r.doc, r.start, r.end) for r in top], self.evidence)
         return {
             f"item_recall@{k}": metrics.item_recall_at_k(self.matched, n, k),
             f"full_recall@{k}": metrics.full_recall_at_k(self.matched, n, k),
@@ -208,8 +206,7 @@ class QuestionResult:
             "scores": {name: round(v, 4) for name, v in self.scores(k, max_k).items()},
             "latency_s": round(self.latency, 4),
             "retrieved": [
-                {**r.to_json(), "matches": sorted(m)}
-                for r, m in zip(self.retrieved, self.matched, strict=True)
+                {**r.to_json(), "matches": sorted(m)} for r, m in zip(self.retrieved, self.matched, strict=True)
             ],
         }
 
@@ -235,15 +232,11 @@ class SystemResult:
         """Mean item and full recall at k = 1..max_k."""
         ks = range(1, self.max_k + 1)
         item = [
-            metrics.mean(
-                metrics.item_recall_at_k(q.matched, len(q.question.gold), k) for q in self.questions
-            )
+            metrics.mean(metrics.item_recall_at_k(q.matched, len(q.question.gold), k) for q in self.questions)
             for k in ks
         ]
         full = [
-            metrics.mean(
-                metrics.full_recall_at_k(q.matched, len(q.question.gold), k) for q in self.questions
-            )
+            metrics.mean(metrics.full_recall_at_k(q.matched, len(q.question.gold), k) for q in self.questions)
             for k in ks
         ]
         return {"k": list(ks), "item_recall": item, "full_recall": full}  # type: ignore[dict-item]
@@ -299,26 +292,50 @@ def evaluate_system(
     warmup: bool = True,
 ) -> SystemResult:
     """Run ``system`` on every answerable question and match its top ``max(k, max_k)``."""
+    return evaluate_systems([system], questions, corpus, k, max_k, progress, warmup)[0]
+
+
+def evaluate_systems(
+    systems: Sequence[RetrievalSystem],
+    questions: Sequence[GoldQuestion],
+    corpus: dict[str, CorpusDoc],
+    k: int = DEFAULT_K,
+    max_k: int = CURVE_MAX_K,
+    progress: Callable[[str], None] | None = None,
+    warmup: bool = True,
+) -> list[SystemResult]:
+    """Run every system on every answerable question, matching the top ``max(k, max_k)``.
+
+    The systems take turns on each question, so a change in machine load during the run
+    affects their latencies alike.  Each system first answers one untimed warm-up query
+    (model loading is not query latency).
+    """
     max_k = max(k, max_k)
     answerable = [q for q in questions if q.answerable and q.gold]
     if warmup and answerable:
-        system.search(answerable[0].question, max_k)  # model loading is not query latency
-    results: list[QuestionResult] = []
+        for system in systems:
+            system.search(answerable[0].question, max_k)
+    results: list[list[QuestionResult]] = [[] for _ in systems]
     for q in answerable:
-        started = time.perf_counter()
-        retrieved = system.search(q.question, max_k)[:max_k]
-        elapsed = time.perf_counter() - started
-        matched = [{i for i, g in enumerate(q.gold) if r.matches(g)} for r in retrieved]
-        results.append(QuestionResult(q, retrieved, matched, elapsed, evidence_spans(q, corpus)))
+        spans = evidence_spans(q, corpus)
+        for index, system in enumerate(systems):
+            started = time.perf_counter()
+            retrieved = system.search(q.question, max_k)[:max_k]
+            elapsed = time.perf_counter() - started
+            matched = [{i for i, g in enumerate(q.gold) if r.matches(g)} for r in retrieved]
+            results[index].append(QuestionResult(q, retrieved, matched, elapsed, spans))
         if progress:
             progress(q.id)
-    return SystemResult(
-        name=system.name,
-        k=k,
-        max_k=max_k,
-        questions=results,
-        skipped_unanswerable=len(questions) - len(answerable),
-    )
+    return [
+        SystemResult(
+            name=system.name,
+            k=k,
+            max_k=max_k,
+            questions=rows,
+            skipped_unanswerable=len(questions) - len(answerable),
+        )
+        for system, rows in zip(systems, results, strict=True)
+    ]
 
 
 # --------------------------------------------------------------------------- comparison
@@ -352,10 +369,22 @@ def compare_to_baselines(product: SystemResult, baselines: Iterable[SystemResult
 
 
 def stderr_progress(total: int, label: str) -> Callable[[str], None]:
-    """A tqdm bar on stderr (silent when stderr is not a terminal); returns the step function."""
+    """Progress on stderr: a tqdm bar on a terminal, else a line every tenth of the way."""
     from tqdm import tqdm
 
-    bar = tqdm(total=total, desc=label, unit="q", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False)
+    if not sys.stderr.isatty():
+        every = max(1, total // 10)
+        done = 0
+
+        def log_step(_: str) -> None:
+            nonlocal done
+            done += 1
+            if done % every == 0 or done == total:
+                print(f"{label}: {done}/{total}", file=sys.stderr, flush=True)
+
+        return log_step
+
+    bar = tqdm(total=total, desc=label, unit="q", file=sys.stderr, leave=False)
 
     def step(_: str) -> None:
         bar.update(1)

@@ -144,7 +144,7 @@ class Ingestor:
             if (
                 previous
                 and previous.doc_hash == doc.content_hash
-                and self.store.count_for(previous.doc_key) == len(passages)
+                and set(self.store.passage_ids({"doc_key": previous.doc_key})) == {p.id for p in passages}
             ):
                 report.unchanged.append(doc.doc_id)
                 continue
@@ -171,6 +171,12 @@ class Ingestor:
         self.store.commit(entry)
         if previous and previous.doc_key != entry.doc_key:
             self.store.delete_document_records(previous.doc_key)
+        elif previous:  # same text chunked anew: drop the passages this run did not write
+            new_ids = {p.id for p in passages}
+            stale = [pid for pid in self.store.passage_ids({"doc_key": entry.doc_key}) if pid not in new_ids]
+            if stale:
+                self.store.delete_ids(stale)
+                self.store.sentence_collection.delete(where={"passage_id": {"$in": stale}})
         return embed_seconds
 
     def _prune(self, manifest: dict[str, ManifestEntry], seen: dict[str, Path]) -> list[str]:

@@ -109,20 +109,35 @@ def _sentence_pieces(
 
 
 def _word_pieces(text: str, span: Span, count: TokenCounter, budget: int) -> list[Span]:
-    """Last resort for a run-on sentence: cut between words so nothing is truncated."""
+    """Last resort for a run-on sentence: cut between words, and inside a word over the budget."""
     pieces: list[Span] = []
     start = span.start
-    words = [m.end() for m in re.finditer(r"\S+", text[span.start : span.end])]
     last_cut = span.start
-    for word_end in words:
-        candidate_end = span.start + word_end
-        if count(text[start:candidate_end]) > budget and last_cut > start:
+    for match in re.finditer(r"\S+", text[span.start : span.end]):
+        word_end = span.start + match.end()
+        if count(text[start:word_end]) > budget and last_cut > start:
             pieces.append(Span(start, last_cut, span.paragraphs))
             start = _skip_space(text, last_cut)
-        last_cut = candidate_end
+        while count(text[start:word_end]) > budget:
+            cut = _longest_prefix(text, start, word_end, count, budget)
+            pieces.append(Span(start, cut, span.paragraphs))
+            start = cut
+        last_cut = word_end
     if start < span.end:
         pieces.append(Span(start, span.end, span.paragraphs))
     return pieces
+
+
+def _longest_prefix(text: str, start: int, end: int, count: TokenCounter, budget: int) -> int:
+    """The largest ``cut`` in (start, end) with ``text[start:cut]`` within the budget (at least start + 1)."""
+    low, high = start + 1, end - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if count(text[start:middle]) <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _pack(text: str, pieces: list[Span], count: TokenCounter, budget: int, heading_start: int) -> list[Span]:

@@ -8,6 +8,7 @@ notes on their article.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
@@ -31,6 +32,11 @@ from rag.store import ManifestEntry, PassageStore
 from rag.types import Passage, ScoredPassage
 
 RRF_K = 60
+DENSE_WEIGHT = 1.0
+KEYWORD_WEIGHT = 1.0
+DENSE_EXPANDED = True
+NAMED_DOC_BOOST = 1.5
+FRAME_PENALTY = 0.6
 DENSE_CANDIDATES = 60
 MAX_SUPPORTING = 4
 
@@ -114,7 +120,7 @@ class Retriever:
         reading = read_query(query, set(view.manifest))
         scope = self._scope(view, reading, filters)
         lookup = self._structure_hits(view, reading, scope)
-        fused = self._hybrid(view, query, scope)
+        fused = self._hybrid(view, query, scope, reading)
         if reading.is_comparison:
             fused = _interleave_by_doc(fused, [d for d in reading.documents if d in scope])
         ranked: list[ScoredPassage] = []
@@ -186,20 +192,39 @@ class Retriever:
                     return preamble
         return []
 
-    def _hybrid(self, view: CorpusView, query: str, scope: set[str]) -> list[tuple[str, float, str]]:
-        """Dense and BM25 rankings over the expanded query, fused by reciprocal rank."""
+    @staticmethod
+    def _prior(passage: Passage, named: set[str], wants_preamble: bool) -> float:
+        """Documents a question names rank first; preambles and final clauses rarely answer."""
+        factor = NAMED_DOC_BOOST if passage.doc_id in named else 1.0
+        if passage.kind in ("preamble", "final") and not wants_preamble and passage.doc_id not in named:
+            factor *= FRAME_PENALTY
+        return factor
+
+    def _hybrid(
+        self, view: CorpusView, query: str, scope: set[str], reading: QueryReading
+    ) -> list[tuple[str, float, str]]:
+        """Dense and BM25 rankings over the expanded query, fused by reciprocal rank, then weighed by priors."""
+        named = set(reading.documents) if len(scope) > len(reading.documents) else set()
+        wants_preamble = any(p.kind == "preamble" for p in reading.provisions) or bool(
+            re.search(r"\b(?:recital|preamb|purpose|why was|motivat)", query, re.IGNORECASE)
+        )
         expanded = expand_query(query)
         keys = [view.manifest[d].doc_key for d in scope if d in view.manifest]
-        dense = self.store.dense_search(expanded, min(DENSE_CANDIDATES, len(view.passages)), keys)
+        dense = self.store.dense_search(
+            query if not DENSE_EXPANDED else expanded, min(DENSE_CANDIDATES, len(view.passages)), keys
+        )
         keyword = view.keyword.scores(expanded)
         keyword_ranked = sorted(
             (pid for pid in keyword if pid in view.passages and view.passages[pid].doc_id in scope),
             key=lambda pid: -keyword[pid],
         )[:DENSE_CANDIDATES]
         fused: dict[str, float] = defaultdict(float)
-        for ranking in ([pid for pid, _ in dense if pid in view.passages], keyword_ranked):
+        rankings = (([pid for pid, _ in dense if pid in view.passages], DENSE_WEIGHT), (keyword_ranked, KEYWORD_WEIGHT))
+        for ranking, weight in rankings:
             for rank, pid in enumerate(ranking):
-                fused[pid] += 1.0 / (RRF_K + rank + 1)
+                fused[pid] += weight / (RRF_K + rank + 1)
+        for pid in fused:
+            fused[pid] *= self._prior(view.passages[pid], named, wants_preamble)
         ordered = sorted(fused.items(), key=lambda item: -item[1])
         return [(pid, score, "hybrid") for pid, score in ordered]
 

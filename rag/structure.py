@@ -110,6 +110,9 @@ def _document_title(blocks: list[Block], fallback: str) -> str:
     for block in blocks[:5]:
         if block.text.lower() in SKIPPED_TITLE_BLOCKS or PREAMBLE_RE.match(block.text):
             continue
+        first_line = block.text.split("\n")[0].strip()
+        if any(r.match(first_line) for r in (ARTICLE_RE, CHAPTER_RE, SECTION_RE, NUMBERED_RE, SUBITEM_RE)):
+            return fallback  # the text opens with its structure, not with a title
         title = block.text.split("\n")[0].rstrip(";").strip()
         if ";" in title:
             title = title.split(";")[0].strip()
@@ -133,6 +136,7 @@ def parse_document(text: str, fallback_title: str = "Untitled") -> ParsedDocumen
     chapter: str | None = None
     chapter_title: str | None = None
     section: str | None = None
+    outer_section: str | None = None
     current: Unit | None = None
     note_refers: tuple[str, ...] = ()
     # The title blocks at the top are not content.
@@ -167,7 +171,7 @@ def parse_document(text: str, fallback_title: str = "Untitled") -> ParsedDocumen
             close()
             chapter = m.group(1).upper()
             chapter_title = None
-            section = None
+            section = outer_section = None
             if nxt is not None and _is_heading_title(nxt):
                 chapter_title = _tidy_title(nxt.text)
                 index += 1
@@ -179,7 +183,11 @@ def parse_document(text: str, fallback_title: str = "Untitled") -> ParsedDocumen
             if nxt is not None and _is_heading_title(nxt):
                 section_title = _tidy_title(nxt.text)
                 index += 1
-            section = f"{first_line.title()} {section_title}".strip()
+            label = f"{first_line.title()} {section_title}".strip()
+            if first_line.lower().startswith("title") and outer_section:
+                section = f"{outer_section} | {label}"
+            else:
+                section = outer_section = label
             index += 1
             continue
         if is_notes and NOTE_HEADING_RE.match(first_line) and "\n" not in block.text:

@@ -3,10 +3,11 @@
 Fixtures other test files may use:
 
 - ``corpus_dir``: the corpus folder, ``../shared/corpus`` beside the repository (skips when absent).
-- ``embeddings``: the real all-MiniLM-L6-v2 ``MiniLMEmbeddings``, loaded once per session (~8 s).
+- ``embeddings``: the real all-MiniLM-L6-v2 ``MiniLMEmbeddings``, loaded once per session (~8 s)
+  and shared with ``rag.embeddings.get_embeddings``.
 - ``corpus_store``: the whole corpus ingested once per session into a temporary Chroma store
-  with the real model (about a minute on 2 CPU cores); a ``CorpusStore`` with ``.settings``,
-  ``.store`` and ``.report``. Treat it as read-only: other tests share it.
+  with the real model (passage and sentence vectors: minutes on 2 CPU cores); a ``CorpusStore``
+  with ``.settings``, ``.store`` and ``.report``. Treat it as read-only: other tests share it.
 - ``make_settings``: a factory ``make_settings(tmp_path, **overrides) -> Settings`` for a store
   under ``tmp_path`` (collection ``"tests"``), with any ``Settings`` field overridden.
 """
@@ -51,10 +52,16 @@ def corpus_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def embeddings():
-    """The real MiniLM embedding model (with ``count_tokens`` and ``max_tokens`` = 256)."""
-    from rag.embeddings import MiniLMEmbeddings
+    """The real MiniLM embedding model (with ``count_tokens`` and ``max_tokens`` = 256).
 
-    return MiniLMEmbeddings()
+    It is the instance ``rag.embeddings.get_embeddings`` caches for the default batch size, so
+    code under test that loads the model itself (an ``Engine``, the CLIs) shares this copy.
+    """
+    from rag.embeddings import MiniLMEmbeddings, get_embeddings
+
+    model = get_embeddings(Settings(embedding_backend="minilm", embedding_batch_size=32))
+    assert isinstance(model, MiniLMEmbeddings)
+    return model
 
 
 @pytest.fixture(scope="session")

@@ -43,7 +43,9 @@ def words_support(sentence: str, texts: list[str]) -> bool:
     return all(w in joined for w in sentence.split())
 
 
-def passage(doc: str, start: int, end: int, article: str | None = None, paragraphs: tuple[str, ...] = (), pid: str = "") -> Passage:
+def passage(
+    doc: str, start: int, end: int, article: str | None = None, paragraphs: tuple[str, ...] = (), pid: str = ""
+) -> Passage:
     return Passage(
         id=pid or f"{doc}:{start}",
         doc_id=doc,
@@ -58,7 +60,9 @@ def passage(doc: str, start: int, end: int, article: str | None = None, paragrap
     )
 
 
-def question(qid: str, gold: list[GoldItem], tags: list[str] | None = None, answerable: bool = True, evidence=None, reference="") -> GoldQuestion:
+def question(
+    qid: str, gold: list[GoldItem], tags: list[str] | None = None, answerable: bool = True, evidence=None, reference=""
+) -> GoldQuestion:
     return GoldQuestion(
         id=qid,
         question=f"question {qid}",
@@ -191,7 +195,7 @@ def test_token_f1_and_rouge_l():
     assert metrics.token_f1("The cat sat on the mat.", "a cat on a mat") == pytest.approx(6 / 7)
     assert metrics.token_f1("", "") == 1.0
     assert metrics.token_f1("dog", "cat") == 0.0
-    assert metrics.lcs_length("b a c d".split(), "a b c d".split()) == 3
+    assert metrics.lcs_length(["b", "a", "c", "d"], ["a", "b", "c", "d"]) == 3
     assert metrics.rouge_l_recall("y x z w", "x y z w") == pytest.approx(3 / 4)
     assert metrics.rouge_l_recall("x", "") == 0.0
 
@@ -221,20 +225,63 @@ def test_binary_scores_and_sweep():
 def fake_answer(refused: bool = False) -> dict:
     """A hand-made ``Answer.to_json()`` following the contract."""
     return {
-        "answer": "States must criminalise alpha beta [1]. They may also do gamma [2].",
+        "answer": "alpha beta. [1] gamma. [2]",
         "refused": refused,
         "sentences": [
-            {"text": "alpha beta [1].", "citations": [1], "supported": True, "score": 0.9},
-            {"text": "gamma [2].", "citations": [2], "supported": False, "score": 0.3},
+            {"text": "alpha beta.", "citations": [1], "supported": True, "score": 0.9},
+            {"text": "gamma.", "citations": [2], "supported": True, "score": 0.7},
+            {"text": "omega.", "citations": [1], "supported": False, "score": 0.2},  # hidden
         ],
         "citations": [
-            {"n": 1, "doc": "un", "doc_title": "UN", "article": "7", "paragraph": "1", "start": 0, "end": 10, "quote": "alpha", "passage_id": "p1"},
-            {"n": 2, "doc": "un", "doc_title": "UN", "article": "9", "paragraph": None, "start": 20, "end": 30, "quote": "gamma", "passage_id": "missing"},
+            {
+                "n": 1,
+                "doc": "un",
+                "doc_title": "UN",
+                "article": "7",
+                "paragraph": "1",
+                "start": 0,
+                "end": 10,
+                "quote": "alpha",
+                "passage_id": "p1",
+            },
+            {
+                "n": 2,
+                "doc": "un",
+                "doc_title": "UN",
+                "article": "9",
+                "paragraph": None,
+                "start": 20,
+                "end": 30,
+                "quote": "gamma",
+                "passage_id": "missing",
+            },
         ],
         "timings": {"retrieval": 0.01, "generation": 0.02, "verification": 0.01, "total": 0.05},
         "passages": [
-            {"id": "p1", "doc": "un", "article": "7", "paragraphs": ["1", "2"], "start": 0, "end": 10, "score": 1.0, "text": "alpha beta.", "label": "x", "supporting": False},
-            {"id": "p2", "doc": "un", "article": "8", "paragraphs": [], "start": 10, "end": 20, "score": 0.5, "text": "delta", "label": "y", "supporting": False},
+            {
+                "id": "p1",
+                "doc": "un",
+                "article": "7",
+                "paragraphs": ["1", "2"],
+                "start": 0,
+                "end": 10,
+                "score": 1.0,
+                "text": "alpha beta.",
+                "label": "x",
+                "supporting": False,
+            },
+            {
+                "id": "p2",
+                "doc": "un",
+                "article": "8",
+                "paragraphs": [],
+                "start": 10,
+                "end": 20,
+                "score": 0.5,
+                "text": "delta",
+                "label": "y",
+                "supporting": False,
+            },
         ],
     }
 
@@ -247,14 +294,17 @@ def test_strip_markers_and_cited_texts():
 
 
 def test_score_answer_on_fake_answer():
-    q = question("dev-001", [GoldItem("un", "7", "2")], reference="states must criminalise alpha beta")
+    q = question("dev-001", [GoldItem("un", "7", "2")], reference="alpha beta gamma delta")
     record = score_answer(fake_answer(), q, words_support)
-    assert record["sentences"] == 2
+    assert record["sentences"] == 2  # the unsupported "omega." is not shown
+    assert record["hidden_sentences"] == 1
     assert record["citations"] == 2
-    assert record["self_supported"] == 0.5
+    assert record["self_supported"] == pytest.approx(2 / 3)
     assert record["cites_gold"] is True  # p1 holds paragraphs 1 and 2 of article 7
     assert record["quote_fallbacks"] == 1
-    assert record["token_f1"] > 0.5
+    # [alpha, beta, gamma] vs [alpha, beta, gamma, delta]: P = 1, R = 3/4.
+    assert record["token_f1"] == pytest.approx(6 / 7)
+    assert record["rouge_l_recall"] == pytest.approx(3 / 4)
     refused = score_answer(fake_answer(refused=True), q, words_support)
     assert refused["token_f1"] == 0.0 and refused["citation_recall"] is None
 
@@ -413,7 +463,10 @@ def test_evaluate_system_and_write_report(tmp_path, tiny_corpus):
     assert "| product | 2 | 0.250 |" in md
     assert "**dev-001**" in md and "missing: un art. 1 para. 1" in md
     assert "Skipped: Engine.ask does not exist yet" in md
-    assert json.loads((tmp_path / "out" / "report.json").read_text())["retrieval"]["product"]["misses"] == ["dev-001", "dev-002"]
+    assert json.loads((tmp_path / "out" / "report.json").read_text())["retrieval"]["product"]["misses"] == [
+        "dev-001",
+        "dev-002",
+    ]
     assert markdown(report) == md
 
 
@@ -486,7 +539,9 @@ def test_thresholds_file_and_check():
     thresholds = load_thresholds()
     assert {"item_recall@5", "full_recall@5", "mrr@10", "ndcg@5"} <= set(thresholds)
     assert all(0 < v <= 1 for v in thresholds.values())
-    assert check_thresholds({"item_recall@5": 0.5}, {"item_recall@5": 0.6}) == ["item_recall@5: 0.500 < threshold 0.600"]
+    assert check_thresholds({"item_recall@5": 0.5}, {"item_recall@5": 0.6}) == [
+        "item_recall@5: 0.500 < threshold 0.600"
+    ]
     assert check_thresholds({"item_recall@5": 0.7}, {"item_recall@5": 0.6}) == []
     assert "not measured" in check_thresholds({}, {"ndcg@5": 0.1})[0]
 
@@ -500,3 +555,27 @@ def test_dataset_paths_exist():
     from eval.dataset import default_dataset_files
 
     assert all(Path(p).is_file() for p in default_dataset_files())
+
+
+def test_evaluate_systems_interleaves_per_question(tiny_corpus):
+    from eval.retrieval_eval import evaluate_systems
+
+    calls = []
+
+    class Recording(FakeSystem):
+        def search(self, q, k):
+            calls.append((self.name, q))
+            return super().search(q, k)
+
+    p1 = passage("un", 0, 10, "1", (), pid="un:1")
+    questions = [question("dev-001", [GoldItem("un", "1")]), question("dev-002", [GoldItem("un", "2")])]
+    systems = [Recording("a", {"question dev-001": [retrieved_from_passage(p1, 1.0)]}), Recording("b", {})]
+    results = evaluate_systems(systems, questions, tiny_corpus, k=1, max_k=2, warmup=False)
+    assert calls == [
+        ("a", "question dev-001"),
+        ("b", "question dev-001"),
+        ("a", "question dev-002"),
+        ("b", "question dev-002"),
+    ]
+    assert [r.name for r in results] == ["a", "b"]
+    assert results[0].summary()["item_recall@1"] == 0.5 and results[1].summary()["item_recall@1"] == 0.0

@@ -1,14 +1,11 @@
 """Retrieval regression gate: the fast dev subset (``eval/fast_subset.py``) against the
 committed thresholds in ``eval/thresholds.json``, on a store holding the whole corpus.
 
-The store comes from the session fixture ``corpus_store`` of ``tests/conftest.py`` when
-it exists; otherwise a local fallback (``eval_corpus_store``) ingests the corpus into a
-temporary store once per session.  Either object has ``.settings`` and ``.store``.
+The store is the session fixture ``corpus_store`` of ``tests/conftest.py`` (the whole
+corpus ingested once into a temporary store, shared read-only with other tests).
 """
 
 from __future__ import annotations
-
-from types import SimpleNamespace
 
 import pytest
 
@@ -24,42 +21,10 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="session")
-def eval_corpus_store(tmp_path_factory):
-    """Fallback: a temporary store with the whole corpus ingested."""
-    from ingest.pipeline import Ingestor
-    from rag.embeddings import get_embeddings
-    from rag.settings import get_settings
-    from rag.store import PassageStore
-
-    settings = get_settings().model_copy(
-        update={
-            "store_path": tmp_path_factory.mktemp("eval-store"),
-            "collection": "treaties",
-            "corpus_path": CORPUS_DIR,
-            "chroma_host": None,
-        }
-    )
-    embeddings = get_embeddings(settings)
-    store = PassageStore(settings, embeddings)
-    report = Ingestor(settings, store, embeddings).run([CORPUS_DIR])
-    assert not report.failed, report.failed
-    return SimpleNamespace(settings=settings, store=store)
-
-
-@pytest.fixture(scope="session")
-def regression_store(request):
-    """The shared ``corpus_store`` when conftest provides it, else the local fallback."""
-    try:
-        return request.getfixturevalue("corpus_store")
-    except pytest.FixtureLookupError:
-        return request.getfixturevalue("eval_corpus_store")
-
-
-@pytest.fixture(scope="session")
-def fast_result(regression_store):
+def fast_result(corpus_store):
     from rag.engine import Engine
 
-    engine = Engine(regression_store.settings)
+    engine = Engine(corpus_store.settings)
     return run_fast_subset(engine, CORPUS_DIR)
 
 

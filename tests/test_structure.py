@@ -202,22 +202,12 @@ def test_corpus_spans_are_valid(parsed: dict[str, ParsedDocument], texts: dict[s
     check_spans(texts[name], parsed[name])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a TITLE inside a SECTION replaces the section (Budapest art. 2 loses 'Section 1 "
-    "Substantive criminal law' from its context)",
-)
 def test_nested_section_and_title_both_kept(parsed: dict[str, ParsedDocument]) -> None:
     art2 = articles_by_number(parsed[BUDAPEST])["2"]
     assert art2.section is not None
     assert "Section 1" in art2.section and "Title 1" in art2.section
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the first block is taken as the document title and skipped even when it is an "
-    "'Article N' heading: article 1 becomes a 'preamble'",
-)
 def test_document_starting_with_an_article_keeps_it() -> None:
     text = "Article 1\n\nScope\n\n1. This applies.\n\nArticle 2\n\nTerms\n\n1. Words."
     doc = parse_document(text, fallback_title="Fallback")
@@ -225,11 +215,6 @@ def test_document_starting_with_an_article_keeps_it() -> None:
     check_spans(text, doc)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the first block is taken as the document title and skipped even when it is a "
-    "numbered paragraph: paragraph 1 is in no unit (so in no passage)",
-)
 def test_document_starting_with_a_numbered_paragraph_keeps_it() -> None:
     text = "1. The first paragraph of a memo.\n\n2. The second paragraph."
     doc = parse_document(text, fallback_title="Fallback")
@@ -292,13 +277,18 @@ def check_spans(text: str, doc: ParsedDocument) -> None:
         assert block.text.strip() == block.text != ""
 
 
-WORD = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12
-)
+WORD = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12)
 RTL = st.sampled_from(["الدول الأطراف", "מדינות צד", "\u202eoverride\u202c", "اتفاقية\u200f"])
 ZERO_WIDTH = st.sampled_from(["\u200b", "\u200c", "\u200d", "\ufeff", "\u2060", "\u00ad"])
-SENTENCE = st.lists(st.one_of(WORD, RTL, ZERO_WIDTH, st.sampled_from(["shall", "the", "Party", "."])), min_size=1, max_size=30).map(" ".join)
-ROMANS = st.sampled_from(ROMAN + ["XL", "IIII", "C"])
+LEGAL_WORD = st.sampled_from(["shall", "the", "Party", "."])
+SENTENCE = st.lists(st.one_of(WORD, RTL, ZERO_WIDTH, LEGAL_WORD), min_size=1, max_size=15).map(" ".join)
+# Cheaper to draw: fixed words only, for the strategies that draw many sentences.
+PLAIN_SENTENCE = st.lists(
+    st.sampled_from(["shall", "the", "Party", "data", "الدول", "צד", "\u200b", "é", "—", "(a)", "1."]),
+    min_size=1,
+    max_size=15,
+).map(" ".join)
+ROMANS = st.sampled_from([*ROMAN, "XL", "IIII", "C"])
 NUMBER = st.integers(min_value=0, max_value=999).map(str)
 LETTER_LABEL = st.sampled_from(["a", "b", "z", "aa", "i", "ii", "iv", "xiv", "A", "ab"])
 
@@ -314,7 +304,17 @@ BLOCK = st.one_of(
     NUMBER.map(lambda n: f"Article {n}"),
     NUMBER.map(lambda n: f"Articles {n} and {n}"),
     NUMBER.map(lambda n: f"Section {n}"),
-    st.sampled_from(["Preamble", "PREAMBLE", "Annex", "IN WITNESS WHEREOF", "DONE at Budapest", "[Footnote 1] x", "Interpretative notes"]),
+    st.sampled_from(
+        [
+            "Preamble",
+            "PREAMBLE",
+            "Annex",
+            "IN WITNESS WHEREOF",
+            "DONE at Budapest",
+            "[Footnote 1] x",
+            "Interpretative notes",
+        ]
+    ),
     labelled(NUMBER, "{}. {}"),
     labelled(LETTER_LABEL, "({}) {}"),
     labelled(LETTER_LABEL, "{}) {}"),
@@ -347,8 +347,9 @@ def numbered_articles(draw: st.DrawFn) -> str:
         parts.append(f"Article {number}")
         parts.append(draw(st.sampled_from(["Use of terms", "SCOPE OF APPLICATION", "x" * 300, "Definitions:"])))
         for label in draw(st.lists(st.integers(min_value=1, max_value=5), max_size=5)):
-            parts.append(f"{label}. {draw(SENTENCE)}")
-            parts.extend(f"({letter}) {draw(SENTENCE)};" for letter in draw(st.lists(LETTER_LABEL, max_size=3)))
+            parts.append(f"{label}. {draw(PLAIN_SENTENCE)}")
+            letters = draw(st.lists(LETTER_LABEL, max_size=3))
+            parts.extend(f"({letter}) {draw(PLAIN_SENTENCE)};" for letter in letters)
     return "\n\n".join(parts)
 
 

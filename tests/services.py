@@ -1,0 +1,366 @@
+"""Start and stop the servers the slow tests and benchmarks talk to, on free loopback ports.
+
+Every server here listens on 127.0.0.1 only, is started as a child process with its output in a
+log file, is waited for with a bounded deadline, and is stopped by its own process id (SIGTERM,
+then SIGKILL). Used by ``tests/test_server_chroma.py``, ``tests/test_openai_server.py``,
+``tests/test_secrets.py`` and ``eval/bench_load.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HOST = "127.0.0.1"
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """A TCP port that nothing listens on right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def closed_port() -> int:
+    """A port that refuses connections: a free port, bound and released, with no listener."""
+    return free_port()
+
+
+@dataclass
+class Service:
+    """A server running as a child process: its port, its log and how to stop it."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    port: int
+    log_path: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def log_tail(self, chars: int = 3000) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+    def stop(self, grace: float = 10.0) -> None:
+        """SIGTERM, then SIGKILL after ``grace`` seconds; waits for the process to go."""
+        stop_process(self.process, grace)
+
+
+def stop_process(process: subprocess.Popen[bytes], grace: float = 10.0) -> None:
+    """End one child process we started (by its pid), politely first."""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        process.wait(timeout=grace)
+
+
+def port_open(port: int, host: str = HOST) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def http_status(url: str, headers: dict[str, str] | None = None, timeout: float = 2.0) -> int | None:
+    """The HTTP status of a GET (None when nothing answers)."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+    except (urllib.error.URLError, OSError, TimeoutError):
+        return None
+
+
+def wait_until(
+    ready: Callable[[], bool],
+    service: Service,
+    timeout: float,
+    interval: float = 0.25,
+) -> None:
+    """Poll ``ready()`` until it is true; raise with the server's log when it dies or times out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if service.process.poll() is not None:
+            raise RuntimeError(
+                f"{service.name} exited with status {service.process.returncode}:\n{service.log_tail()}"
+            )
+        if ready():
+            return
+        time.sleep(interval)
+    service.stop()
+    raise TimeoutError(f"{service.name} was not ready within {timeout:.0f} s:\n{service.log_tail()}")
+
+
+def _spawn(name: str, args: Sequence[str], log_dir: Path, port: int, env: dict[str, str] | None = None) -> Service:
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"{name}-{port}.log"
+    log = log_path.open("wb")
+    try:
+        process = subprocess.Popen(
+            list(args),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,  # a Ctrl-C in the test runner does not reach it twice
+        )
+    finally:
+        log.close()
+    return Service(name, process, port, log_path)
+
+
+# ----- Chroma -----
+def start_chroma(data_dir: Path, log_dir: Path, port: int | None = None, timeout: float = 60.0) -> Service:
+    """``chroma run --path DATA --host 127.0.0.1 --port P``, ready when its heartbeat answers."""
+    port = port or free_port()
+    chroma = shutil.which("chroma", path=str(VENV_BIN)) or "chroma"
+    service = _spawn(
+        "chroma",
+        [chroma, "run", "--path", str(data_dir), "--host", HOST, "--port", str(port)],
+        log_dir,
+        port,
+        env={"ANONYMIZED_TELEMETRY": "False"},
+    )
+    wait_until(lambda: http_status(f"{service.url}/api/v2/heartbeat") == 200, service, timeout)
+    return service
+
+
+# ----- nginx token proxy -----
+NGINX_CONF = """\
+daemon off;
+worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log {prefix}/access.log;
+    client_body_temp_path {prefix}/body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    client_max_body_size 64m;
+    map $http_authorization $token_ok {{
+        default 0;
+        "Bearer {token}" 1;
+    }}
+    upstream chroma {{
+        server {upstream_host}:{upstream_port};
+        keepalive 16;
+    }}
+    server {{
+        listen {host}:{port};
+        location / {{
+            if ($token_ok = 0) {{
+                return 401 '{{"error":"Unauthorized","message":"missing or wrong bearer token"}}';
+            }}
+            proxy_pass http://chroma;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            # Stream both ways: a worker running as 'nobody' never needs the (root-owned) temp folders.
+            proxy_request_buffering off;
+            proxy_buffering off;
+            proxy_read_timeout 120s;
+        }}
+    }}
+}}
+"""
+
+
+def nginx_config(prefix: Path, port: int, upstream_port: int, token: str, upstream_host: str = HOST) -> str:
+    """An nginx.conf: a reverse proxy on ``port`` that lets through only ``Authorization: Bearer <token>``."""
+    if any(ch in token for ch in "\"'\\;{}$\n\r "):
+        raise ValueError("the token must not contain quotes, spaces, braces, '$', ';' or backslashes")
+    return NGINX_CONF.format(
+        prefix=prefix, port=port, host=HOST, upstream_host=upstream_host, upstream_port=upstream_port, token=token
+    )
+
+
+def nginx_binary() -> str | None:
+    return shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if Path(p).is_file()), None
+    )
+
+
+def start_token_proxy(upstream_port: int, token: str, work_dir: Path, timeout: float = 20.0) -> Service:
+    """nginx in the foreground with its config, pid, logs and temp folders under ``work_dir``."""
+    binary = nginx_binary()
+    if binary is None:
+        raise FileNotFoundError("nginx is not installed (make system-deps, or apt-get install nginx-light)")
+    port = free_port()
+    prefix = work_dir / f"nginx-{port}"
+    prefix.mkdir(parents=True, exist_ok=True)
+    conf = prefix / "nginx.conf"
+    conf.write_text(nginx_config(prefix, port, upstream_port, token), encoding="utf-8")
+    args = [binary, "-c", str(conf), "-p", str(prefix), "-e", str(prefix / "error.log")]
+    service = _spawn("nginx", args, prefix, port)
+    # 401 without the token means nginx itself answers.
+    wait_until(lambda: http_status(f"http://{HOST}:{port}/api/v2/heartbeat") == 401, service, timeout)
+    return service
+
+
+# ----- llama.cpp OpenAI-compatible server -----
+def start_llama_server(
+    model_path: Path,
+    log_dir: Path,
+    alias: str = "qwen",
+    n_ctx: int = 4096,
+    threads: int = 2,
+    api_key: str | None = None,
+    timeout: float = 180.0,
+) -> Service:
+    """``python -m llama_cpp.server`` on a free port, ready when ``/v1/models`` answers."""
+    port = free_port()
+    args = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(model_path),
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--n_ctx",
+        str(n_ctx),
+        "--n_threads",
+        str(threads),
+        "--model_alias",
+        alias,
+    ]
+    if api_key:
+        args += ["--api_key", api_key]
+    service = _spawn("llama-server", args, log_dir, port)
+    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+    wait_until(lambda: http_status(f"{service.url}/v1/models", headers) == 200, service, timeout, interval=0.5)
+    return service
+
+
+@contextlib.contextmanager
+def running(service: Service) -> Iterator[Service]:
+    """Stop ``service`` on leaving the block, whatever happens inside."""
+    try:
+        yield service
+    finally:
+        service.stop()
+
+
+# ----- a misbehaving OpenAI-compatible endpoint, in-process -----
+class MisbehavingEndpoint:
+    """An HTTP server on 127.0.0.1 that fails every request in one chosen way.
+
+    ``behaviour``: "500" or "401" answer with that status and a body that echoes the request's
+    Authorization header (the worst case for a secret: it comes back in the error text);
+    "garbage" answers 200 with a body that is not JSON; "hang" reads the request and never
+    answers until the server is closed. Requests are counted; the server stops on ``close``.
+    """
+
+    def __init__(self, behaviour: str) -> None:
+        import http.server
+        import threading
+
+        self.behaviour = behaviour
+        self.requests = 0
+        self._release = threading.Event()
+        endpoint = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
+                return
+
+            def do_GET(self) -> None:
+                self._fail()
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(min(length, 1_000_000))
+                self._fail()
+
+            def _fail(self) -> None:
+                endpoint.requests += 1
+                if endpoint.behaviour == "hang":
+                    endpoint._release.wait(timeout=60)
+                    return
+                auth = self.headers.get("Authorization", "")
+                if endpoint.behaviour == "garbage":
+                    status, body = 200, b"<html>not json " + auth.encode() + b"</html>"
+                    content_type = "text/html"
+                else:
+                    status = int(endpoint.behaviour)
+                    message = f"Incorrect API key provided: {auth}" if status == 401 else f"internal error for {auth}"
+                    body = json.dumps({"error": {"message": message, "type": "server_error", "code": status}}).encode()
+                    content_type = "application/json"
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self._server = http.server.ThreadingHTTPServer((HOST, 0), Handler)
+        self._server.daemon_threads = True
+        self.port = int(self._server.server_address[1])
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+        self._thread.start()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.port}/v1"
+
+    def close(self) -> None:
+        self._release.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+
+    def __enter__(self) -> MisbehavingEndpoint:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# ----- small stores for the tests -----
+def ingest_into(settings: Any, embeddings: Any, paths: Sequence[Path]) -> Any:
+    """Ingest ``paths`` into the store ``settings`` names, in this process; returns the IngestReport."""
+    from ingest.pipeline import Ingestor
+    from rag.store import PassageStore
+
+    store = PassageStore(settings, embeddings)
+    report = Ingestor(settings, store, embeddings).run(list(paths))
+    assert not report.failed, report.failed
+    return report
+
+
+def engine_for(settings: Any, embeddings: Any) -> Any:
+    """An ``Engine`` on ``settings`` that reuses an already loaded embedding model."""
+    from rag.engine import Engine
+
+    engine = Engine(settings)
+    engine.embeddings = embeddings  # cached_property: set once, the model is not loaded twice
+    return engine

@@ -1,0 +1,117 @@
+"""Documents: what is in the store, and uploads that are saved safely and ingested one by one."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from rag.engine import Engine
+from rag.errors import RagError
+from rag.loaders import document_id
+from ui.state import Options, upload_folder
+from ui.text import UPLOAD_SUFFIXES, UploadNameError, escape_markdown, format_bytes, upload_target
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class UploadResult:
+    name: str
+    ok: bool
+    message: str
+
+
+def render(engine: Engine, options: Options) -> None:
+    del options
+    st.title("Documents")
+    documents = engine.documents()
+    if documents:
+        total = sum(d.passages for d in documents)
+        st.caption(f"{len(documents)} documents, {total:,} passages")
+        st.dataframe(
+            [
+                {
+                    "Document": d.title,
+                    "Id": d.doc_id,
+                    "Passages": d.passages,
+                    "File": Path(d.source_path).name if d.source_path else "",
+                }
+                for d in documents
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.info("The store is empty. Upload files below, or run `python -m ingest ../shared/corpus`.")
+
+    st.subheader("Add documents")
+    limit = engine.settings.max_file_bytes
+    suffixes = [s.lstrip(".") for s in UPLOAD_SUFFIXES]
+    generation = st.session_state.setdefault("uploader_generation", 0)
+    files = st.file_uploader(
+        "PDF, Word, text, HTML or Markdown files",
+        type=suffixes,
+        accept_multiple_files=True,
+        key=f"uploader-{generation}",
+        help=f"Up to {format_bytes(limit)} per file; a file whose name matches an ingested document replaces it.",
+    )
+    st.caption(f"Size limit: {format_bytes(limit)} per file. Accepted: {', '.join(suffixes)}.")
+    if files and st.button(f"Ingest {len(files)} file(s)", type="primary", icon=":material/upload:", key="ingest"):
+        st.session_state["upload_results"] = _ingest(engine, files)
+        st.session_state["uploader_generation"] = generation + 1
+        st.rerun()
+    for result in st.session_state.get("upload_results", []):
+        if result.ok:
+            st.success(f"**{escape_markdown(result.name)}**: {escape_markdown(result.message)}")
+        else:
+            st.error(f"**{escape_markdown(result.name)}** was not added: {escape_markdown(result.message)}")
+
+
+def _ingest(engine: Engine, files: list) -> list[UploadResult]:  # type: ignore[type-arg]
+    """Save each file under the session's upload folder and ingest it; one failure loses nothing else."""
+    folder = upload_folder(engine.settings)
+    limit = engine.settings.max_file_bytes
+    corpus = {d.doc_id: d.source_path for d in engine.documents()}
+    results: list[UploadResult] = []
+    progress = st.progress(0.0, text="Starting…")
+    for index, upload in enumerate(files):
+        progress.progress(index / len(files), text=f"Ingesting {upload.name} ({index + 1}/{len(files)})")
+        results.append(_ingest_one(engine, folder, upload, limit, corpus))
+    progress.progress(1.0, text="Done")
+    return results
+
+
+def _ingest_one(engine: Engine, folder: Path, upload, limit: int, corpus: dict[str, str]) -> UploadResult:  # type: ignore[no-untyped-def]
+    name = upload.name
+    try:
+        target = upload_target(folder, name)
+    except UploadNameError as error:
+        return UploadResult(name, False, str(error))
+    if upload.size > limit:
+        return UploadResult(name, False, f"{format_bytes(upload.size)}, over the limit of {format_bytes(limit)}")
+    existing = corpus.get(document_id(target))
+    if existing and Path(existing).resolve().parent != folder.resolve():
+        return UploadResult(
+            name, False, f"a document with the id '{document_id(target)}' is already in the library; rename the file"
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(upload.getvalue())
+        report = engine.ingest([target])
+    except RagError as error:
+        return UploadResult(name, False, str(error))
+    except OSError as error:
+        return UploadResult(name, False, f"could not be saved ({error.strerror or error})")
+    except Exception as error:  # a loader bug must not take the page down
+        log.exception("ingesting %s failed", target)
+        return UploadResult(name, False, f"{type(error).__name__}: {error}")
+    if report.failed:
+        target.unlink(missing_ok=True)
+        return UploadResult(name, False, "; ".join(e.reason for e in report.failed))
+    if report.unchanged:
+        return UploadResult(name, True, "already in the library, unchanged")
+    verb = "updated" if report.updated else "added"
+    return UploadResult(name, True, f"{verb}: {report.passages} passages in {report.seconds:.1f} s")
