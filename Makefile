@@ -46,5 +46,5 @@ eval: setup
 	$(PY) -m eval all --dataset eval/datasets/gold-test.jsonl
 
 lint: setup
-	$(VENV)/bin/ruff check rag ingest eval tests app.py
+	$(VENV)/bin/ruff check rag ingest eval tests app.py ui
 	$(VENV)/bin/mypy rag

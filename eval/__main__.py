@@ -106,7 +106,10 @@ def corpus_for(settings: Any) -> dict[str, Any]:
     from eval.dataset import default_corpus_dir, load_corpus
 
     folder = settings.corpus_path if Path(settings.corpus_path).is_dir() else default_corpus_dir()
-    return load_corpus(folder)
+    corpus = load_corpus(folder)
+    if not corpus:
+        raise UsageProblem(f"no corpus documents in {folder}: the span metrics need the document texts")
+    return corpus
 
 
 def open_engine(args: argparse.Namespace) -> Any:
@@ -120,15 +123,19 @@ def open_engine(args: argparse.Namespace) -> Any:
 
 
 def ensure_store(engine: Any) -> None:
-    from ingest.pipeline import Ingestor
-
+    """Ingest the corpus (``settings.corpus_path``) when the store has no documents."""
     if engine.store.manifest():
         return
     corpus = Path(engine.settings.corpus_path)
     if not corpus.is_dir():
         raise UsageProblem(f"the store is empty and the corpus folder {corpus} does not exist")
     log(f"the store at {engine.settings.store_path} is empty: ingesting {corpus} ...")
-    report = Ingestor(engine.settings, engine.store, engine.embeddings).run([corpus])
+    if hasattr(engine, "ingest"):
+        report = engine.ingest([corpus])  # the product's own path (its passage and sentence models)
+    else:
+        from ingest.pipeline import Ingestor
+
+        report = Ingestor(engine.settings, engine.store, engine.embeddings).run([corpus])
     for failure in report.failed:
         log(f"  failed: {failure.path}: {failure.reason}")
     log(f"  {report.documents} documents, {report.passages} passages in {report.seconds:.1f} s")
@@ -197,7 +204,9 @@ def answer_results(
 
     chosen = questions[:limit] if limit else questions
     log(f"answers: {len(chosen)} questions, mode {mode or engine.settings.answer_mode} ...")
-    supports = judge_supports(SupportJudge(engine.embeddings))
+    # The model the product's own support judge uses (its sentence model when it has one).
+    judge_model = getattr(engine, "sentence_embeddings", None) or engine.embeddings
+    supports = judge_supports(SupportJudge(judge_model))
     run = run_answers(engine, chosen, supports, mode=mode, k=k, progress=stderr_progress(len(chosen), "answers"))
     run.write_jsonl(out / "answers.jsonl")
     result = run.to_json()

@@ -48,9 +48,7 @@ __all__ = [
 
 #: Documents whose ``Article N`` lines only say which article a note is about; they have
 #: no articles of their own, so a gold ``article`` on them is an error.
-LABEL_ONLY_ARTICLE_HEADINGS: frozenset[str] = frozenset(
-    {"un-cybercrime-convention-2024-interpretative-notes"}
-)
+LABEL_ONLY_ARTICLE_HEADINGS: frozenset[str] = frozenset({"un-cybercrime-convention-2024-interpretative-notes"})
 
 #: Exact field set of one JSON record.
 RECORD_FIELDS: frozenset[str] = frozenset(
@@ -233,9 +231,7 @@ def _parse_record(obj: object, source: str) -> GoldQuestion:
         if not tags:
             problems.append("field 'tags' is empty")
 
-    return GoldQuestion(
-        qid, question, answerable, gold, reference, evidence, tags, source, problems
-    )
+    return GoldQuestion(qid, question, answerable, gold, reference, evidence, tags, source, problems)
 
 
 def load_questions(path: str | os.PathLike[str]) -> list[GoldQuestion]:
@@ -382,9 +378,7 @@ def _check_gold_item(item: GoldItem, corpus: dict[str, CorpusDoc]) -> list[str]:
     problems: list[str] = []
     if item.article is not None:
         if item.doc in LABEL_ONLY_ARTICLE_HEADINGS:
-            return [
-                f"gold doc {item.doc!r} has no articles (its headings are labels); omit 'article'"
-            ]
+            return [f"gold doc {item.doc!r} has no articles (its headings are labels); omit 'article'"]
         if item.article == "preamble":
             if doc.preamble is None:
                 problems.append(f"gold doc {item.doc!r} has no preamble")
@@ -500,10 +494,7 @@ def validate_questions(
             if span is None:
                 continue
             start, end = span
-            inside = any(
-                d == g.doc and any(start <= h and h + n <= end for h in hits)
-                for d, hits, n in located
-            )
+            inside = any(d == g.doc and any(start <= h and h + n <= end for h in hits) for d, hits, n in located)
             if not inside:
                 where = f"article {g.article}" if g.article else "doc"
                 if g.paragraph:
@@ -569,9 +560,7 @@ def _summarise(questions: Iterable[GoldQuestion], corpus: dict[str, CorpusDoc]) 
     lines: list[str] = []
     answerable = [q for q in qs if q.answerable]
     n_unanswerable = len(qs) - len(answerable)
-    lines.append(
-        f"questions: {len(qs)}  answerable: {len(answerable)}  unanswerable: {n_unanswerable}"
-    )
+    lines.append(f"questions: {len(qs)}  answerable: {len(answerable)}  unanswerable: {n_unanswerable}")
     splits = Counter(q.id.split("-", 1)[0] for q in qs if q.id)
     lines.append("by split: " + ", ".join(f"{k}={v}" for k, v in sorted(splits.items())))
     tags = Counter(t for q in qs for t in q.tags)
@@ -581,27 +570,20 @@ def _summarise(questions: Iterable[GoldQuestion], corpus: dict[str, CorpusDoc]) 
     overlaps = [lexical_overlap(q.question, gold_text(q, corpus)) for q in answerable]
     if overlaps:
         mean = sum(overlaps) / len(overlaps)
-        lines.append(
-            "mean lexical overlap (question vs gold article text, "
-            f"{len(overlaps)} answerable): {mean:.3f}"
-        )
+        lines.append(f"mean lexical overlap (question vs gold article text, {len(overlaps)} answerable): {mean:.3f}")
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Validate gold files and print a summary; exit status 1 if problems were found."""
-    parser = argparse.ArgumentParser(
-        prog="python -m eval.dataset", description=__doc__.split("\n")[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m eval.dataset", description=__doc__.split("\n")[0])
     parser.add_argument(
         "files",
         nargs="*",
         type=Path,
         help="gold JSONL files (default: the shipped dev and test sets)",
     )
-    parser.add_argument(
-        "--corpus", type=Path, default=None, help="corpus folder (default: shared/corpus)"
-    )
+    parser.add_argument("--corpus", type=Path, default=None, help="corpus folder (default: shared/corpus)")
     args = parser.parse_args(argv)
 
     files: list[Path] = list(args.files) or default_dataset_files()

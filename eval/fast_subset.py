@@ -74,6 +74,8 @@ def run_fast_subset(engine: Any, corpus_dir: Path | None = None) -> SystemResult
     if corpus_dir is None or not Path(corpus_dir).is_dir():
         corpus_dir = default_corpus_dir()
     corpus = load_corpus(corpus_dir)
+    if not corpus:
+        raise FileNotFoundError(f"no corpus documents in {corpus_dir}: the span metrics need the texts")
     subset = select_fast_subset(dev_questions())
     return evaluate_system(ProductSystem(engine), subset, corpus, k=FAST_K)
 

@@ -103,8 +103,10 @@ def evaluate_judge(
 def run_judge_eval(labels_path: Path, settings: Any) -> dict[str, Any]:
     """Load the labels and the product's judge (with its embedding model) and evaluate."""
     pairs = load_labels(labels_path)
-    from rag.embeddings import get_embeddings
+    from rag import embeddings as models
     from rag.support import SupportJudge
 
-    judge = SupportJudge(get_embeddings(settings))
+    # The judge runs on the sentence model when the product has one, else the embedding model.
+    load = getattr(models, "get_sentence_embeddings", models.get_embeddings)
+    judge = SupportJudge(load(settings))
     return evaluate_judge(pairs, lambda s, p: judge.score(s, p).score, judge.threshold, labels_path=str(labels_path))

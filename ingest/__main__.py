@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from ingest.pipeline import Ingestor, discover_files
 from rag.cli_common import add_store_arguments, settings_from_args
-from rag.embeddings import get_embeddings
+from rag.embeddings import get_embeddings, get_sentence_embeddings
 from rag.errors import RagError
 from rag.store import PassageStore
 
@@ -44,7 +44,9 @@ def main(argv: list[str] | None = None) -> int:
             bar.set_postfix_str(name[:40])
             bar.update(1)
 
-        report = Ingestor(settings, store, embeddings).run(args.paths, prune=args.prune, progress=step)
+        report = Ingestor(settings, store, embeddings, get_sentence_embeddings(settings)).run(
+            args.paths, prune=args.prune, progress=step
+        )
         bar.close()
     except RagError as error:
         print(f"error: {error}", file=sys.stderr)

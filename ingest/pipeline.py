@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from langchain_core.embeddings import Embeddings
+
 from rag.chunking import chunk_document
 from rag.embeddings import TokenCountingEmbeddings
 from rag.errors import DocumentError
@@ -108,10 +110,19 @@ def prepare_document(
 class Ingestor:
     """Runs ingestion against one store with one embedding model."""
 
-    def __init__(self, settings: Settings, store: PassageStore, embeddings: TokenCountingEmbeddings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: PassageStore,
+        embeddings: TokenCountingEmbeddings,
+        sentence_embeddings: Embeddings | None = None,
+    ) -> None:
+        """``embeddings`` embed passages for dense search; ``sentence_embeddings`` (default: the same
+        model) embed their sentences for answer selection and support checks."""
         self.settings = settings
         self.store = store
         self.embeddings = embeddings
+        self.sentence_embeddings = sentence_embeddings or embeddings
         self.max_tokens = min(settings.chunk_max_tokens, embeddings.max_tokens)
 
     def run(
@@ -161,7 +172,7 @@ class Ingestor:
         spans = [split_sentences(p.text) for p in passages]
         embed_started = time.perf_counter()
         vectors = self.embeddings.embed_documents([p.embedded_text for p in passages])
-        sentence_vectors = self.embeddings.embed_documents(
+        sentence_vectors = self.sentence_embeddings.embed_documents(
             [p.text[a:b] for p, passage_spans in zip(passages, spans, strict=True) for a, b in passage_spans]
         )
         embed_seconds = time.perf_counter() - embed_started

@@ -15,7 +15,7 @@ from rag.answering.compare import Comparison, align
 from rag.answering.service import AnswerService
 from rag.answering.summarize import LEADS_PER_ARTICLE, group_by_article, group_by_chapter, summarize
 from rag.answering.types import Answer
-from rag.embeddings import get_embeddings
+from rag.embeddings import MiniLMEmbeddings, get_embeddings, get_sentence_embeddings
 from rag.errors import QueryError
 from rag.retrieval import Retriever, SearchFilters
 from rag.settings import Settings, get_settings
@@ -37,6 +37,10 @@ class Engine:
         return get_embeddings(self.settings)
 
     @cached_property
+    def sentence_embeddings(self) -> MiniLMEmbeddings:
+        return get_sentence_embeddings(self.settings)
+
+    @cached_property
     def store(self) -> PassageStore:
         return PassageStore(self.settings, self.embeddings)
 
@@ -46,7 +50,7 @@ class Engine:
 
     @cached_property
     def answers(self) -> AnswerService:
-        return AnswerService(self.settings, self.retriever, self.embeddings)
+        return AnswerService(self.settings, self.retriever, self.sentence_embeddings)
 
     def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None) -> list[ScoredPassage]:
         return self.retriever.search(query, k, filters)
@@ -89,7 +93,7 @@ class Engine:
         """Aligned provisions of two documents on ``topic``, with a cited answer from each."""
         answer_a = self.ask(topic, mode, k, SearchFilters(docs=(doc_a,)))
         answer_b = self.ask(topic, mode, k, SearchFilters(docs=(doc_b,)))
-        rows = align(answer_a.passages, answer_b.passages, self.embeddings)
+        rows = align(answer_a.passages, answer_b.passages, self.sentence_embeddings)
         return Comparison(topic, doc_a, doc_b, rows, answer_a, answer_b)
 
     def documents(self) -> list[ManifestEntry]:
@@ -100,7 +104,7 @@ class Engine:
         """Ingest files into this engine's store (the app's upload path)."""
         from ingest.pipeline import Ingestor
 
-        return Ingestor(self.settings, self.store, self.embeddings).run(paths)
+        return Ingestor(self.settings, self.store, self.embeddings, self.sentence_embeddings).run(paths)
 
     def ask_stream(
         self,

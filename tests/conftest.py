@@ -6,7 +6,7 @@ Fixtures other test files may use:
 - ``embeddings``: the real all-MiniLM-L6-v2 ``MiniLMEmbeddings``, loaded once per session (~8 s)
   and shared with ``rag.embeddings.get_embeddings``.
 - ``corpus_store``: the whole corpus ingested once per session into a temporary Chroma store
-  with the real model (passage and sentence vectors: minutes on 2 CPU cores); a ``CorpusStore``
+  with the default passage model and the MiniLM sentence model (passage and sentence vectors: minutes on 2 CPU cores); a ``CorpusStore``
   with ``.settings``, ``.store`` and ``.report``. Treat it as read-only: other tests share it.
 - ``make_settings``: a factory ``make_settings(tmp_path, **overrides) -> Settings`` for a store
   under ``tmp_path`` (collection ``"tests"``), with any ``Settings`` field overridden.
@@ -74,9 +74,12 @@ def make_settings() -> Callable[..., Settings]:
 def corpus_store(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, embeddings) -> CorpusStore:
     """The whole corpus ingested once into a temporary store with the real model."""
     from ingest.pipeline import Ingestor
+    from rag.embeddings import get_embeddings, get_sentence_embeddings
     from rag.store import PassageStore
 
+    # The same models an Engine on these settings uses (the default passage embedding backend).
     settings = build_settings(tmp_path_factory.mktemp("corpus-store"))
-    store = PassageStore(settings, embeddings)
-    report = Ingestor(settings, store, embeddings).run([corpus_dir])
+    passage_embeddings = get_embeddings(settings)
+    store = PassageStore(settings, passage_embeddings)
+    report = Ingestor(settings, store, passage_embeddings, get_sentence_embeddings(settings)).run([corpus_dir])
     return CorpusStore(settings=settings, store=store, report=report)

@@ -106,9 +106,7 @@ def wait_until(
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if service.process.poll() is not None:
-            raise RuntimeError(
-                f"{service.name} exited with status {service.process.returncode}:\n{service.log_tail()}"
-            )
+            raise RuntimeError(f"{service.name} exited with status {service.process.returncode}:\n{service.log_tail()}")
         if ready():
             return
         time.sleep(interval)
@@ -362,5 +360,13 @@ def engine_for(settings: Any, embeddings: Any) -> Any:
     from rag.engine import Engine
 
     engine = Engine(settings)
-    engine.embeddings = embeddings  # cached_property: set once, the model is not loaded twice
+    # cached_properties: set once, so the model is not loaded twice. ``ingest_into`` embeds passages
+    # and sentences with the same model, so the engine's sentence model (where it has one) is it too.
+    engine.embeddings = embeddings
+    if hasattr(type(engine), "sentence_embeddings"):
+        engine.sentence_embeddings = embeddings
     return engine
+
+
+# The model the ``embeddings`` fixture loads; child processes must embed with the same one.
+CHILD_ENV = {"RAG_EMBEDDING_BACKEND": "minilm"}

@@ -20,6 +20,7 @@ if str(PROJECT_ROOT) not in sys.path:  # ui/ is beside app.py, not an installed 
     sys.path.insert(0, str(PROJECT_ROOT))
 
 from ui.text import (
+    HIGHLIGHT,
     UploadNameError,
     append_feedback,
     escape_markdown,
@@ -60,12 +61,12 @@ def test_passage_markdown_highlights_only_the_quote() -> None:
     start = text.index("The quoted")
     end = start + len("The quoted part.")
     markdown = passage_markdown(text, [(start, end)])
-    assert markdown.count(":orange-background[") == 1
-    assert ":orange-background[The quoted part\\.]" in markdown
-    assert "\\<b\\>Scope\\<\\/b\\> \\[link\\]\\(x\\)\\. :orange" in markdown
+    assert markdown.count(f":{HIGHLIGHT}[") == 1
+    assert f":{HIGHLIGHT}[The quoted part\\.]" in markdown
+    assert f"\\<b\\>Scope\\<\\/b\\> \\[link\\]\\(x\\)\\. :{HIGHLIGHT}" in markdown
     assert "part\\.] After" in markdown  # the space after the quote is kept
     spanning = passage_markdown("a\n\nb c\nd e", [(3, 8)])
-    assert spanning == "a\n\n:orange-background[b c]  \n:orange-background[d] e"
+    assert spanning == f"a\n\n:{HIGHLIGHT}[b c]  \n:{HIGHLIGHT}[d] e"
     assert quote_span(100, 200, 150, 160) == (50, 60)
     assert quote_span(100, 200, 250, 260) is None
     assert quote_span(100, 200, 90, 120) == (0, 20)
@@ -145,7 +146,7 @@ def test_ask_answers_with_citations_and_source_cards(corpus_env) -> None:
     labels = [e.label for e in at.expander]
     cards = [label for label in labels if label.startswith("\\[1\\]")]
     assert cards and "UN Cybercrime Convention, art\\. 24" in cards[0], labels
-    assert ":orange-background[" in text  # the quote highlighted in its passage
+    assert f":{HIGHLIGHT}[" in text  # the quote highlighted in its passage
     assert any("support" in m.value for m in at.markdown)  # the support badge
     assert any("[1] UN Cybercrime Convention, art. 24" in c.value for c in at.code)  # copy as Markdown
     assert len(at.get("feedback")) == 1
@@ -306,9 +307,21 @@ def test_evaluation_page(corpus_env) -> None:
     at = start("Evaluation")
     report = PROJECT_ROOT / "eval" / "reports" / "latest" / "report.md"
     if report.is_file():
-        assert at.markdown
+        assert "Evaluation report" in all_markdown(at)
+        assert not any("](" in m.value and ".png" in m.value for m in at.markdown)  # charts drawn as images
     else:
         assert any("python -m eval all" in c.value for c in at.code)
+
+
+def test_report_blocks_inline_local_charts_only(tmp_path: Path) -> None:
+    from ui.pages.evaluation import report_blocks
+
+    (tmp_path / "chart.png").write_bytes(b"png")
+    markdown = "# R\n\n![c](chart.png)\n\ntext\n![x](../secret.png)\n![m](missing.png)"
+    blocks = report_blocks(markdown, tmp_path)
+    assert [kind for kind, _ in blocks] == ["markdown", "image", "markdown"]
+    assert blocks[1][1] == (tmp_path / "chart.png").resolve()
+    assert "../secret.png" in str(blocks[2][1]) and "missing.png" in str(blocks[2][1])
 
 
 def test_uploads_ingest_a_text_and_report_a_broken_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,8 +2,9 @@
 
 Measures the time from starting ``streamlit run`` until the first page is interactive (the chat
 box is drawn, which happens once the engine has loaded), asks a question, opens a source card
-and checks the highlighted quote. Screenshots go to test-output/ (and the README's two to
-docs/screenshots/). Skipped when /usr/bin/chromium is absent (``make system-deps`` installs it).
+and checks the highlighted quote. Screenshots go to test-output/; the README's two are written to
+docs/screenshots/ when missing or with TREATYQA_UPDATE_SCREENSHOTS=1. Skipped when /usr/bin/chromium
+is absent (``make system-deps`` installs it).
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ CHROMIUM_ARGS = [
 ]
 OUTPUT = PROJECT_ROOT / "test-output"
 SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
+# The README's screenshots are written when missing, or refreshed with TREATYQA_UPDATE_SCREENSHOTS=1,
+# so that an ordinary test run leaves the working tree clean.
+UPDATE_SCREENSHOTS = os.environ.get("TREATYQA_UPDATE_SCREENSHOTS") == "1"
 STARTUP_TIMEOUT_S = 300
 QUESTION = "What conditions and safeguards apply to procedural powers under the UN Cybercrime Convention?"
 CHAT_PLACEHOLDER = "Ask about the treaties…"
@@ -44,6 +48,13 @@ CHAT_PLACEHOLDER = "Ask about the treaties…"
 SCROLL_TO_TOP = """() => {
   for (let e = document.querySelector('[data-testid=stMainBlockContainer]'); e; e = e.parentElement) e.scrollTop = 0;
 }"""
+
+
+def _readme_screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.screenshot(path=str(OUTPUT / f"readme-{name}"))
+    if UPDATE_SCREENSHOTS or not (SCREENSHOTS / name).exists():
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / name))
 
 
 @dataclass
@@ -87,9 +98,9 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def server(corpus_store, browser) -> Iterator[Server]:  # type: ignore[no-untyped-def]
+def server(browser, corpus_store) -> Iterator[Server]:  # type: ignore[no-untyped-def]
     """``streamlit run app.py`` against the session's corpus store."""
-    del browser  # started first, so a missing chromium skips before the server costs anything
+    del browser  # requested first, so a missing chromium skips before the store is built
     OUTPUT.mkdir(exist_ok=True)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -106,6 +117,7 @@ def server(corpus_store, browser) -> Iterator[Server]:  # type: ignore[no-untype
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "minimal",
     ]  # fmt: skip
     with log.open("w") as handle:
         started = time.perf_counter()
@@ -173,8 +185,7 @@ def test_ask_streams_an_answer_with_a_cited_source(page) -> None:  # type: ignor
     page.wait_for_timeout(800)  # the container re-sticks to the bottom after a resize
     page.evaluate(SCROLL_TO_TOP)
     page.wait_for_timeout(400)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "ask-with-source.png"))
+    _readme_screenshot(page, "ask-with-source.png")
     page.set_viewport_size({"width": 1400, "height": 1050})
 
 
@@ -184,12 +195,13 @@ def test_library_shows_an_article_with_its_note(page) -> None:  # type: ignore[n
     section.wait_for(timeout=30_000)
     section.click()
     page.keyboard.type("Article 17 ")
-    page.get_by_role("option", name="Article 17 — Offences relating to other international treaties").click()
+    page.get_by_role("option").filter(has_text="Article 17 —").first.click()
     page.get_by_text("Interpretative note").first.wait_for(timeout=30_000)
     main = page.locator("[data-testid='stMainBlockContainer']")
-    assert "Offences relating to other international treaties" in main.inner_text()
-    assert page.locator("[data-testid=stButton]").filter(has_text="Article 14").first.is_visible()  # a cross-ref
-    page.set_viewport_size({"width": 1400, "height": 1300})
+    assert "Laundering of proceeds of crime" in main.inner_text()
+    page.locator("[data-testid=stButton]").filter(has_text="Article 14").first.wait_for(timeout=30_000)  # a cross-ref
+    page.locator("h1").first.click()  # move the focus off the select box
+    page.set_viewport_size({"width": 1400, "height": 1100})
     page.wait_for_timeout(800)
     page.screenshot(path=str(OUTPUT / "library.png"))
-    page.screenshot(path=str(SCREENSHOTS / "library.png"))
+    _readme_screenshot(page, "library.png")

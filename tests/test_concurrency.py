@@ -28,7 +28,7 @@ import time
 from collections import Counter
 
 import pytest
-from services import HOST, engine_for, ingest_into, start_chroma, stop_process
+from services import CHILD_ENV, HOST, engine_for, ingest_into, start_chroma, stop_process
 
 from rag.settings import PROJECT_ROOT
 
@@ -95,7 +95,7 @@ def reingest_while_answering(  # type: ignore[no-untyped-def]
                 child = subprocess.Popen(
                     [sys.executable, "-m", "ingest", str(corpus), "--store", str(settings.store_path),
                      "--collection", settings.collection, "--json"],
-                    cwd=PROJECT_ROOT, env={**os.environ, **env},
+                    cwd=PROJECT_ROOT, env={**os.environ, **CHILD_ENV, **env},
                     stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 )  # fmt: skip
             deadline = time.monotonic() + ROUND_TIMEOUT

@@ -1,9 +1,11 @@
 """Crash safety: ``python -m ingest`` killed with SIGKILL at random moments, then run to completion.
 
-The kills come after seeded random delays (1-15 s), so they land while the process starts,
-while it embeds and while it writes; between two kills one file changes, so that a killed run
-may leave a half-written new version beside a committed old one. After a last, complete run
-the store must equal what the files produce, as a fresh ingest into another folder shows:
+Each kill comes at a seeded random point: once the child's progress bar shows that it began a
+random one of the 4 files (the bar counts a file as it begins it), plus a random 0-4 s, so
+kills land while it embeds, while it writes and between documents; between two kills one file
+changes, so that a killed run may leave a half-written new version beside a committed old
+one. After a last, complete run the store must equal what the files produce, as a fresh
+ingest into another folder shows:
 - the same committed passage ids, and no other passage or sentence record (no duplicates,
   no orphans of a killed run);
 - the same manifest (content hash and passage count of every document);
@@ -13,7 +15,9 @@ the store must equal what the files produce, as a fresh ingest into another fold
 
 from __future__ import annotations
 
+import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -21,7 +25,7 @@ import sys
 import time
 
 import pytest
-from services import engine_for, ingest_into, stop_process
+from services import CHILD_ENV, engine_for, ingest_into, stop_process
 
 from rag.keyword_index import KeywordIndex
 from rag.settings import PROJECT_ROOT
@@ -30,7 +34,7 @@ from rag.store import PassageStore
 pytestmark = pytest.mark.slow
 
 SEED = 20241128
-KILLS = 6
+KILLS = 5
 FILES = (
     "budapest-convention-additional-protocol-ets189.txt",
     "un-cybercrime-convention-2024-interpretative-notes.txt",
@@ -44,9 +48,28 @@ def run_ingest(corpus, settings, log):  # type: ignore[no-untyped-def]
     with log.open("ab") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "ingest", str(corpus), "--store", str(settings.store_path),
-             "--collection", settings.collection, "--json"],
-            cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+             "--collection", settings.collection],
+            cwd=PROJECT_ROOT, env={**os.environ, **CHILD_ENV},
+            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )  # fmt: skip
+
+
+_PROGRESS_RE = re.compile(rb"(\d+)/\d+ \[")
+
+
+def wait_for_progress(child, log, offset: int, file_number: int, timeout: float = 300.0) -> int:  # type: ignore[no-untyped-def]
+    """Until the child's progress bar (tqdm) shows it began file ``file_number``; returns the count last shown."""
+    deadline = time.monotonic() + timeout
+    shown = -1
+    while time.monotonic() < deadline and child.poll() is None:
+        with log.open("rb") as handle:
+            handle.seek(offset)
+            counts = [int(n) for n in _PROGRESS_RE.findall(handle.read())]
+        shown = max(counts, default=-1)
+        if shown >= file_number:
+            return shown
+        time.sleep(0.1)
+    return shown
 
 
 def test_store_equals_a_fresh_ingest_after_random_kills(tmp_path, corpus_dir, embeddings, make_settings) -> None:
@@ -62,15 +85,17 @@ def test_store_equals_a_fresh_ingest_after_random_kills(tmp_path, corpus_dir, em
         if attempt == CHANGED_AFTER_KILL + 1:
             news = corpus / FILES[2]
             news.write_text(news.read_text(encoding="utf-8") + "\nA later paragraph added by the test.\n")
-        delay = rng.uniform(1.0, 15.0)
+        file_number, delay = rng.randint(1, len(FILES)), rng.uniform(0.0, 4.0)
+        offset = log.stat().st_size if log.exists() else 0
         child = run_ingest(corpus, settings, log)
         try:
+            wait_for_progress(child, log, offset, file_number)
             child.wait(timeout=delay)
-            outcomes.append(f"{delay:.1f}s: finished ({child.returncode})")
+            outcomes.append(f"file {file_number} + {delay:.1f}s: finished ({child.returncode})")
         except subprocess.TimeoutExpired:
             child.send_signal(signal.SIGKILL)
             child.wait(timeout=30)
-            outcomes.append(f"{delay:.1f}s: killed")
+            outcomes.append(f"file {file_number} + {delay:.1f}s: killed")
         finally:
             stop_process(child)
     print("\nkills:", "; ".join(outcomes))

@@ -24,9 +24,7 @@ CORPUS_DIR = default_corpus_dir()
 DEV, TEST = default_dataset_files()
 UN = "un-cybercrime-convention-2024"
 
-pytestmark = pytest.mark.skipif(
-    not (CORPUS_DIR / f"{UN}.txt").is_file(), reason=f"corpus not found at {CORPUS_DIR}"
-)
+pytestmark = pytest.mark.skipif(not (CORPUS_DIR / f"{UN}.txt").is_file(), reason=f"corpus not found at {CORPUS_DIR}")
 
 
 @pytest.fixture(scope="module")
@@ -140,8 +138,7 @@ def _with(**changes) -> GoldQuestion:
     q.evidence = [
         Evidence(
             UN,
-            "the access to the whole or any part of an information and communications technology "
-            "system without right",
+            "the access to the whole or any part of an information and communications technology system without right",
         )
     ]
     for k, v in changes.items():

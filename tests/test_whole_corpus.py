@@ -40,8 +40,9 @@ def test_first_ingest(corpus_store) -> None:
     assert index is not None and sorted(index.ids) == sorted(p.id for p in committed)
 
 
-def test_committed_passages_are_the_chunks(corpus_store, corpus_dir: Path, embeddings) -> None:
+def test_committed_passages_are_the_chunks(corpus_store, corpus_dir: Path) -> None:
     settings = corpus_store.settings
+    embeddings = corpus_store.store.embeddings  # the passage model the store was built with
     max_tokens = min(settings.chunk_max_tokens, embeddings.max_tokens)
     expected = []
     for path in sorted(corpus_dir.glob("*.txt")):
@@ -61,9 +62,9 @@ def test_dense_search_finds_the_article(corpus_store) -> None:
     assert any(titles[pid] == "Conditions and safeguards" for pid, _ in hits)
 
 
-def test_reingest_is_all_unchanged(corpus_store, corpus_dir: Path, embeddings) -> None:
+def test_reingest_is_all_unchanged(corpus_store, corpus_dir: Path) -> None:
     before = [p.id for p in corpus_store.store.committed_passages()]
-    report = Ingestor(corpus_store.settings, corpus_store.store, embeddings).run([corpus_dir])
+    report = Ingestor(corpus_store.settings, corpus_store.store, corpus_store.store.embeddings).run([corpus_dir])
     assert set(report.unchanged) == DOC_IDS
     assert report.added == report.updated == report.removed == report.failed == []
     assert report.embedding_seconds == 0

@@ -9,6 +9,7 @@ from rag.types import Passage, ScoredPassage, short_title
 from ui.text import escape_markdown, passage_markdown, quote_span
 
 NEAREST_SHOWN = 5
+SNIPPET_CHARS = 70
 
 
 def markers(numbers: tuple[int, ...]) -> str:
@@ -76,6 +77,11 @@ def passage_card(scored: ScoredPassage, *, expanded: bool = False) -> None:
     heading = escape_markdown(passage.label)
     if scored.reasons and scored.supporting:
         heading += f" · {escape_markdown(scored.reasons[0])}"
+    elif passage.article_title:
+        heading += f" · {escape_markdown(passage.article_title)}"
+    else:
+        opening = " ".join(passage.text.split())
+        heading += f" · “{escape_markdown(opening[:SNIPPET_CHARS])}{'…' if len(opening) > SNIPPET_CHARS else ''}”"
     with st.expander(heading, expanded=expanded):
         st.markdown(passage_markdown(passage.text))
         st.caption(passage_caption(passage))

@@ -75,7 +75,10 @@ class AnswerService:
         passages = self.retriever.search(query, k, filters)
         self._preload_sentences(passages)
         retrieved = time.perf_counter()
-        candidates = rank_sentences(query, passages, self.judge, self.embeddings)
+        # A question that names a provision ("what does article 29 provide?") is answered from it.
+        # Named provisions rank first, so they are a prefix of ``passages`` and indices still agree.
+        named = [p for p in passages if not p.supporting and any(r.startswith("names ") for r in p.reasons)]
+        candidates = rank_sentences(query, named or passages, self.judge, self.embeddings)
         evidence = candidates[0].score if candidates else 0.0
         timings = {"retrieval": retrieved - started}
         decision = refusal.decide(question, [c.text for c in candidates], evidence, self.retriever.view().corpus_lower)

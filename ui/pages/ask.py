@@ -23,6 +23,7 @@ EXAMPLES = (
     "Which offences does the UN Cybercrime Convention require states to criminalize?",
 )
 HISTORY_QUESTIONS = 4  # earlier questions passed to a follow-up
+SHOWN_QUESTION_CHARS = 600  # a longer question is shown cut
 
 
 def render(engine: Engine, options: Options) -> None:
@@ -53,9 +54,15 @@ def _send(question: str) -> None:
 
 def _render_turn(engine: Engine, index: int, turn: Turn) -> None:
     with st.chat_message("user"):
-        st.markdown(escape_markdown(turn.question))
+        st.markdown(_shown_question(turn.question))
     with st.chat_message("assistant"):
         _render_outcome(engine, index, turn)
+
+
+def _shown_question(question: str) -> str:
+    if len(question) <= SHOWN_QUESTION_CHARS:
+        return escape_markdown(question)
+    return f"{escape_markdown(question[:SHOWN_QUESTION_CHARS])}… _\\({len(question):,} characters\\)_"
 
 
 def _render_outcome(engine: Engine, index: int, turn: Turn) -> None:
@@ -94,7 +101,7 @@ def _answer(engine: Engine, options: Options, question: str, filters: SearchFilt
     earlier = [t.question for t in history if t.answer is not None][-HISTORY_QUESTIONS:]
     turn = Turn(question)
     with st.chat_message("user"):
-        st.markdown(escape_markdown(question))
+        st.markdown(_shown_question(question))
     with st.chat_message("assistant"):
         limit = engine.settings.max_question_chars
         if not question.strip():

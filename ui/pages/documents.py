@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from ui.state import Options, upload_folder
 from ui.text import UPLOAD_SUFFIXES, UploadNameError, escape_markdown, format_bytes, upload_target
 
 log = logging.getLogger(__name__)
+_HAS_MAX_UPLOAD_SIZE = "max_upload_size" in inspect.signature(st.file_uploader).parameters  # Streamlit >= 1.5x
 
 
 @dataclass
@@ -51,12 +54,15 @@ def render(engine: Engine, options: Options) -> None:
     limit = engine.settings.max_file_bytes
     suffixes = [s.lstrip(".") for s in UPLOAD_SUFFIXES]
     generation = st.session_state.setdefault("uploader_generation", 0)
+    # The browser-side limit follows the engine's (server.maxUploadSize would say 200 MB).
+    extra = {"max_upload_size": max(1, math.ceil(limit / 1_000_000))} if _HAS_MAX_UPLOAD_SIZE else {}
     files = st.file_uploader(
         "PDF, Word, text, HTML or Markdown files",
         type=suffixes,
         accept_multiple_files=True,
         key=f"uploader-{generation}",
-        help=f"Up to {format_bytes(limit)} per file; a file whose name matches an ingested document replaces it.",
+        help=f"Up to {format_bytes(limit)} per file. Uploading a file again replaces your earlier upload.",
+        **extra,
     )
     st.caption(f"Size limit: {format_bytes(limit)} per file. Accepted: {', '.join(suffixes)}.")
     if files and st.button(f"Ingest {len(files)} file(s)", type="primary", icon=":material/upload:", key="ingest"):

@@ -1,6 +1,9 @@
-"""Evaluation: the latest report of ``python -m eval``, or how to produce it."""
+"""Evaluation: the latest report of ``python -m eval``, with its charts inline, or how to produce it."""
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 import streamlit as st
 
@@ -10,6 +13,30 @@ from ui.state import Options
 
 REPORT_DIR = PROJECT_ROOT / "eval" / "reports" / "latest"
 COMMAND = "python -m eval all --dataset eval/datasets/gold-test.jsonl"
+IMAGE_LINE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<path>[^)\s]+)\)\s*$")
+
+
+def report_blocks(markdown: str, folder: Path) -> list[tuple[str, str | Path]]:
+    """The report as ("markdown", text) and ("image", path) blocks.
+
+    An image line whose file lies in ``folder`` becomes an image block (st.markdown cannot load
+    local files); any other image reference stays Markdown.
+    """
+    blocks: list[tuple[str, str | Path]] = []
+    pending: list[str] = []
+    for line in markdown.splitlines():
+        match = IMAGE_LINE.match(line.strip())
+        image = (folder / match["path"]).resolve() if match else None
+        if image is not None and image.parent == folder.resolve() and image.is_file():
+            if pending:
+                blocks.append(("markdown", "\n".join(pending)))
+                pending = []
+            blocks.append(("image", image))
+        else:
+            pending.append(line)
+    if pending:
+        blocks.append(("markdown", "\n".join(pending)))
+    return blocks
 
 
 def render(engine: Engine, options: Options) -> None:
@@ -22,10 +49,17 @@ def render(engine: Engine, options: Options) -> None:
         st.caption(f"The report and its charts are written to {REPORT_DIR.relative_to(PROJECT_ROOT)}/.")
         return
     st.caption(f"{report.relative_to(PROJECT_ROOT)} · rebuild with `{COMMAND}`")
-    # The report is our own file, written by eval/report.py; Markdown is rendered without HTML.
-    st.markdown(report.read_text(encoding="utf-8"))
-    images = sorted(REPORT_DIR.glob("*.png"))
-    if images:
-        st.subheader("Charts")
-        for image in images:
-            st.image(str(image), caption=image.stem.replace("_", " ").replace("-", " "))
+    shown: set[Path] = set()
+    # The report is this project's own file (eval/report.py); Markdown is rendered without HTML.
+    for kind, value in report_blocks(report.read_text(encoding="utf-8"), REPORT_DIR):
+        if kind == "image":
+            assert isinstance(value, Path)
+            shown.add(value)
+            st.image(str(value))
+        else:
+            st.markdown(str(value))
+    others = [p for p in sorted(REPORT_DIR.glob("*.png")) if p.resolve() not in shown]
+    if others:
+        st.subheader("More charts")
+        for image in others:
+            st.image(str(image), caption=image.stem.replace("_", " "))

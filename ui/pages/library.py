@@ -16,6 +16,7 @@ from ui.state import Options, PendingQuestion
 from ui.text import escape_markdown, passage_markdown
 
 ALL_CHAPTERS = ""
+REF_COLUMNS = 3
 
 
 @dataclass(frozen=True)
@@ -116,45 +117,58 @@ def _render_section(
     st.subheader(escape_markdown(f"{short}: {section.label}"))
     if section.chapter and passages[0].chapter_title:
         st.caption(escape_markdown(f"Chapter {section.chapter}: {passages[0].chapter_title}"))
-    with st.container(border=True):
+    text_column, side_column = st.columns([3, 2], gap="medium")
+    with text_column, st.container(border=True):
         for passage in passages:
             st.markdown(passage_markdown(passage.text))
         st.caption(escape_markdown(" · ".join(dict.fromkeys(p.label for p in passages))))
+    with side_column:
+        if section.article:
+            _render_actions(engine, options, doc_id, short, section, passages)
+        if doc_id == UN_CONVENTION and section.article:
+            for note in engine.retriever.view().notes_on(section.article):
+                with st.container(border=True):
+                    st.markdown(
+                        f":blue-badge[:material/sticky_note_2: Interpretative note] **{escape_markdown(note.label)}**"
+                    )
+                    st.markdown(passage_markdown(note.text))
+        _render_references(engine, doc_id, section, passages)
+        if section.article:
+            _render_summary(doc_id, section.article, options)
 
-    if doc_id == UN_CONVENTION and section.article:
-        notes = engine.retriever.view().notes_on(section.article)
-        for note in notes:
-            with st.container(border=True):
-                st.markdown(
-                    f":blue-badge[:material/sticky_note_2: Interpretative note] **{escape_markdown(note.label)}**"
-                )
-                st.markdown(passage_markdown(note.text))
 
-    _render_references(engine, doc_id, section, passages)
+def _summary_key(doc_id: str, article: str, mode: str) -> str:
+    return f"summary|{doc_id}|{article}|{mode}"
 
-    if section.article:
-        what = f"article {section.article}"
-        buttons = st.columns([1, 1, 2])
-        summary_key = ("summary", doc_id, section.article, options.mode)
-        if buttons[0].button("Summarize this article", icon=":material/summarize:", key="lib_summarize"):
-            with st.spinner(f"Summarizing {what}…"):
-                try:
-                    st.session_state[summary_key] = engine.summarize(doc_id, article=section.article, mode=options.mode)
-                except RagError as error:
-                    st.session_state[summary_key] = str(error)
-        buttons[1].button(
-            "Ask about this article",
-            icon=":material/chat:",
-            key="lib_ask",
-            on_click=ask_about,
-            args=(_question_about(short, section, passages), doc_id, section.article),
-        )
-        summary = st.session_state.get(summary_key)
-        if isinstance(summary, str):
-            st.error(f"The article could not be summarised: {escape_markdown(summary)}")
-        elif summary is not None:
-            st.markdown(f"**Summary of {escape_markdown(what)}**")
-            render_answer(summary, key=f"summary-{doc_id}-{section.article}")
+
+def _render_actions(
+    engine: Engine, options: Options, doc_id: str, short: str, section: Section, passages: list[Passage]
+) -> None:
+    assert section.article is not None
+    if st.button("Summarize this article", icon=":material/summarize:", key="lib_summarize", width="stretch"):
+        with st.spinner(f"Summarizing article {section.article}…"):
+            key = _summary_key(doc_id, section.article, options.mode)
+            try:
+                st.session_state[key] = engine.summarize(doc_id, article=section.article, mode=options.mode)
+            except RagError as error:
+                st.session_state[key] = str(error)
+    st.button(
+        "Ask about this article",
+        icon=":material/chat:",
+        key="lib_ask",
+        on_click=ask_about,
+        args=(_question_about(short, section, passages), doc_id, section.article),
+        width="stretch",
+    )
+
+
+def _render_summary(doc_id: str, article: str, options: Options) -> None:
+    summary = st.session_state.get(_summary_key(doc_id, article, options.mode))
+    if isinstance(summary, str):
+        st.error(f"The article could not be summarised: {escape_markdown(summary)}")
+    elif summary is not None:
+        st.markdown(f"**Summary of article {escape_markdown(article)}**")
+        render_answer(summary, key=f"summary-{doc_id}-{article}")
 
 
 def _question_about(short: str, section: Section, passages: list[Passage]) -> str:
@@ -177,7 +191,7 @@ def _render_references(engine: Engine, doc_id: str, section: Section, passages: 
     if not refs:
         return
     st.markdown("**Cites**" if doc_id != UN_NOTES else "**On the convention's articles**")
-    columns = st.columns(min(len(refs), 6))
+    columns = st.columns(min(len(refs), REF_COLUMNS))
     for index, article in enumerate(refs):
         columns[index % len(columns)].button(
             f"Article {article}",

@@ -1,0 +1,51 @@
+"""The local provider for real: the packaged 1.5B and 0.5B GGUF models answer clear questions.
+
+Each question's answer is written plainly in one passage of a small store (the GA resolution,
+the interpretative notes and a news report), so a working model must answer, not decline;
+whatever it writes, the answer's citations must quote the source documents exactly.
+"""
+
+from __future__ import annotations
+
+import pytest
+from services import engine_for, ingest_into
+from test_openai_server import assert_well_formed
+
+from rag.settings import Settings
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
+
+FILES = (
+    "un-ga-resolution-79-243.txt",
+    "un-cybercrime-convention-2024-interpretative-notes.txt",
+    "news-us-support-un-cybercrime-convention.txt",
+)
+CASES = {
+    "1.5b": ("Which date did the General Assembly designate as International Anti-Cybercrime Day?", "24 December"),
+    "0.5b": ("Where is the convention opened for signature in 2025?", "Hanoi"),
+}
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory, corpus_dir, embeddings, make_settings) -> Settings:
+    settings = make_settings(tmp_path_factory.mktemp("local-model"))
+    ingest_into(settings, embeddings, [corpus_dir / name for name in FILES])
+    return settings
+
+
+@pytest.mark.parametrize("size", ["1.5b", "0.5b"])
+def test_local_model_answers_a_clear_question_with_valid_citations(
+    size: str, small_store: Settings, embeddings, corpus_dir
+) -> None:
+    question, expected = CASES[size]
+    settings = small_store.model_copy(update={"llm_model_size": size, "llm_max_tokens": 120})
+    answer = engine_for(settings, embeddings).ask(question, mode="local")
+    assert answer.mode == "local"
+    assert answer.notice is None or "unavailable" not in answer.notice, answer.notice
+    assert not answer.refused, answer.to_json()
+    assert_well_formed(answer, corpus_dir)
+    supported = " ".join(s.text for s in answer.sentences if s.supported)
+    cited = " ".join(c.quote for c in answer.citations)
+    assert expected in cited, f"the citations miss the passage that answers: {cited!r}"
+    print(f"\n{size}: {answer.text!r} ({answer.timings.get('total', 0):.1f} s; notice: {answer.notice})")
+    assert supported
