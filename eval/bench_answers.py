@@ -134,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     dev = load_dev()
     questions = [item["question"] for item in dev][: args.questions + WARM_UP]
     result: dict[str, object] = {
+        "embedding_backend": engine.settings.embedding_backend,
         "cpus": os.cpu_count(),
         "extractive": bench_extractive(engine, questions),
     }
@@ -145,7 +146,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result))
         return 0
     ex = result["extractive"]
-    print(f"extractive: {ex['questions']} questions, p50 {ex['p50_s']} s, p95 {ex['p95_s']} s, max {ex['max_s']} s")
+    print(
+        f"extractive ({result['embedding_backend']} embeddings): {ex['questions']} questions, "
+        f"p50 {ex['p50_s']} s, p95 {ex['p95_s']} s, max {ex['max_s']} s"
+    )
     if "local" in result:
         lo = result["local"]
         print(

@@ -98,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=None, help="Chroma server data folder (default: a temp one)")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder ingested into the server")
     parser.add_argument("--collection", default="treaties", help="collection name (default treaties)")
+    parser.add_argument("--embedding-backend", default=None, help="embedding model (default: settings)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     if not 1 <= args.users <= 64 or not 0 < args.seconds <= 600:
@@ -122,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             chroma_host=HOST,
             chroma_port=port,
             chroma_token=token,
+            **({"embedding_backend": args.embedding_backend} if args.embedding_backend else {}),
         )
         engine = Engine(settings)
         report = engine.ingest([args.corpus])
@@ -133,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         result.update(
             {
                 "proxy": bool(args.proxy),
+                "embedding_backend": settings.embedding_backend,
                 "passages": report.passages,
                 "cpus": os.cpu_count(),
                 "load_average_1m": round(os.getloadavg()[0], 2),
@@ -145,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result))
     else:
         print(
-            f"{result['users']} users, {result['seconds']} s, {result['passages']} passages, "
+            f"{result['users']} users, {result['seconds']} s, {result['passages']} passages "
+            f"({result['embedding_backend']} embeddings), "
             f"proxy={'on' if result['proxy'] else 'off'}: {result['answers']} answers, "
             f"{result['throughput_per_s']} answers/s, p50 {result['p50_s']} s, p95 {result['p95_s']} s, "
             f"max {result['max_s']} s, errors {result['errors']} {result['error_types'] or ''} "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,10 +68,10 @@ def open_client(settings: Settings) -> Any:
                 settings=chroma_settings,
             )
         except Exception as exc:  # the client raises plain Exception/ValueError on connect
-            raise StoreError(
-                f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} "
-                f"({type(exc).__name__})"
-            ) from exc
+            where = f"{settings.chroma_host}:{settings.chroma_port}"
+            if re.search(r"\b(?:401|403)\b|unauthori[sz]ed|forbidden", str(exc), re.IGNORECASE):
+                raise StoreError(f"the Chroma server at {where} refused the token (HTTP 401/403)") from exc
+            raise StoreError(f"cannot reach the Chroma server at {where} ({type(exc).__name__})") from exc
     settings.store_path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.store_path), settings=chroma_settings)
 

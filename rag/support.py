@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from rag.answering.injection import looks_like_instruction
 from rag.keyword_index import tokenize
 from rag.sentences import split_sentences
 
@@ -91,14 +92,15 @@ class SupportJudge:
         similarities = vectors @ claim_vector
         best: Support | None = None
         for (start, end), similarity in zip(windows, similarities, strict=False):
+            if looks_like_instruction(passage_text[start:end]):
+                continue  # text addressed to the assistant is never evidence
             window_tokens = set(tokenize(passage_text[start:end]))
             recall = len(claim_tokens & window_tokens) / len(claim_tokens)
             value = RECALL_WEIGHT * recall + (1 - RECALL_WEIGHT) * max(0.0, float(similarity))
             value *= _consistency(claim, passage_text[start:end], passage_text)
             if best is None or value > best.score:
                 best = Support(value, start, end, recall, float(similarity))
-        assert best is not None
-        return best
+        return best or Support(0.0, 0, 0, 0.0, 0.0)
 
 
 def _consistency(claim: str, window: str, passage: str) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.answering.injection import looks_like_instruction
 from rag.answering.types import AnswerSentence, Citation
 from rag.support import Support, SupportJudge, strip_citations
 from rag.types import Passage, ScoredPassage
@@ -94,6 +95,9 @@ def attribute(
     for draft in drafts:
         text = strip_citations(draft.text)
         if not text:
+            continue
+        if looks_like_instruction(text):
+            sentences.append(AnswerSentence(text, (), False, 0.0))
             continue
         if draft.verbatim_of is not None and draft.span is not None:
             passage = passages[draft.verbatim_of].passage

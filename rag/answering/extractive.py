@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from rag.answering.injection import looks_like_instruction
 from rag.answering.attribution import DraftSentence, verbatim_draft
 from rag.glossary import expansions
 from rag.keyword_index import tokenize
@@ -56,6 +57,8 @@ def rank_sentences(
         for position, ((start, end), similarity) in enumerate(zip(spans, similarities, strict=False)):
             sentence = text[start:end]
             if len(sentence) < MIN_SENTENCE_CHARS or scored.passage.is_heading(start, end):
+                continue
+            if looks_like_instruction(sentence):
                 continue
             if _ITEM_LABEL_RE.match(sentence):
                 start = _intro_start(text, spans, position)
