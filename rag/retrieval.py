@@ -103,6 +103,8 @@ class Retriever:
         signature = self.store.signature(manifest)
         with self._lock:
             if self._view is None or self._view.signature != signature:
+                if self._view is not None:
+                    self.store.reopen()  # another process committed: re-read the vector index
                 passages = self.store.committed_passages(manifest)
                 keyword = self.store.load_keyword_index(passages, signature)
                 self._view = CorpusView(signature, manifest, {p.id: p for p in passages}, keyword)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from rag.errors import StoreError
 from rag.keyword_index import KeywordIndex
 from rag.settings import Settings
 from rag.types import Passage
+
+log = logging.getLogger(__name__)
 
 MANIFEST_SUFFIX = "__manifest"
 SENTENCES_SUFFIX = "__sentences"
@@ -96,6 +99,17 @@ class PassageStore:
         self.sentence_collection = self.client.get_or_create_collection(
             self.settings.collection + SENTENCES_SUFFIX, embedding_function=None
         )
+
+    def reopen(self) -> None:
+        """A fresh client, so an embedded store re-reads the vector index another process changed.
+
+        Chroma's embedded client loads the HNSW index once and does not see another process's
+        writes; closing it (Chroma 1.x ``Client.close``) and opening anew does.
+        """
+        if not self.settings.chroma_host and hasattr(self.client, "close"):
+            self.client.close()
+        self.client = open_client(self.settings)
+        self._open_collections()
 
     # ----- manifest -----
     def manifest(self) -> dict[str, ManifestEntry]:
@@ -259,13 +273,25 @@ class PassageStore:
         if not doc_keys or k <= 0:
             return []
         vector = self.embeddings.embed_query(query)
-        result = self.collection.query(
+        try:
+            result = self._query(vector, k, doc_keys)
+        except chromadb.errors.InternalError:
+            self.reopen()  # the index changed under us (another process ingested): read it anew
+            try:
+                result = self._query(vector, k, doc_keys)
+            except chromadb.errors.InternalError as error:
+                # Still mid-write in the other process: answer from the keyword index this once.
+                log.warning("dense search unavailable while the store is being written (%s)", error)
+                return []
+        return [(pid, 1.0 - float(dist)) for pid, dist in zip(result["ids"][0], result["distances"][0], strict=False)]
+
+    def _query(self, vector: list[float], k: int, doc_keys: Sequence[str]) -> Any:
+        return self.collection.query(
             query_embeddings=[vector],
             n_results=k,
             where={"doc_key": {"$in": list(doc_keys)}},
             include=["distances"],
         )
-        return [(pid, 1.0 - float(dist)) for pid, dist in zip(result["ids"][0], result["distances"][0], strict=False)]
 
     # ----- keyword index -----
     @property

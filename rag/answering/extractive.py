@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from rag.answering.injection import looks_like_instruction
 from rag.answering.attribution import DraftSentence, verbatim_draft
+from rag.answering.injection import looks_like_instruction
 from rag.glossary import expansions
 from rag.keyword_index import tokenize
 from rag.support import SupportJudge
