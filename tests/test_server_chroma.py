@@ -144,11 +144,6 @@ def test_a_wrong_or_missing_token_fails_fast_with_a_store_error(stores, proxy, t
     assert seconds < 5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: rag.store.open_client wraps chromadb's ValueError as 'cannot reach the Chroma server "
-    "(ValueError)' and never says that the server refused the token (HTTP 401)",
-)
 def test_a_refused_token_is_named_in_the_error(stores, proxy) -> None:
     with pytest.raises(StoreError) as caught:
         open_client(remote_settings(stores[1], proxy.port, "wrong-token"))
