@@ -17,6 +17,7 @@ from rag.answering.summarize import LEADS_PER_ARTICLE, group_by_article, group_b
 from rag.answering.types import Answer
 from rag.embeddings import MiniLMEmbeddings, get_embeddings, get_sentence_embeddings
 from rag.errors import QueryError
+from rag.langchain_retriever import TreatyRetriever
 from rag.retrieval import Retriever, SearchFilters
 from rag.settings import Settings, get_settings
 from rag.store import ManifestEntry, PassageStore
@@ -51,6 +52,10 @@ class Engine:
     @cached_property
     def answers(self) -> AnswerService:
         return AnswerService(self.settings, self.retriever, self.sentence_embeddings)
+
+    def as_langchain_retriever(self, k: int = 5, filters: SearchFilters | None = None) -> TreatyRetriever:
+        """The search as a LangChain ``BaseRetriever``."""
+        return TreatyRetriever(retriever=self.retriever, k=k, filters=filters)
 
     def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None) -> list[ScoredPassage]:
         return self.retriever.search(query, k, filters)

@@ -350,7 +350,12 @@ def ingest_into(settings: Any, embeddings: Any, paths: Sequence[Path]) -> Any:
     from rag.store import PassageStore
 
     store = PassageStore(settings, embeddings)
-    report = Ingestor(settings, store, embeddings).run(list(paths))
+    try:
+        report = Ingestor(settings, store, embeddings).run(list(paths))
+    finally:
+        # Release the client: an embedded store's shared Chroma system lives while any client holds it.
+        if hasattr(store.client, "close"):
+            store.client.close()
     assert not report.failed, report.failed
     return report
 

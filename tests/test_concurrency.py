@@ -12,14 +12,17 @@ The figures measured (answers, views, anomalies) are printed for the report.
 
 Two back ends: the embedded store (two processes each with a ``PersistentClient`` on one
 folder) and a Chroma server that both processes reach over HTTP. Measured on the embedded
-store: once the other process has written, every dense query of this process fails with
-chromadb's ``InternalError: Error finding id`` until its client is rebuilt (even a new
-``Engine`` in the same process shares the stale client), so that case is an expected failure.
+store before ``PassageStore.reopen``: once the other process had written, every dense query
+of this process failed with chromadb's ``InternalError: Error finding id`` until its client
+was rebuilt. ``reopen`` closes the client, but chromadb shares one system per folder among
+all clients of a process and stops it only when the last one closes, so a process that holds
+a second client on the folder still reads the stale index: that case is an expected failure.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import logging
 import os
 import shutil
 import subprocess
@@ -46,6 +49,17 @@ QUESTIONS = [
     "Does the additional protocol criminalise denial of genocide?",
     "What does the additional protocol say about insults motivated by racism?",
 ]
+
+
+class _DenseFallbacks(logging.Handler):
+    """Collects the store's warnings: a dense search that fell back to keywords only."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage()[:160])
 
 
 def version(original: str, round_number: int) -> str:
@@ -86,6 +100,8 @@ def reingest_while_answering(  # type: ignore[no-untyped-def]
     hashes_seen: set[str] = set()
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
     logs = []
+    during = _DenseFallbacks()  # counted, not failed: keyword-only answers while the other process writes
+    logging.getLogger("rag.store").addHandler(during)
     try:
         for round_number in range(1, rounds + 1):
             (corpus / f"{CHANGED}.txt").write_text(version(original, round_number), encoding="utf-8")
@@ -140,14 +156,25 @@ def reingest_while_answering(  # type: ignore[no-untyped-def]
             stats["rounds"] += 1
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        logging.getLogger("rag.store").removeHandler(during)
+    stats["keyword-only answers while writing"] = len(during.messages)
 
-    after = Counter()
-    for question in QUESTIONS:  # once the writer has gone: does this process recover by itself?
-        try:
-            engine.ask(question, mode="extractive")
-            after["answers after"] += 1
-        except Exception as error:
-            after[f"errors after: {type(error).__name__}: {error}"[:120]] += 1
+    after: Counter[str] = Counter()
+    fallbacks = _DenseFallbacks()
+    logging.getLogger("rag.store").addHandler(fallbacks)
+    try:
+        for question in QUESTIONS:  # once the writer has gone: dense search must work again
+            try:
+                engine.ask(question, mode="extractive")
+                after["answers after"] += 1
+            except Exception as error:
+                after[f"errors after: {type(error).__name__}: {error}"[:120]] += 1
+                problems.append(f"after the writer exited: {type(error).__name__}: {error}")
+    finally:
+        logging.getLogger("rag.store").removeHandler(fallbacks)
+    if fallbacks.messages:
+        after["dense search unavailable after"] = len(fallbacks.messages)
+        problems.extend(f"after the writer exited: {m}" for m in fallbacks.messages)
     print(f"\nafter the writer exited: {dict(after)}")
     final = engine.retriever.view()
     assert whole_document_problems(final, CHANGED) == []
@@ -160,18 +187,32 @@ def reingest_while_answering(  # type: ignore[no-untyped-def]
     assert problems == [], problems[:10]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="engine: an embedded PersistentClient keeps a stale vector index after another process writes "
-    "(chromadb InternalError 'Error finding id' in PassageStore.dense_search, for every query, until the "
-    "process clears chromadb's shared system cache and reopens the store)",
-)
 def test_embedded_store_answers_while_another_process_reingests(
     tmp_path, corpus_dir, embeddings, make_settings
 ) -> None:
     settings = make_settings(tmp_path)
-    reingest_while_answering(tmp_path, corpus_dir, embeddings, settings, rounds=1, env={})
+    reingest_while_answering(tmp_path, corpus_dir, embeddings, settings, ROUNDS, env={})
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="engine: PassageStore.reopen only closes its own client; chromadb keeps the folder's shared system "
+    "(and its stale vector index) while another client of this process holds it, so dense search keeps failing "
+    "with InternalError 'Error finding id' (falls back to keyword-only answers)",
+)
+def test_embedded_store_with_a_second_client_in_the_process_answers_while_another_process_reingests(
+    tmp_path, corpus_dir, embeddings, make_settings
+) -> None:
+    from rag.store import PassageStore
+
+    settings = make_settings(tmp_path)
+    ingest_into(settings, embeddings, [])  # creates the store folder
+    other = PassageStore(settings, embeddings)  # e.g. a second Engine, or the app's upload path
+    try:
+        reingest_while_answering(tmp_path, corpus_dir, embeddings, settings, rounds=1, env={})
+    finally:
+        other.client.close()
 
 
 def test_server_store_answers_while_another_process_reingests(tmp_path, corpus_dir, embeddings, make_settings) -> None:
