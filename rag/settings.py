@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     chroma_token: SecretStr | None = Field(
         None, description="Bearer token sent to the Chroma server (checked by a reverse proxy)."
     )
+    chroma_timeout: float = Field(
+        10.0, gt=0, description="Seconds to wait for the Chroma server's heartbeat before failing."
+    )
     corpus_path: Path = Field(DEFAULT_CORPUS, description="Default folder ingested by `make demo`.")
 
     # Embeddings

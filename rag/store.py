@@ -55,6 +55,23 @@ def doc_key(doc_id: str, doc_hash: str) -> str:
     return f"{doc_id}@{doc_hash}"
 
 
+def _probe_server(settings: Settings, headers: dict[str, str]) -> None:
+    """Fail fast and clearly: Chroma's HTTP client waits forever on a server that never answers."""
+    import httpx
+
+    scheme = "https" if settings.chroma_ssl else "http"
+    where = f"{settings.chroma_host}:{settings.chroma_port}"
+    url = f"{scheme}://{where}/api/v2/heartbeat"
+    try:
+        response = httpx.get(url, headers=headers, timeout=settings.chroma_timeout)
+    except httpx.TimeoutException as exc:
+        raise StoreError(f"the Chroma server at {where} did not answer within {settings.chroma_timeout:g} s") from exc
+    except httpx.HTTPError as exc:
+        raise StoreError(f"cannot reach the Chroma server at {where} ({type(exc).__name__})") from exc
+    if response.status_code in (401, 403):
+        raise StoreError(f"the Chroma server at {where} refused the token (HTTP {response.status_code})")
+
+
 def open_client(settings: Settings) -> Any:
     """A Chroma client: HttpClient when a host is configured, else PersistentClient on disk."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
@@ -62,6 +79,7 @@ def open_client(settings: Settings) -> Any:
         headers = {}
         if settings.chroma_token is not None:
             headers["Authorization"] = f"Bearer {settings.chroma_token.get_secret_value()}"
+        _probe_server(settings, headers)
         try:
             return chromadb.HttpClient(
                 host=settings.chroma_host,
