@@ -487,10 +487,7 @@ def validate_questions(
             if item_problems:
                 continue
             doc = corpus[g.doc]
-            if g.paragraph is not None:
-                span = doc.paragraph_span(g.article, g.paragraph)
-            else:
-                span = doc.span(g.article)
+            span = doc.paragraph_span(g.article, g.paragraph) if g.paragraph is not None else doc.span(g.article)
             if span is None:
                 continue
             start, end = span

@@ -6,7 +6,8 @@ Fixtures other test files may use:
 - ``embeddings``: the real all-MiniLM-L6-v2 ``MiniLMEmbeddings``, loaded once per session (~8 s)
   and shared with ``rag.embeddings.get_embeddings``.
 - ``corpus_store``: the whole corpus ingested once per session into a temporary Chroma store
-  with the default passage model and the MiniLM sentence model (passage and sentence vectors: minutes on 2 CPU cores); a ``CorpusStore``
+  with the default passage model and the MiniLM sentence model (minutes on 2 CPU cores);
+  a ``CorpusStore``
   with ``.settings``, ``.store`` and ``.report``. Treat it as read-only: other tests share it.
 - ``make_settings``: a factory ``make_settings(tmp_path, **overrides) -> Settings`` for a store
   under ``tmp_path`` (collection ``"tests"``), with any ``Settings`` field overridden.
