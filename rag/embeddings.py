@@ -88,10 +88,10 @@ class OpenAICompatibleEmbeddings(Embeddings):
         # and passages are kept under ``max_tokens`` by a conservative estimate instead.
         self._inner = OpenAIEmbeddings(
             model=settings.embedding_model,
-            base_url=settings.openai_base_url,
-            api_key=settings.openai_api_key,
+            openai_api_base=settings.openai_base_url,
+            openai_api_key=settings.openai_api_key,
             check_embedding_ctx_length=False,
-            timeout=settings.openai_timeout,
+            request_timeout=settings.openai_timeout,
         )
         self.max_tokens = max_tokens
 
