@@ -216,7 +216,7 @@ def answer_results(
 
 def summary_lines(report: dict[str, Any]) -> list[str]:
     """A short plain-text summary for standard output."""
-    from eval.report import fmt
+    from eval.report import fmt, headline_metric_names
 
     lines: list[str] = []
     k, max_k = report["k"], report["max_k"]
@@ -227,14 +227,7 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
             f"dataset {report['dataset']}: {first['questions']} answerable questions scored, "
             f"{first['skipped_unanswerable']} unanswerable not scored for retrieval"
         )
-        names = [
-            f"item_recall@{k}",
-            f"full_recall@{k}",
-            f"mrr@{max_k}",
-            f"ndcg@{k}",
-            f"span_precision@{k}",
-            f"span_recall@{k}",
-        ]
+        names = headline_metric_names(k, max_k)
         header = ["system", *names, "p50_ms", "p95_ms"]
         rows = [header]
         for name, result in retrieval.items():

@@ -360,7 +360,7 @@ def default_dataset_files() -> list[Path]:
 # --------------------------------------------------------------------------- validation
 
 
-def _occurrences(text: str, needle: str) -> list[int]:
+def occurrences(text: str, needle: str) -> list[int]:
     """Start offsets of every occurrence of ``needle`` in ``text``."""
     out: list[int] = []
     i = text.find(needle)
@@ -467,7 +467,7 @@ def validate_questions(
                 report(f"quote length {len(ev.quote)} outside {bounds}: {ev.quote[:60]!r}")
             if "\n\n" in ev.quote:
                 report(f"quote spans more than one paragraph: {ev.quote[:60]!r}")
-            hits = _occurrences(doc.text, ev.quote)
+            hits = occurrences(doc.text, ev.quote)
             if not hits:
                 report(f"quote not found in {ev.doc!r}: {ev.quote[:80]!r}")
             located.append((ev.doc, hits, len(ev.quote)))

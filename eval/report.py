@@ -55,9 +55,9 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 # --------------------------------------------------------------------------- markdown
 
 
-def retrieval_table(report: dict[str, Any]) -> list[str]:
-    k, max_k = report["k"], report["max_k"]
-    names = [
+def headline_metric_names(k: int, max_k: int) -> list[str]:
+    """The retrieval metrics every report and summary shows, in order."""
+    return [
         f"item_recall@{k}",
         f"full_recall@{k}",
         f"mrr@{max_k}",
@@ -65,6 +65,11 @@ def retrieval_table(report: dict[str, Any]) -> list[str]:
         f"span_precision@{k}",
         f"span_recall@{k}",
     ]
+
+
+def retrieval_table(report: dict[str, Any]) -> list[str]:
+    k, max_k = report["k"], report["max_k"]
+    names = headline_metric_names(k, max_k)
     header = ["system", "questions", *names, "p50 ms", "p95 ms", "build s"]
     rows = []
     for name, result in report.get("retrieval", {}).items():

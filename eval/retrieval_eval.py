@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from eval import metrics
-from eval.dataset import CorpusDoc, GoldItem, GoldQuestion
+from eval.dataset import CorpusDoc, GoldItem, GoldQuestion, occurrences
 from rag.types import Passage
 
 DEFAULT_K = 5
@@ -132,14 +132,14 @@ def evidence_spans(question: GoldQuestion, corpus: dict[str, CorpusDoc]) -> list
         doc = corpus.get(ev.doc)
         if doc is None:
             continue
-        occurrences = _occurrences(doc.text, ev.quote)
-        if not occurrences:
+        starts = occurrences(doc.text, ev.quote)
+        if not starts:
             continue
         found = [_gold_region(doc, g) for g in question.gold if g.doc == ev.doc]
         regions = [r for r in found if r is not None]
         chosen = next(
-            (o for o in occurrences for a, b in regions if a <= o and o + len(ev.quote) <= b),
-            occurrences[0],
+            (o for o in starts for a, b in regions if a <= o and o + len(ev.quote) <= b),
+            starts[0],
         )
         spans.append((ev.doc, chosen, chosen + len(ev.quote)))
     return spans
@@ -149,15 +149,6 @@ def _gold_region(doc: CorpusDoc, gold: GoldItem) -> tuple[int, int] | None:
     if gold.paragraph is not None and gold.article != "preamble":
         return doc.paragraph_span(gold.article, gold.paragraph)
     return doc.span(gold.article)
-
-
-def _occurrences(text: str, needle: str) -> list[int]:
-    out: list[int] = []
-    i = text.find(needle)
-    while i != -1:
-        out.append(i)
-        i = text.find(needle, i + 1)
-    return out
 
 
 # --------------------------------------------------------------------------- evaluation
