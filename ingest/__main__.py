@@ -35,8 +35,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         embeddings = get_embeddings(settings)
         store = PassageStore(settings, embeddings)
-        if args.reset:
-            store.reset()
         files, _ = discover_files(args.paths)
         bar = tqdm(total=len(files), unit="file", disable=args.json or len(files) < 2, file=sys.stderr)
 
@@ -45,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
             bar.update(1)
 
         report = Ingestor(settings, store, embeddings, get_sentence_embeddings(settings)).run(
-            args.paths, prune=args.prune, progress=step
+            args.paths, prune=args.prune, progress=step, reset=args.reset
         )
         bar.close()
     except RagError as error:

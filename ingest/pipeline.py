@@ -14,6 +14,7 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
+from ingest.lock import writer_lock
 from rag.chunking import chunk_document
 from rag.embeddings import TokenCountingEmbeddings
 from rag.errors import DocumentError
@@ -130,7 +131,15 @@ class Ingestor:
         paths: Iterable[Path],
         prune: bool = False,
         progress: Callable[[str], None] | None = None,
+        reset: bool = False,
     ) -> IngestReport:
+        """Ingest ``paths`` (``reset`` empties the store first), holding the store's writer lock."""
+        with writer_lock(self.settings):
+            if reset:
+                self.store.reset()
+            return self._run(paths, prune, progress)
+
+    def _run(self, paths: Iterable[Path], prune: bool, progress: Callable[[str], None] | None) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
         files, report.failed = discover_files(paths)
@@ -207,10 +216,11 @@ class Ingestor:
 
     def remove(self, doc_id: str) -> bool:
         """Remove one committed document; False when it was not there."""
-        entry = self.store.manifest().get(doc_id)
-        if entry is None:
-            return False
-        self.store.uncommit(doc_id)
-        self.store.delete_document_records(entry.doc_key)
-        self.refresh_keyword_index()
-        return True
+        with writer_lock(self.settings):
+            entry = self.store.manifest().get(doc_id)
+            if entry is None:
+                return False
+            self.store.uncommit(doc_id)
+            self.store.delete_document_records(entry.doc_key)
+            self.refresh_keyword_index()
+            return True

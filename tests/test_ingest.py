@@ -15,6 +15,8 @@ import json
 import math
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,9 +30,10 @@ from langchain_core.embeddings import Embeddings
 import ingest.__main__ as ingest_cli
 from ingest.pipeline import Ingestor, IngestReport, prepare_document
 from rag.chunking import approximate_tokens
+from rag.errors import StoreError
 from rag.keyword_index import KeywordIndex
 from rag.sentences import split_sentences
-from rag.settings import Settings
+from rag.settings import PROJECT_ROOT, Settings
 from rag.store import PassageStore
 from rag.types import Passage
 
@@ -529,3 +532,40 @@ IngestMachine.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 TestIngestMachine = IngestMachine.TestCase
+
+
+# --------------------------------------------------------------------------- one writer at a time
+
+HOLD_LOCK = """
+import sys, time
+from ingest.lock import writer_lock
+from rag.settings import Settings
+with writer_lock(Settings(store_path=sys.argv[1], collection=sys.argv[2])):
+    print("held", flush=True)
+    time.sleep(120)
+"""
+
+
+def _hold_writer_lock(settings: Settings) -> subprocess.Popen[str]:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(settings.store_path), settings.collection],
+        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_second_writer_is_refused_while_another_process_ingests(env: Env) -> None:
+    holder = _hold_writer_lock(env.settings)
+    try:
+        with pytest.raises(StoreError, match=rf"another ingestion \(pid {holder.pid}\) is writing this store"):
+            env.ingestor.run([env.docs])
+        with pytest.raises(StoreError, match="another ingestion"):
+            env.ingestor.remove("treaty")
+        assert env.store.manifest() == {}  # the refused run wrote nothing
+    finally:
+        holder.kill()
+        holder.wait()
+    # SIGKILL released the lock (the kernel drops an flock with its holder): the next run proceeds.
+    report = env.ingestor.run([env.docs])
+    assert sorted(report.added) == ["memo", "notes", "treaty"]
