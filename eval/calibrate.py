@@ -29,7 +29,7 @@ def evidence_scores(engine: Engine, questions: list, verbose: bool = False) -> l
     for question in questions:
         passages = engine.search(question.question)
         service._preload_sentences(passages)
-        candidates = rank_sentences(question.question, passages, service.judge, engine.embeddings)
+        candidates = rank_sentences(question.question, passages, service.judge, service.embeddings)
         evidence = candidates[0].score if candidates else 0.0
         decision = refusal.decide(question.question, [c.text for c in candidates], evidence, corpus_lower)
         if verbose and decision.refuse == question.answerable:

@@ -6,7 +6,9 @@ so refusal rests on what a question needs and the passages lack:
 - a name the question relies on ("Human Rights Watch", "Convention 108", "OHCHR") that no
   document mentions;
 - a quantity ("how many", "how long", "within how many days") when none of the best
-  sentences states one;
+  sentences states one, or, for "how many <things>", none counts those things;
+- a date of a past event ("when did", "on what date", "in what year") when none of the
+  best sentences gives a year or a month;
 - weak evidence overall (the best sentence score under a floor).
 """
 
@@ -135,6 +137,35 @@ QUANTITY_RE = re.compile(
     re.IGNORECASE,
 )
 
+# "how many countries" asks for a count of countries: the evidence must count those (or their synonyms).
+COUNTED_NOUN_RE = re.compile(r"\bhow many\s+(\w+)(?:\s+(\w+))?", re.IGNORECASE)
+COUNTED_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "countr": ("countr", "state", "part", "member", "instrument"),
+    "state": ("countr", "state", "part", "member", "instrument"),
+    "ratification": ("ratification", "instrument", "state", "countr"),
+}
+PAST_DATE_QUESTION_RE = re.compile(
+    r"\bwhen (?:did|was|were)\b|\b(?:on|at) what date\b|\bwhat date\b|\b(?:in )?(?:what|which) year\b", re.IGNORECASE
+)
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+DATE_RE = re.compile(rf"\b(?:1[89]|20)\d{{2}}\b|\b(?:{_MONTHS})\b", re.IGNORECASE)
+
+
+def _counts_the_asked_noun(question: str, sentences: Sequence[str]) -> bool:
+    """For "how many <noun>": does a sentence give a number within three words before that noun?"""
+    match = COUNTED_NOUN_RE.search(question)
+    if not match:
+        return True
+    # The counted noun is the first plural after "how many" ("how many negotiating sessions").
+    first, second = match.group(1).lower(), (match.group(2) or "").lower()
+    noun = first if first.endswith("s") or not second.endswith("s") else second
+    stem = re.sub(r"(?:ies|s)$", "", noun)[:12]
+    nouns = COUNTED_SYNONYMS.get(stem, (stem,))
+    counted = re.compile(
+        rf"\b(?:\d+|{_NUMBER_WORDS})\w*\b(?:\s+[\w-]+){{0,3}}?\s+(?:{'|'.join(nouns)})\w*", re.IGNORECASE
+    )
+    return any(counted.search(s) for s in sentences)
+
 
 @dataclass(frozen=True)
 class RefusalDecision:
@@ -196,4 +227,9 @@ def decide(question: str, best_sentences: Sequence[str], evidence: float, corpus
         QUANTITY_RE.search(s) for s in best_sentences[:QUANTITY_SENTENCES]
     ):
         return RefusalDecision(True, "The question asks for a figure that the closest provisions do not give.")
+    best = best_sentences[:QUANTITY_SENTENCES]
+    if QUANTITY_QUESTION_RE.search(question) and not _counts_the_asked_noun(question, best):
+        return RefusalDecision(True, "The question asks for a count that the closest provisions do not give.")
+    if PAST_DATE_QUESTION_RE.search(question) and not any(DATE_RE.search(s) for s in best):
+        return RefusalDecision(True, "The question asks for a date that the closest provisions do not give.")
     return RefusalDecision(False)
