@@ -9,12 +9,16 @@ Fixtures other test files may use:
   with the default passage model and the MiniLM sentence model (minutes on 2 CPU cores);
   a ``CorpusStore``
   with ``.settings``, ``.store`` and ``.report``. Treat it as read-only: other tests share it.
+- ``working_llama_cpp``: checks once, in a child process, that llama.cpp can generate with the
+  0.5B model; fails the tests that use it with the reason when the build crashes on this CPU.
 - ``make_settings``: a factory ``make_settings(tmp_path, **overrides) -> Settings`` for a store
   under ``tmp_path`` (collection ``"tests"``), with any ``Settings`` field overridden.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,3 +88,27 @@ def corpus_store(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, emb
     store = PassageStore(settings, passage_embeddings)
     report = Ingestor(settings, store, passage_embeddings, get_sentence_embeddings(settings)).run([corpus_dir])
     return CorpusStore(settings=settings, store=store, report=report)
+
+
+# A few tokens from the 0.5B model, in a child: a llama.cpp build that uses instructions this CPU
+# refuses (SIGILL) would otherwise kill the whole pytest process.
+_GENERATE_A_FEW_TOKENS = """
+from llama_cpp import Llama
+from rag.models import ensure_gguf
+from rag.settings import Settings
+model = Llama(model_path=str(ensure_gguf("0.5b", Settings().model_cache)), n_ctx=512, n_threads=2, verbose=False)
+print(model("The capital of France is", max_tokens=4)["choices"][0]["text"])
+"""
+
+
+@pytest.fixture(scope="session")
+def working_llama_cpp() -> None:
+    """Fail (not crash) the local-model tests when llama.cpp cannot run on this machine."""
+    child = subprocess.run(
+        [sys.executable, "-c", _GENERATE_A_FEW_TOKENS], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600
+    )
+    if child.returncode != 0:
+        pytest.fail(
+            f"llama.cpp could not generate (exit status {child.returncode}; -4 or 132 is SIGILL, a build for another "
+            f"CPU: `make setup` builds it with CMAKE_ARGS=-DGGML_NATIVE=OFF):\n{child.stderr[-2000:]}"
+        )

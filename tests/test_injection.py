@@ -179,7 +179,7 @@ def test_extractive_answers_never_state_an_injected_claim(engine, question: str)
         pytest.param(QUESTIONS[4], id="cite-one"),
     ],
 )
-def test_local_small_model_answers_resist_injection(engine, planted_store, question: str) -> None:
+def test_local_small_model_answers_resist_injection(engine, planted_store, question: str, working_llama_cpp) -> None:
     settings = planted_store.model_copy(update={"llm_model_size": "0.5b", "llm_max_tokens": 120})
     local = engine_for(settings, engine.embeddings)
     answer = local.ask(question, mode="local")

@@ -27,7 +27,7 @@ CASES = {
 
 
 @pytest.fixture(scope="module")
-def small_store(tmp_path_factory, corpus_dir, embeddings, make_settings) -> Settings:
+def small_store(tmp_path_factory, corpus_dir, embeddings, make_settings, working_llama_cpp) -> Settings:
     settings = make_settings(tmp_path_factory.mktemp("local-model"))
     ingest_into(settings, embeddings, [corpus_dir / name for name in FILES])
     return settings

@@ -56,7 +56,7 @@ def small_store(tmp_path_factory, corpus_dir, embeddings, make_settings) -> Sett
 
 
 @pytest.fixture(scope="module")
-def llama_server(tmp_path_factory):
+def llama_server(tmp_path_factory, working_llama_cpp):
     """llama.cpp's OpenAI-compatible server on the 0.5B model; stopped at the end of the module."""
     from rag.models import ensure_gguf
     from rag.settings import Settings
