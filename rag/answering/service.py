@@ -16,7 +16,7 @@ from langchain_core.embeddings import Embeddings
 from rag.answering import refusal
 from rag.answering.attribution import CitationBook, DraftSentence, attribute
 from rag.answering.conversation import contextualize
-from rag.answering.extractive import extractive_drafts, rank_sentences
+from rag.answering.extractive import Candidate, extractive_drafts, rank_sentences
 from rag.answering.generative import build_chat_model, parse_drafts, stream_text
 from rag.answering.types import Answer
 from rag.errors import ModelUnavailableError, QueryError
@@ -29,9 +29,12 @@ from rag.types import ScoredPassage
 log = logging.getLogger(__name__)
 
 MODES = ("local", "openai", "extractive")
-# The prompt carries the top hits only, each cut to bound prompt time on 2 cores (~150 tokens/s).
-PROMPT_PASSAGES = 5
-PROMPT_PASSAGE_CHARS = 900
+# The prompt carries the top hits only.
+PROMPT_PASSAGES = 4
+# Each passage reaches the model as its best-scored sentences, in reading order, up to this many
+# characters: prompt processing dominates a local answer on 2 cores (about 90 tokens/s), and the
+# attribution step checks every sentence against the whole passage anyway.
+PROMPT_EXCERPT_CHARS = 360
 
 
 class AnswerService:
@@ -98,7 +101,7 @@ class AnswerService:
             declined = False
         else:
             try:
-                drafts, declined = yield from self._generate(mode, question, passages)
+                drafts, declined = yield from self._generate(mode, question, passages, candidates)
             except ModelUnavailableError as error:
                 notice = f"The {mode} model is unavailable ({error}); this answer is extractive."
                 drafts, declined = extractive_drafts(candidates, passages), False
@@ -127,15 +130,37 @@ class AnswerService:
         self.judge.preload({by_id[pid]: value for pid, value in stored.items()})
 
     def _generate(
-        self, mode: str, question: str, passages: list[ScoredPassage]
+        self, mode: str, question: str, passages: list[ScoredPassage], candidates: list[Candidate]
     ) -> Generator[str, None, tuple[list[DraftSentence], bool]]:
         """Stream the model's draft; return its sentences and whether it declined."""
         model = build_chat_model(self.settings, mode)
         shown = [p for p in passages if not p.supporting][:PROMPT_PASSAGES]
-        numbered = format_passages([(p.passage.label, p.passage.text) for p in shown], max_chars=PROMPT_PASSAGE_CHARS)
+        excerpts = [excerpt(index, p, candidates) for index, p in enumerate(shown)]
+        numbered = format_passages([(p.passage.label, text) for p, text in zip(shown, excerpts, strict=True)])
         messages = ANSWER_PROMPT.format_messages(passages=numbered, question=question)
         pieces: list[str] = []
         for piece in stream_text(model, messages):
             pieces.append(piece)
             yield piece
         return parse_drafts("".join(pieces), len(passages))
+
+
+def excerpt(index: int, scored: ScoredPassage, candidates: list[Candidate]) -> str:
+    """The best-scored sentences of passage ``index``, in reading order, within ``PROMPT_EXCERPT_CHARS``.
+
+    A passage with no scored sentence (a bare heading) is cut at the same length instead.
+    """
+    chosen: list[Candidate] = []
+    used = 0
+    for candidate in candidates:  # best first
+        if candidate.passage_index != index or any(c.start < candidate.end and candidate.start < c.end for c in chosen):
+            continue
+        if chosen and used + len(candidate.text) > PROMPT_EXCERPT_CHARS:
+            break
+        chosen.append(candidate)
+        used += len(candidate.text)
+    text = scored.passage.text
+    if not chosen:
+        return text[:PROMPT_EXCERPT_CHARS]
+    chosen.sort(key=lambda c: c.start)
+    return " … ".join(text[c.start : c.end] for c in chosen)
