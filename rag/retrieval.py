@@ -38,7 +38,7 @@ DENSE_WEIGHT = 1.0
 KEYWORD_WEIGHT = 1.0
 PLAIN_TERMS_WEIGHT = 2.0
 NAMED_DOC_BOOST = 1.5
-DENSE_CANDIDATES = 60
+CANDIDATES_PER_RANKING = 60  # how deep each ranking goes before fusion
 MAX_SUPPORTING = 4
 
 
@@ -210,7 +210,7 @@ class Retriever:
         """
         in_scope = [pid for pid, passage in view.passages.items() if passage.doc_id in scope]
         keys = [view.manifest[d].doc_key for d in scope if d in view.manifest]
-        dense = [pid for pid, _ in self.store.dense_search(query, min(DENSE_CANDIDATES, len(in_scope)), keys)]
+        dense = [pid for pid, _ in self.store.dense_search(query, min(CANDIDATES_PER_RANKING, len(in_scope)), keys)]
         rankings = (
             ([pid for pid in dense if pid in view.passages], DENSE_WEIGHT),
             (_best(view.keyword.scores(expand_query(query)), in_scope), KEYWORD_WEIGHT),
@@ -259,9 +259,9 @@ class Retriever:
 
 
 def _best(scores: dict[str, float], candidates: Iterable[str]) -> list[str]:
-    """The ``DENSE_CANDIDATES`` best-scored of ``candidates``, best first."""
+    """The ``CANDIDATES_PER_RANKING`` best-scored of ``candidates``, best first."""
     scored = [pid for pid in candidates if pid in scores]
-    return sorted(scored, key=lambda pid: -scores[pid])[:DENSE_CANDIDATES]
+    return sorted(scored, key=lambda pid: -scores[pid])[:CANDIDATES_PER_RANKING]
 
 
 def _default_targets(scope: set[str]) -> list[str]:

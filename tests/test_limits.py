@@ -9,7 +9,7 @@ import pytest
 from ingest.pipeline import prepare_document
 from rag.chunking import approximate_tokens
 from rag.engine import Engine
-from rag.errors import DocumentError, QueryError
+from rag.errors import DocumentError, QueryError, StoreError
 from rag.settings import Settings
 
 
@@ -34,7 +34,7 @@ def test_a_50000_character_question_is_refused_naming_the_limit(engine: Engine) 
 
 def test_a_question_at_the_limit_passes_the_check(engine: Engine) -> None:
     # It gets as far as the (empty) store, which is the next thing to complain.
-    with pytest.raises(Exception, match="empty") as raised:
+    with pytest.raises(StoreError, match="the store is empty") as raised:
         engine.search("a" * 4_000)
     assert not isinstance(raised.value, QueryError)
 

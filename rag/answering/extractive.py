@@ -95,12 +95,13 @@ def extractive_drafts(candidates: list[Candidate], passages: list[ScoredPassage]
     for candidate in candidates:
         if candidate.score < KEEP_RATIO * best or len(chosen) == MAX_SENTENCES:
             break
-        if any(_overlaps(candidate, other) for other in chosen):
+        if any(overlaps(candidate, other) for other in chosen):
             continue
         chosen.append(candidate)
     chosen.sort(key=lambda c: (c.passage_index, c.start))
     return [verbatim_draft(passages[c.passage_index].passage.text, c.start, c.end, c.passage_index) for c in chosen]
 
 
-def _overlaps(a: Candidate, b: Candidate) -> bool:
+def overlaps(a: Candidate, b: Candidate) -> bool:
+    """Do two candidates share characters of the same passage?"""
     return a.passage_index == b.passage_index and a.start < b.end and b.start < a.end

@@ -159,7 +159,7 @@ def _counts_the_asked_noun(question: str, sentences: Sequence[str]) -> bool:
     # The counted noun is the first plural after "how many" ("how many negotiating sessions").
     first, second = match.group(1).lower(), (match.group(2) or "").lower()
     noun = first if first.endswith("s") or not second.endswith("s") else second
-    stem = re.sub(r"(?:ies|s)$", "", noun)[:12]
+    stem = re.sub(r"(?:ies|s)$", "", noun)
     nouns = COUNTED_SYNONYMS.get(stem, (stem,))
     counted = re.compile(
         rf"\b(?:\d+|{_NUMBER_WORDS})\w*\b(?:\s+[\w-]+){{0,3}}?\s+(?:{'|'.join(nouns)})\w*", re.IGNORECASE
@@ -223,11 +223,9 @@ def decide(question: str, best_sentences: Sequence[str], evidence: float, corpus
     if missing:
         quoted = ", ".join(f"“{name}”" for name in missing)
         return RefusalDecision(True, f"The documents never mention {quoted}.")
-    if QUANTITY_QUESTION_RE.search(question) and not any(
-        QUANTITY_RE.search(s) for s in best_sentences[:QUANTITY_SENTENCES]
-    ):
-        return RefusalDecision(True, "The question asks for a figure that the closest provisions do not give.")
     best = best_sentences[:QUANTITY_SENTENCES]
+    if QUANTITY_QUESTION_RE.search(question) and not any(QUANTITY_RE.search(s) for s in best):
+        return RefusalDecision(True, "The question asks for a figure that the closest provisions do not give.")
     if QUANTITY_QUESTION_RE.search(question) and not _counts_the_asked_noun(question, best):
         return RefusalDecision(True, "The question asks for a count that the closest provisions do not give.")
     if PAST_DATE_QUESTION_RE.search(question) and not any(DATE_RE.search(s) for s in best):
