@@ -263,7 +263,7 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
                 f"token F1 {fmt(s['token_f1'])}, ROUGE-L recall {fmt(s['rouge_l_recall'])}, "
                 f"citation recall {fmt(s['citation_recall'])}, precision {fmt(s['citation_precision'])}, "
                 f"faithfulness {fmt(s['faithfulness'])}, refusal precision {fmt(r['precision'])}, "
-                f"recall {fmt(r['recall'])}"
+                f"recall {fmt(r['recall'])}, answerable answered {fmt(s['answerable_answered'])}"
             )
             if answers.get("errors"):
                 lines.append(f"answers: {len(answers['errors'])} question(s) failed (see report)")

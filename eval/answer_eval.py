@@ -188,6 +188,8 @@ def summarise(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "answerable": len(answerable),
         "unanswerable": len(records) - len(answerable),
         "answered": len(answered),
+        # The second refusal figure: the share of answerable questions that get an answer.
+        "answerable_answered": (len(answerable) - refusals.false_refusals) / len(answerable) if answerable else None,
         "refusal": metrics.as_dict(refusals),
         "token_f1": _mean_of(answerable, "token_f1"),
         "rouge_l_recall": _mean_of(answerable, "rouge_l_recall"),

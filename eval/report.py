@@ -204,6 +204,7 @@ def answers_section(answers: dict[str, Any]) -> list[str]:
         ["refusal precision", fmt(refusal["precision"])],
         ["refusal recall", fmt(refusal["recall"])],
         ["answerable questions refused", fmt(refusal["false_refusals"])],
+        ["answerable questions answered (share)", fmt(s.get("answerable_answered"))],
         ["token F1 vs reference (answerable, refusal = 0)", fmt(s["token_f1"])],
         ["ROUGE-L recall vs reference", fmt(s["rouge_l_recall"])],
         ["token F1, answered only", fmt(s["token_f1_answered"])],

@@ -8,9 +8,11 @@ index. A reader whose signature differs from the store's rebuilds it from the st
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,6 +91,26 @@ def tokenize(text: str) -> list[str]:
     """Lowercased, stop-word-free, Snowball-stemmed tokens."""
     words = [w for w in _TOKEN_RE.findall(text.lower()) if w not in STOPWORDS]
     return _STEMMER.stemWords(words)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """In how many of ``passages`` texts each stem occurs."""
+
+    document_frequency: Counter[str]
+    passages: int
+
+    @classmethod
+    def build(cls, texts: list[str]) -> Vocabulary:
+        frequency: Counter[str] = Counter()
+        for text in texts:
+            frequency.update(set(tokenize(text)))
+        return cls(frequency, len(texts))
+
+    def idf(self, stem: str) -> float:
+        """Inverse document frequency scaled to [0, 1]: 1 for a stem no text has, 0 for one all have."""
+        frequency = self.document_frequency.get(stem, 0)
+        return math.log((self.passages + 1) / (frequency + 1)) / math.log(self.passages + 1)
 
 
 @dataclass

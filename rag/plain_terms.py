@@ -17,7 +17,7 @@ covers it. Documents without a file (uploads) simply get no terms.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -69,9 +69,7 @@ def terms_of(passage: Passage, table: dict[str, tuple[PlainTerms, ...]]) -> str:
     return " ".join(entry.terms for entry in table.get(passage.doc_id, ()) if entry.covers(passage))
 
 
-def plain_terms_index(passages: Iterable[Passage], signature: str) -> KeywordIndex:
-    """BM25 over the plain terms of ``passages``; passages without terms are left out."""
-    table = load_plain_terms()
-    with_terms = [(passage.id, terms_of(passage, table)) for passage in passages]
-    with_terms = [(pid, text) for pid, text in with_terms if text]
+def plain_terms_index(terms_by_id: Mapping[str, str], signature: str) -> KeywordIndex:
+    """BM25 over passages' plain terms (passage id -> terms); passages without terms are left out."""
+    with_terms = [(pid, text) for pid, text in terms_by_id.items() if text]
     return KeywordIndex.build([pid for pid, _ in with_terms], [text for _, text in with_terms], signature)

@@ -16,8 +16,8 @@ from functools import cached_property
 
 from rag.errors import QueryError, StoreError
 from rag.glossary import expand_query
-from rag.keyword_index import KeywordIndex
-from rag.plain_terms import plain_terms_index
+from rag.keyword_index import KeywordIndex, Vocabulary
+from rag.plain_terms import load_plain_terms, plain_terms_index, terms_of
 from rag.references import (
     OTHER_INSTRUMENTS,
     UN_CONVENTION,
@@ -85,9 +85,20 @@ class CorpusView:
         return "\n".join(p.embedded_text.lower() for p in self.passages.values())
 
     @cached_property
+    def plain_terms_by_id(self) -> dict[str, str]:
+        """The everyday wording of each passage's provisions (``rag.plain_terms``), "" when none."""
+        table = load_plain_terms()
+        return {pid: terms_of(passage, table) for pid, passage in self.passages.items()}
+
+    @cached_property
     def plain_terms(self) -> KeywordIndex:
-        """BM25 over the everyday wording of each passage's provisions (``rag.plain_terms``)."""
-        return plain_terms_index(self.passages.values(), self.signature)
+        """BM25 over the plain terms of the passages that have some."""
+        return plain_terms_index(self.plain_terms_by_id, self.signature)
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        """Which stems the documents use, in their text or their plain terms."""
+        return Vocabulary.build([p.text + " " + self.plain_terms_by_id[pid] for pid, p in self.passages.items()])
 
     def notes_on(self, article: str) -> list[Passage]:
         return [p for p in self.by_doc.get(UN_NOTES, []) if article in p.refers_to]

@@ -21,7 +21,7 @@ FILES = (
     "news-us-support-un-cybercrime-convention.txt",
 )
 CASES = {
-    "1.5b": ("Which date did the General Assembly designate as International Anti-Cybercrime Day?", "24 December"),
+    "1.5b": ("On which day of the year is the International Anti-Cybercrime Day?", "24 December"),
     "0.5b": ("Where is the convention opened for signature in 2025?", "Hanoi"),
 }
 

@@ -67,7 +67,8 @@ def test_a_paragraph_entry_adds_to_its_article_entry() -> None:
 
 
 def test_plain_question_ranks_the_provision_it_means_first(corpus_passages: dict[str, list[Passage]]) -> None:
-    index = plain_terms_index(corpus_passages[UN_CONVENTION], "signature")
+    table = load_plain_terms()
+    index = plain_terms_index({p.id: terms_of(p, table) for p in corpus_passages[UN_CONVENTION]}, "signature")
     by_id = {p.id: p for p in corpus_passages[UN_CONVENTION]}
     for question, article in [
         ("is hacking into someone's account a crime?", "7"),

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from rag.answering.attribution import DraftSentence, verbatim_draft
 from rag.answering.injection import looks_like_instruction
@@ -39,10 +38,10 @@ class Candidate:
 
 
 def rank_sentences(
-    question: str, passages: list[ScoredPassage], judge: SupportJudge, embeddings: Embeddings
+    question: str, passages: list[ScoredPassage], judge: SupportJudge, question_vector: np.ndarray
 ) -> list[Candidate]:
-    """Every sentence of the hit passages, scored against the question, best first."""
-    question_vector = np.asarray(embeddings.embed_query(question))
+    """Every sentence of the hit passages, scored against the question (given with its sentence-model
+    vector), best first."""
     question_terms = set(tokenize(question))
     expansion_terms = set(tokenize(" ".join(expansions(question)))) - question_terms
     candidates: list[Candidate] = []

@@ -1,15 +1,13 @@
 """Decide, outside the model, when the documents do not answer a question.
 
 On-topic questions the corpus cannot answer retrieve passages as similar as those of
-answerable ones (measured on the dev split: the best-sentence score does not separate them),
-so refusal rests on what a question needs and the passages lack:
-- a name the question relies on ("Human Rights Watch", "Convention 108", "OHCHR") that no
-  document mentions;
-- a quantity ("how many", "how long", "within how many days") when none of the best
-  sentences states one, or, for "how many <things>", none counts those things;
-- a date of a past event ("when did", "on what date", "in what year") when none of the
-  best sentences gives a year or a month;
-- weak evidence overall (the best sentence score under a floor).
+answerable ones (measured on the dev split: the best-sentence score does not separate them).
+Two things refuse outright: a name the question relies on ("Human Rights Watch", "Convention
+108", "OHCHR") that no document mentions, and evidence under a floor. Everything else is the
+answerability model's call (``rag.answering.answerability``), which weighs what the question
+asks for against what the closest sentences give; the rules here that spot a missing figure
+("how many", "how long", "how many <things>") or a missing date of a past event are its
+features and name the reason shown to the user.
 """
 
 from __future__ import annotations
@@ -151,7 +149,7 @@ _MONTHS = "january|february|march|april|may|june|july|august|september|october|n
 DATE_RE = re.compile(rf"\b(?:1[89]|20)\d{{2}}\b|\b(?:{_MONTHS})\b", re.IGNORECASE)
 
 
-def _counts_the_asked_noun(question: str, sentences: Sequence[str]) -> bool:
+def counts_the_asked_noun(question: str, sentences: Sequence[str]) -> bool:
     """For "how many <noun>": does a sentence give a number within three words before that noun?"""
     match = COUNTED_NOUN_RE.search(question)
     if not match:
@@ -171,6 +169,7 @@ def _counts_the_asked_noun(question: str, sentences: Sequence[str]) -> bool:
 class RefusalDecision:
     refuse: bool
     reason: str = ""
+    probability: float | None = None  # the model's probability that the passages answer, when it was asked
 
 
 def names_in(question: str) -> list[str]:
@@ -215,19 +214,28 @@ def unknown_names(question: str, corpus_lower: str) -> list[str]:
     return [name for name in names_in(question) if not _is_document_alias(name) and not _mentioned(name, corpus_lower)]
 
 
-def decide(question: str, best_sentences: Sequence[str], evidence: float, corpus_lower: str) -> RefusalDecision:
-    """Whether to refuse, and the reason shown to the user."""
-    if evidence < EVIDENCE_FLOOR:
+def decide(
+    question: str, values: dict[str, float], corpus_lower: str, probability: float, threshold: float
+) -> RefusalDecision:
+    """Whether to refuse, and the reason shown to the user.
+
+    ``values`` are ``rag.answering.answerability.features`` of the question and its evidence, and
+    ``probability`` the answerability model's estimate that the passages answer it. A name no
+    document mentions and evidence under the floor refuse outright; otherwise the probability
+    decides against ``threshold``, and the reason names what the closest provisions lack.
+    """
+    if values["evidence"] < EVIDENCE_FLOOR:
         return RefusalDecision(True, "No passage comes close to answering the question.")
     missing = unknown_names(question, corpus_lower)
     if missing:
         quoted = ", ".join(f"“{name}”" for name in missing)
         return RefusalDecision(True, f"The documents never mention {quoted}.")
-    best = best_sentences[:QUANTITY_SENTENCES]
-    if QUANTITY_QUESTION_RE.search(question) and not any(QUANTITY_RE.search(s) for s in best):
-        return RefusalDecision(True, "The question asks for a figure that the closest provisions do not give.")
-    if QUANTITY_QUESTION_RE.search(question) and not _counts_the_asked_noun(question, best):
-        return RefusalDecision(True, "The question asks for a count that the closest provisions do not give.")
-    if PAST_DATE_QUESTION_RE.search(question) and not any(DATE_RE.search(s) for s in best):
-        return RefusalDecision(True, "The question asks for a date that the closest provisions do not give.")
-    return RefusalDecision(False)
+    if probability >= threshold:
+        return RefusalDecision(False, probability=probability)
+    if values["figure_missing"] or values["count_missing"]:
+        reason = "The question asks for a figure that the closest provisions do not give."
+    elif values["date_missing"]:
+        reason = "The question asks for a date that the closest provisions do not give."
+    else:
+        reason = "The closest provisions do not say what the question asks."
+    return RefusalDecision(True, reason, probability)

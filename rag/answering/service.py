@@ -11,9 +11,10 @@ import logging
 import time
 from collections.abc import Generator, Iterator, Sequence
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from rag.answering import refusal
+from rag.answering import answerability, refusal
 from rag.answering.attribution import CitationBook, DraftSentence, attribute
 from rag.answering.conversation import contextualize
 from rag.answering.extractive import Candidate, extractive_drafts, overlaps, rank_sentences
@@ -79,13 +80,11 @@ class AnswerService:
         passages = self.retriever.search(query, k, filters)
         self._preload_sentences(passages)
         retrieved = time.perf_counter()
-        # A question that names a provision ("what does article 29 provide?") is answered from it.
-        # Named provisions rank first, so they are a prefix of ``passages`` and indices still agree.
-        named = [p for p in passages if not p.supporting and any(r.startswith("names ") for r in p.reasons)]
-        candidates = rank_sentences(query, named or passages, self.judge, self.embeddings)
-        evidence = candidates[0].score if candidates else 0.0
         timings = {"retrieval": retrieved - started}
-        decision = refusal.decide(question, [c.text for c in candidates], evidence, self.retriever.view().corpus_lower)
+        candidates, values, query_vector = self.evidence(question, query, passages)
+        model = answerability.load_model()
+        probability = model.probability(values, query_vector)
+        decision = refusal.decide(question, values, self.retriever.view().corpus_lower, probability, model.threshold)
         if decision.refuse:
             timings["verification"] = time.perf_counter() - retrieved
             timings["total"] = time.perf_counter() - started
@@ -124,6 +123,32 @@ class AnswerService:
         if mode == "extractive" or notice:
             yield answer.text
         yield answer
+
+    def evidence(
+        self, question: str, query: str, passages: list[ScoredPassage]
+    ) -> tuple[list[Candidate], dict[str, float], list[float]]:
+        """The passages' sentences ranked against ``query``, the answerability features of ``question``
+        and the sentence-model vector of ``query``.
+
+        ``query`` is the question made standalone by the conversation; refusal reads the question
+        as asked. Sentence vectors must be preloaded (``_preload_sentences``).
+        """
+        # A question that names a provision ("what does article 29 provide?") is answered from it.
+        # Named provisions rank first, so they are a prefix of ``passages`` and indices still agree.
+        named = [p for p in passages if not p.supporting and any(r.startswith("names ") for r in p.reasons)]
+        query_vector = self.embeddings.embed_query(query)
+        candidates = rank_sentences(query, named or passages, self.judge, np.asarray(query_vector))
+        view = self.retriever.view()
+        hits = [p.passage for p in passages if not p.supporting]
+        values = answerability.features(
+            question,
+            [c.text for c in candidates],
+            [c.score for c in candidates],
+            [p.text + " " + view.plain_terms_by_id.get(p.id, "") for p in hits],
+            view.vocabulary,
+            view.corpus_lower,
+        )
+        return candidates, values, query_vector
 
     def _preload_sentences(self, passages: list[ScoredPassage]) -> None:
         by_id = {p.passage.id: p.passage.text for p in passages}

@@ -1,0 +1,119 @@
+"""The answerability model (rag.answering.answerability): its features, the committed model, and its
+decisions through the answer service on the whole corpus.
+
+The questions here are not from the gold splits: they exercise the kinds the model was trained for.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rag.answering.answerability import FEATURES, MODEL_PATH, AnswerabilityModel, features, load_model
+from rag.keyword_index import Vocabulary
+
+TEXTS = [
+    "Each State Party shall establish as a criminal offence the access to the whole or any part of a system.",
+    "Each State Party shall adopt measures to enable its competent authorities to order the preservation of data.",
+    "This Convention shall enter into force on the ninetieth day after the fortieth instrument of ratification.",
+]
+VOCABULARY = Vocabulary.build(TEXTS)
+
+
+def test_idf_is_one_for_a_stem_no_text_has_and_lowest_for_the_commonest() -> None:
+    assert VOCABULARY.idf("zebra") == 1.0
+    assert VOCABULARY.idf("parti") < VOCABULARY.idf("preserv") < 1.0
+
+
+def test_words_the_evidence_lacks_lower_coverage_and_unknown_ones_are_counted() -> None:
+    covered = features("Do authorities order preservation of data?", [TEXTS[1]], [0.7], [TEXTS[1]], VOCABULARY, "")
+    lacking = features(
+        "Do authorities order preservation of cryptocurrency wallets?", [TEXTS[1]], [0.7], [TEXTS[1]], VOCABULARY, ""
+    )
+    assert covered["coverage"] == 1.0 and covered["unseen_terms"] == 0
+    assert lacking["coverage"] < covered["coverage"] and lacking["unseen_terms"] == 2
+
+
+def test_a_figure_or_date_the_best_sentences_lack_is_flagged() -> None:
+    asked = "How many countries must ratify before it enters into force?"
+    given = features(asked, [TEXTS[2]], [0.7], [TEXTS[2]], VOCABULARY, "")
+    missing = features(asked, [TEXTS[0]], [0.7], [TEXTS[0]], VOCABULARY, "")
+    assert given["figure_missing"] == 0 and missing["figure_missing"] == 1
+    dated = features("When did the committee meet?", [TEXTS[0]], [0.7], [TEXTS[0]], VOCABULARY, "")
+    assert dated["date_missing"] == 1 and dated["asks_status"] == 0
+    assert features("Is the treaty in force today?", [], [], [], VOCABULARY, "")["asks_status"] == 1
+
+
+def test_the_committed_model_matches_the_features_and_the_sentence_model() -> None:
+    model = load_model()
+    assert set(model.weights) == set(FEATURES)
+    assert len(model.vector_weights) == len(model.vector_means) == 384
+    assert 0.0 < model.threshold < 1.0
+
+
+def test_a_model_trained_on_other_features_or_vectors_is_rejected() -> None:
+    payload = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    with pytest.raises(ValueError, match="other features"):
+        AnswerabilityModel.from_json(payload | {"features": ["evidence"]})
+    with pytest.raises(ValueError, match="384-d"):
+        load_model().probability(dict.fromkeys(FEATURES, 0.0), [0.0] * 768)
+
+
+@pytest.fixture(scope="module")
+def engine(corpus_store):
+    from rag.engine import Engine
+
+    return Engine(corpus_store.settings)
+
+
+@pytest.mark.parametrize(
+    ("question", "answerable"),
+    [
+        ("Is hacking into someone's email a crime under the UN cybercrime convention?", True),
+        ("Under the Budapest convention, how long can data be preserved at most?", True),
+        ("Can a country refuse to extradite someone because the request looks politically motivated?", True),
+        ("Has the UN cybercrime convention already entered into force today?", False),
+        ("What did Amnesty International say about the final text?", False),
+        ("How many years in prison does the UN treaty set for hacking?", False),
+    ],
+)
+def test_the_service_answers_or_refuses_with_a_reason(engine, question: str, answerable: bool) -> None:
+    answer = engine.ask(question, mode="extractive")
+    assert answer.refused != answerable, answer.notice
+    if answer.refused:
+        assert answer.notice and answer.citations == [] and answer.passages
+
+
+@pytest.fixture(scope="module")
+def dev_examples(engine):
+    from eval.dataset import load_questions
+    from eval.train_refusal import DATASETS, examples
+
+    return examples(engine, [(q.question, q.answerable) for q in load_questions(DATASETS / "gold-dev.jsonl")])
+
+
+def test_the_committed_model_keeps_its_dev_figures(dev_examples) -> None:
+    """A regression gate: the dev split, which the threshold was calibrated on, as the product decides it."""
+    from eval.train_refusal import MIN_ANSWER_RATE, rates
+
+    model = load_model()
+    refused, answered = rates(model, model.threshold, dev_examples)
+    assert answered >= MIN_ANSWER_RATE - 0.02, f"answerable answered {answered:.3f}"
+    assert refused >= 0.85, f"unanswerable refused {refused:.3f}"
+
+
+@pytest.mark.slow
+def test_retraining_reproduces_the_committed_model(engine, dev_examples) -> None:
+    """``python -m eval.train_refusal --write`` was run on the committed questions and features."""
+    from eval.train_refusal import DATASETS, calibrate, examples, fit, read_training
+
+    train = examples(engine, read_training(sorted(DATASETS.glob("refusal-train-*.jsonl"))))
+    retrained = fit(train)
+    retrained = retrained.with_threshold(calibrate(retrained, dev_examples))
+    committed = load_model()
+    assert retrained.threshold == pytest.approx(committed.threshold, abs=0.02)
+    for e in dev_examples:
+        assert retrained.probability(e.values, e.vector) == pytest.approx(
+            committed.probability(e.values, e.vector), abs=0.02
+        ), e.question
