@@ -45,6 +45,18 @@ def test_a_figure_or_date_the_best_sentences_lack_is_flagged() -> None:
     assert features("Is the treaty in force today?", [], [], [], VOCABULARY, "")["asks_status"] == 1
 
 
+def test_a_date_for_someone_else_does_not_date_the_asked_actor() -> None:
+    budapest = ["Done at Budapest, this 23rd day of November 2001, in English and in French."]
+    adopted = ["Adopted by the General Assembly on 24 December 2024."]
+
+    def undated(question: str, best: list[str]) -> float:
+        return features(question, best, [0.7], best, VOCABULARY, "")["actor_undated"]
+
+    assert undated("When did the United States sign the Budapest Convention?", budapest) == 1
+    assert undated("When did the General Assembly adopt the convention?", adopted) == 0
+    assert undated("When was the Budapest Convention done?", budapest) == 0
+
+
 def test_the_committed_model_matches_the_features_and_the_sentence_model() -> None:
     model = load_model()
     assert set(model.weights) == set(FEATURES)

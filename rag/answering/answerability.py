@@ -3,9 +3,10 @@
 Unanswerable on-topic questions retrieve passages as similar as answerable ones do, so no single
 score separates them (measured on the dev split). What does separate them is what the question
 asks for and the passages lack: its rare words missing from the passages, a name or year no
-document mentions, a figure or date the closest sentences do not give, a question about the
-present day or about someone's opinion. ``features`` measures these; ``AnswerabilityModel`` weighs
-them with coefficients learned by ``python -m eval.train_refusal`` from synthetic questions
+document mentions, a figure or date the closest sentences do not give (or a date given for
+something other than the asked actor), a question about the present day or about someone's
+opinion. ``features`` measures these; ``AnswerabilityModel`` weighs them, with the question's
+vector, by coefficients learned by ``python -m eval.train_refusal`` from synthetic questions
 written from the corpus (``eval/datasets/refusal-train-*.jsonl``), never from the gold splits,
 and the refusal threshold is then calibrated on the dev split.
 """
@@ -62,6 +63,7 @@ FEATURES = (
     "figure_missing",
     "count_missing",
     "date_missing",
+    "actor_undated",
     "asks_status",
     "asks_opinion",
     "asks_person",
@@ -104,11 +106,29 @@ def features(
         "figure_missing": float(asks_figure and not any(refusal.QUANTITY_RE.search(s) for s in best)),
         "count_missing": float(asks_figure and not refusal.counts_the_asked_noun(question, best)),
         "date_missing": float(asks_date and not any(refusal.DATE_RE.search(s) for s in best)),
+        "actor_undated": float(asks_date and _actor_undated(question, best)),
         "asks_status": float(bool(STATUS_RE.search(question))),
         "asks_opinion": float(bool(OPINION_RE.search(question))),
         "asks_person": float(bool(PERSON_RE.search(question))),
         "asks_practice": float(bool(PRACTICE_RE.search(question))),
     }
+
+
+# A capitalised name inside the question ("the United States", "the Conference of the States Parties").
+_ACTOR_RE = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w’'-]+(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w’'-]+)*")
+
+
+def _actor_undated(question: str, best: Sequence[str]) -> bool:
+    """For "when did X ...": does no dated best sentence name X? The Budapest Convention's own date
+    does not say when the United States signed it. Documents' own names and generic words are not actors.
+    """
+    actors = [
+        name
+        for name in _ACTOR_RE.findall(question)
+        if not refusal.is_document_alias(name) and name.lower() not in refusal.GENERIC_NAMES
+    ]
+    dated = " ".join(s.lower() for s in best if refusal.DATE_RE.search(s))
+    return any(actor.lower() not in dated for actor in actors)
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,7 @@ _QUESTION_WORDS = frozenset(
         "i’d",
     ]
 )
-_GENERIC_NAMES = frozenset(
+GENERIC_NAMES = frozenset(
     [
         "un",
         "u.n",
@@ -180,7 +180,7 @@ def names_in(question: str) -> list[str]:
     names: list[str] = []
     for match in NAME_RE.finditer(question):
         words = [_POSSESSIVE_RE.sub("", w) for w in match.group(0).split()]
-        while words and words[0].lower() in _QUESTION_WORDS | _GENERIC_NAMES:
+        while words and words[0].lower() in _QUESTION_WORDS | GENERIC_NAMES:
             words = words[1:]
         at_sentence_start = not question[: match.start()].strip() or question[: match.start()].rstrip()[-1] in ".?!"
         if len(words) == 1 and (
@@ -188,15 +188,15 @@ def names_in(question: str) -> list[str]:
         ):
             continue
         name = " ".join(words).strip(" -")
-        if name and name.lower() not in _GENERIC_NAMES and len(name) > 1:
+        if name and name.lower() not in GENERIC_NAMES and len(name) > 1:
             names.append(name)
-    names.extend(m.group(0) for m in ACRONYM_RE.finditer(question) if m.group(0).lower() not in _GENERIC_NAMES)
+    names.extend(m.group(0) for m in ACRONYM_RE.finditer(question) if m.group(0).lower() not in GENERIC_NAMES)
     return list(dict.fromkeys(names))
 
 
-def _is_document_alias(name: str) -> bool:
+def is_document_alias(name: str) -> bool:
     """True when ``name``, less generic words, is one of the documents' own names."""
-    core = " ".join(w for w in re.split(r"\s+", name.lower()) if w not in _GENERIC_NAMES and w != "the")
+    core = " ".join(w for w in re.split(r"\s+", name.lower()) if w not in GENERIC_NAMES and w != "the")
     return bool(core) and any(
         re.fullmatch(pattern, core) for patterns in DOCUMENT_ALIASES.values() for pattern in patterns
     )
@@ -211,7 +211,7 @@ def _mentioned(name: str, corpus_lower: str) -> bool:
 
 def unknown_names(question: str, corpus_lower: str) -> list[str]:
     """Names from ``question`` that no document mentions (documents' own names count as known)."""
-    return [name for name in names_in(question) if not _is_document_alias(name) and not _mentioned(name, corpus_lower)]
+    return [name for name in names_in(question) if not is_document_alias(name) and not _mentioned(name, corpus_lower)]
 
 
 def decide(
