@@ -93,6 +93,9 @@ def engine(corpus_store):
 def test_the_service_answers_or_refuses_with_a_reason(engine, question: str, answerable: bool) -> None:
     answer = engine.ask(question, mode="extractive")
     assert answer.refused != answerable, answer.notice
+    shown = answer.to_json()["answerability"]
+    if answerable:  # the model decided, and its probability cleared the threshold
+        assert shown is not None and load_model().threshold <= shown <= 1
     if answer.refused:
         assert answer.notice and answer.citations == [] and answer.passages
 

@@ -88,7 +88,7 @@ class AnswerService:
         if decision.refuse:
             timings["verification"] = time.perf_counter() - retrieved
             timings["total"] = time.perf_counter() - started
-            answer = Answer(question, mode, [], [], passages, True, timings, notice=decision.reason)
+            answer = Answer(question, mode, [], [], passages, True, timings, decision.reason, decision.probability)
             yield answer.text
             yield answer
             return
@@ -119,7 +119,7 @@ class AnswerService:
         timings["verification"] = time.perf_counter() - verification_started
         timings["total"] = time.perf_counter() - started
         refused = declined or not any(s.supported for s in sentences)
-        answer = Answer(question, mode, sentences, citations, passages, refused, timings, notice)
+        answer = Answer(question, mode, sentences, citations, passages, refused, timings, notice, probability)
         if mode == "extractive" or notice:
             yield answer.text
         yield answer

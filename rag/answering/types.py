@@ -70,6 +70,9 @@ class Answer:
     refused: bool
     timings: dict[str, float] = field(default_factory=dict)
     notice: str | None = None  # e.g. "the local model failed; this answer is extractive"
+    # The answerability model's probability that the passages answer the question (None where the
+    # model was not asked: a summary, or an outright refusal).
+    answerability: float | None = None
 
     @property
     def text(self) -> str:
@@ -110,4 +113,5 @@ class Answer:
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
             "passages": [p.to_json() for p in self.passages],
             "notice": self.notice,
+            "answerability": None if self.answerability is None else round(self.answerability, 4),
         }
