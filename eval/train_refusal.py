@@ -47,6 +47,10 @@ class Example:
     vector: list[float]
     refused_outright: bool
 
+    def refused(self, model: AnswerabilityModel, threshold: float) -> bool:
+        """Whether the product refuses this question with ``model`` at ``threshold``."""
+        return self.refused_outright or model.probability(self.values, self.vector) < threshold
+
 
 def read_training(paths: list[Path]) -> list[tuple[str, bool]]:
     rows = []
@@ -64,14 +68,13 @@ def read_training(paths: list[Path]) -> list[tuple[str, bool]]:
 def examples(engine: Engine, questions: list[tuple[str, bool]]) -> list[Example]:
     """The features the answer service computes for each question, as it would at answer time."""
     service = engine.answers
-    corpus_lower = engine.retriever.view().corpus_lower
     found = []
     for question, answerable in questions:
         passages = engine.search(question)
         service._preload_sentences(passages)
-        _, values, vector = service.evidence(question, question, passages)
-        outright = values["evidence"] < refusal.EVIDENCE_FLOOR or bool(refusal.unknown_names(question, corpus_lower))
-        found.append(Example(question, answerable, values, vector, outright))
+        evidence = service.evidence(question, question, passages)
+        outright = refusal.outright(evidence.values, evidence.missing_names) is not None
+        found.append(Example(question, answerable, evidence.values, evidence.query_vector, outright))
     return found
 
 
@@ -129,7 +132,7 @@ def fit(train: list[Example]) -> AnswerabilityModel:
 
 def rates(model: AnswerabilityModel, threshold: float, rows: list[Example]) -> tuple[float, float]:
     """(share of unanswerable refused, share of answerable answered) at ``threshold``."""
-    refused = [e.refused_outright or model.probability(e.values, e.vector) < threshold for e in rows]
+    refused = [e.refused(model, threshold) for e in rows]
     unanswerable = [r for r, e in zip(refused, rows, strict=True) if not e.answerable]
     answerable = [not r for r, e in zip(refused, rows, strict=True) if e.answerable]
     return sum(unanswerable) / max(1, len(unanswerable)), sum(answerable) / max(1, len(answerable))
@@ -170,8 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:20s} {model.weights[name]:+.3f}")
     if args.verbose:
         for e in dev:
-            refused = e.refused_outright or model.probability(e.values, e.vector) < threshold
-            if refused == e.answerable:
+            if e.refused(model, threshold) == e.answerable:
                 outcome = "WRONGLY REFUSED" if e.answerable else "NOT REFUSED"
                 print(f"{outcome} ({model.probability(e.values, e.vector):.3f}): {e.question}")
     if args.write:

@@ -220,7 +220,7 @@ class Retriever:
         wording; the plain-terms BM25 reads it as asked, since its entries are already in plain words.
         """
         in_scope = [pid for pid, passage in view.passages.items() if passage.doc_id in scope]
-        keys = [view.manifest[d].doc_key for d in scope if d in view.manifest]
+        keys = [view.manifest[d].doc_key for d in sorted(scope) if d in view.manifest]  # one order in every process
         dense = [pid for pid, _ in self.store.dense_search(query, min(CANDIDATES_PER_RANKING, len(in_scope)), keys)]
         rankings = (
             ([pid for pid in dense if pid in view.passages], DENSE_WEIGHT),

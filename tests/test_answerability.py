@@ -27,22 +27,23 @@ def test_idf_is_one_for_a_stem_no_text_has_and_lowest_for_the_commonest() -> Non
 
 
 def test_words_the_evidence_lacks_lower_coverage_and_unknown_ones_are_counted() -> None:
-    covered = features("Do authorities order preservation of data?", [TEXTS[1]], [0.7], [TEXTS[1]], VOCABULARY, "")
-    lacking = features(
-        "Do authorities order preservation of cryptocurrency wallets?", [TEXTS[1]], [0.7], [TEXTS[1]], VOCABULARY, ""
-    )
+    def of(question: str) -> dict[str, float]:
+        return features(question, [TEXTS[1]], [0.7], [TEXTS[1]], VOCABULARY, "", [])
+
+    covered = of("Do authorities order preservation of data?")
+    lacking = of("Do authorities order preservation of cryptocurrency wallets?")
     assert covered["coverage"] == 1.0 and covered["unseen_terms"] == 0
     assert lacking["coverage"] < covered["coverage"] and lacking["unseen_terms"] == 2
 
 
 def test_a_figure_or_date_the_best_sentences_lack_is_flagged() -> None:
     asked = "How many countries must ratify before it enters into force?"
-    given = features(asked, [TEXTS[2]], [0.7], [TEXTS[2]], VOCABULARY, "")
-    missing = features(asked, [TEXTS[0]], [0.7], [TEXTS[0]], VOCABULARY, "")
+    given = features(asked, [TEXTS[2]], [0.7], [TEXTS[2]], VOCABULARY, "", [])
+    missing = features(asked, [TEXTS[0]], [0.7], [TEXTS[0]], VOCABULARY, "", [])
     assert given["figure_missing"] == 0 and missing["figure_missing"] == 1
-    dated = features("When did the committee meet?", [TEXTS[0]], [0.7], [TEXTS[0]], VOCABULARY, "")
+    dated = features("When did the committee meet?", [TEXTS[0]], [0.7], [TEXTS[0]], VOCABULARY, "", [])
     assert dated["date_missing"] == 1 and dated["asks_status"] == 0
-    assert features("Is the treaty in force today?", [], [], [], VOCABULARY, "")["asks_status"] == 1
+    assert features("Is the treaty in force today?", [], [], [], VOCABULARY, "", [])["asks_status"] == 1
 
 
 def test_a_date_for_someone_else_does_not_date_the_asked_actor() -> None:
@@ -50,7 +51,7 @@ def test_a_date_for_someone_else_does_not_date_the_asked_actor() -> None:
     adopted = ["Adopted by the General Assembly on 24 December 2024."]
 
     def undated(question: str, best: list[str]) -> float:
-        return features(question, best, [0.7], best, VOCABULARY, "")["actor_undated"]
+        return features(question, best, [0.7], best, VOCABULARY, "", [])["actor_undated"]
 
     assert undated("When did the United States sign the Budapest Convention?", budapest) == 1
     assert undated("When did the General Assembly adopt the convention?", adopted) == 0

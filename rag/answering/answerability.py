@@ -82,9 +82,11 @@ def features(
     evidence_texts: Sequence[str],
     vocabulary: Vocabulary,
     corpus_lower: str,
+    missing_names: Sequence[str],
 ) -> dict[str, float]:
     """The answerability features of ``question`` given its best sentences (with their scores), the
-    text of its top passages (with their plain terms) and the whole corpus."""
+    text of its top passages (with their plain terms), the whole corpus, and the names it uses that
+    no document mentions (``refusal.unknown_names``, computed once by the caller: it scans the corpus)."""
     stems = _content_stems(question)
     said = set(tokenize(" ".join(evidence_texts[:COVERAGE_PASSAGES]) + " " + " ".join(expansions(question))))
     weights = {s: vocabulary.idf(s) for s in stems}
@@ -101,7 +103,7 @@ def features(
         "sentence_coverage": sum(weights[s] for s in stems if s in in_best) / total if total else 1.0,
         "uncovered_max_idf": max((weights[s] for s in uncovered), default=0.0),
         "unseen_terms": float(min(3, sum(1 for s in stems if vocabulary.document_frequency.get(s, 0) == 0))),
-        "unknown_names": float(min(2, len(refusal.unknown_names(question, corpus_lower)))),
+        "unknown_names": float(min(2, len(missing_names))),
         "unseen_year": float(any(year not in corpus_lower for year in YEAR_RE.findall(question))),
         "figure_missing": float(asks_figure and not any(refusal.QUANTITY_RE.search(s) for s in best)),
         "count_missing": float(asks_figure and not refusal.counts_the_asked_noun(question, best)),

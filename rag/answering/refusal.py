@@ -214,22 +214,30 @@ def unknown_names(question: str, corpus_lower: str) -> list[str]:
     return [name for name in names_in(question) if not is_document_alias(name) and not _mentioned(name, corpus_lower)]
 
 
+def outright(values: dict[str, float], missing_names: Sequence[str]) -> RefusalDecision | None:
+    """The refusal that no model probability overrides, if any: evidence under the floor, or names
+    the question relies on (``unknown_names``) that no document mentions."""
+    if values["evidence"] < EVIDENCE_FLOOR:
+        return RefusalDecision(True, "No passage comes close to answering the question.")
+    if missing_names:
+        quoted = ", ".join(f"“{name}”" for name in missing_names)
+        return RefusalDecision(True, f"The documents never mention {quoted}.")
+    return None
+
+
 def decide(
-    question: str, values: dict[str, float], corpus_lower: str, probability: float, threshold: float
+    values: dict[str, float], missing_names: Sequence[str], probability: float, threshold: float
 ) -> RefusalDecision:
     """Whether to refuse, and the reason shown to the user.
 
     ``values`` are ``rag.answering.answerability.features`` of the question and its evidence, and
-    ``probability`` the answerability model's estimate that the passages answer it. A name no
-    document mentions and evidence under the floor refuse outright; otherwise the probability
-    decides against ``threshold``, and the reason names what the closest provisions lack.
+    ``probability`` the answerability model's estimate that the passages answer it. After the
+    ``outright`` refusals the probability decides against ``threshold``, and the reason names what
+    the closest provisions lack.
     """
-    if values["evidence"] < EVIDENCE_FLOOR:
-        return RefusalDecision(True, "No passage comes close to answering the question.")
-    missing = unknown_names(question, corpus_lower)
-    if missing:
-        quoted = ", ".join(f"“{name}”" for name in missing)
-        return RefusalDecision(True, f"The documents never mention {quoted}.")
+    early = outright(values, missing_names)
+    if early is not None:
+        return early
     if probability >= threshold:
         return RefusalDecision(False, probability=probability)
     if values["figure_missing"] or values["count_missing"]:

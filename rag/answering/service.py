@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -37,6 +38,16 @@ PROMPT_PASSAGES = 4
 # model with the portable llama.cpp build), and attribution checks every sentence against the
 # whole passage anyway.
 PROMPT_EXCERPT_CHARS = 360
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What ``AnswerService.evidence`` finds for a question in its retrieved passages."""
+
+    candidates: list[Candidate]
+    values: dict[str, float]  # rag.answering.answerability.features
+    query_vector: list[float]
+    missing_names: list[str]
 
 
 class AnswerService:
@@ -81,10 +92,11 @@ class AnswerService:
         self._preload_sentences(passages)
         retrieved = time.perf_counter()
         timings = {"retrieval": retrieved - started}
-        candidates, values, query_vector = self.evidence(question, query, passages)
+        found = self.evidence(question, query, passages)
+        candidates = found.candidates
         model = answerability.load_model()
-        probability = model.probability(values, query_vector)
-        decision = refusal.decide(question, values, self.retriever.view().corpus_lower, probability, model.threshold)
+        probability = model.probability(found.values, found.query_vector)
+        decision = refusal.decide(found.values, found.missing_names, probability, model.threshold)
         if decision.refuse:
             timings["verification"] = time.perf_counter() - retrieved
             timings["total"] = time.perf_counter() - started
@@ -124,11 +136,10 @@ class AnswerService:
             yield answer.text
         yield answer
 
-    def evidence(
-        self, question: str, query: str, passages: list[ScoredPassage]
-    ) -> tuple[list[Candidate], dict[str, float], list[float]]:
-        """The passages' sentences ranked against ``query``, the answerability features of ``question``
-        and the sentence-model vector of ``query``.
+    def evidence(self, question: str, query: str, passages: list[ScoredPassage]) -> Evidence:
+        """The passages' sentences ranked against ``query``, and what refusal weighs: the
+        answerability features of ``question``, the sentence-model vector of ``query`` and the
+        names of ``question`` that no document mentions.
 
         ``query`` is the question made standalone by the conversation; refusal reads the question
         as asked. Sentence vectors must be preloaded (``_preload_sentences``).
@@ -140,6 +151,7 @@ class AnswerService:
         candidates = rank_sentences(query, named or passages, self.judge, np.asarray(query_vector))
         view = self.retriever.view()
         hits = [p.passage for p in passages if not p.supporting]
+        missing_names = refusal.unknown_names(question, view.corpus_lower)
         values = answerability.features(
             question,
             [c.text for c in candidates],
@@ -147,8 +159,9 @@ class AnswerService:
             [p.text + " " + view.plain_terms_by_id.get(p.id, "") for p in hits],
             view.vocabulary,
             view.corpus_lower,
+            missing_names,
         )
-        return candidates, values, query_vector
+        return Evidence(candidates, values, query_vector, missing_names)
 
     def _preload_sentences(self, passages: list[ScoredPassage]) -> None:
         by_id = {p.passage.id: p.passage.text for p in passages}
