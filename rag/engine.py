@@ -15,7 +15,7 @@ from rag.answering.compare import Comparison, align
 from rag.answering.service import AnswerService
 from rag.answering.summarize import LEADS_PER_ARTICLE, group_by_article, group_by_chapter, summarize
 from rag.answering.types import Answer
-from rag.embeddings import MiniLMEmbeddings, get_embeddings, get_sentence_embeddings
+from rag.embeddings import MiniLMEmbeddings, get_embeddings, get_question_embeddings, get_sentence_embeddings
 from rag.errors import QueryError
 from rag.langchain_retriever import TreatyRetriever
 from rag.retrieval import Retriever, SearchFilters
@@ -51,7 +51,9 @@ class Engine:
 
     @cached_property
     def answers(self) -> AnswerService:
-        return AnswerService(self.settings, self.retriever, self.sentence_embeddings)
+        return AnswerService(
+            self.settings, self.retriever, self.sentence_embeddings, get_question_embeddings(self.settings)
+        )
 
     def as_langchain_retriever(self, k: int = 5, filters: SearchFilters | None = None) -> TreatyRetriever:
         """The search as a LangChain ``BaseRetriever``."""

@@ -30,7 +30,14 @@ DOCUMENT_ALIASES: dict[str, tuple[str, ...]] = {
         r"xenophob",
         r"first protocol to the budapest",
     ),
-    BUDAPEST: (r"budapest", r"council of europe", r"ets\s*(?:no\.?\s*)?185", r"\bcoe\b", r"2001 convention"),
+    BUDAPEST: (
+        r"budapest",
+        r"council of europe",
+        r"ets\s*(?:no\.?\s*)?185",
+        r"\bcoe\b",
+        r"2001 convention",
+        r"convention on cybercrime",
+    ),
     UNTOC: (
         r"\buntoc\b",
         r"organi[sz]ed crime convention",

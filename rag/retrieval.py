@@ -80,9 +80,13 @@ class CorpusView:
         self.by_doc = dict(by_doc)
 
     @cached_property
+    def corpus_text(self) -> str:
+        """All committed text, for "does any document mention X" checks."""
+        return "\n".join(p.embedded_text for p in self.passages.values())
+
+    @cached_property
     def corpus_lower(self) -> str:
-        """All committed text, lowercased, for "does any document mention X" checks."""
-        return "\n".join(p.embedded_text.lower() for p in self.passages.values())
+        return self.corpus_text.lower()
 
     @cached_property
     def plain_terms_by_id(self) -> dict[str, str]:

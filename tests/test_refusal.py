@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from rag.answering.answerability import FEATURES
-from rag.answering.refusal import EVIDENCE_FLOOR, counts_the_asked_noun, decide, unknown_names
+from rag.answering.refusal import (
+    EVIDENCE_FLOOR,
+    asks_only_for_named_provision,
+    counts_the_asked_noun,
+    decide,
+    unknown_names,
+)
 
 # What "does any document mention X" is checked against (lowercased committed text).
 CORPUS = (
@@ -54,3 +60,43 @@ def test_the_reason_names_a_missing_figure_or_date() -> None:
 def test_a_count_of_countries_is_answered_by_a_count_of_instruments() -> None:
     assert counts_the_asked_noun("How many countries have to ratify the treaty first?", ENTRY_INTO_FORCE)
     assert not counts_the_asked_noun("How many negotiating sessions did the committee hold?", ENTRY_INTO_FORCE)
+
+
+def test_an_article_of_a_named_treaty_is_not_an_unknown_name() -> None:
+    assert unknown_names("Under Article 18 of UNTOC, how long does safe conduct last?", CORPUS) == []
+    assert unknown_names("Unlike UNTOC and UNCAC, does the UN convention need parties?", CORPUS) == []
+    assert unknown_names("Like the Budapest Convention, does the UN treaty cover devices?", CORPUS) == []
+
+
+def test_an_acronym_the_corpus_spells_out_is_known_and_one_it_does_not_is_not() -> None:
+    corpus = "Recalling the role of the United Nations Office on Drugs and Crime. under the conference."
+    assert unknown_names("Does UNODC serve as secretariat?", corpus) == []
+    # Capitalised initials only: "under the conference" does not spell "UTC".
+    assert unknown_names("Does the UTC apply?", corpus) == ["UTC"]
+
+
+def test_a_misspelt_document_or_name_is_known_but_a_new_one_is_not() -> None:
+    assert unknown_names("Is hacking a crime under the Budapest Convetion?", CORPUS) == []
+    assert unknown_names("Does the Conference of the Stats Parties meet?", CORPUS) == []
+    assert unknown_names("What does the Tallinn Manual say?", CORPUS) == ["Tallinn Manual"]
+
+
+def test_everyday_abbreviations_are_not_names() -> None:
+    assert unknown_names("Is a DDoS attack on my ISP a crime under the Budapest Convention?", CORPUS) == []
+
+
+def test_a_document_named_by_its_full_title_is_known_but_a_sibling_instrument_is_not() -> None:
+    assert unknown_names("When was the Budapest Convention on Cybercrime done?", CORPUS) == []
+    assert unknown_names("What does the Second Additional Protocol say?", CORPUS) == ["Second Additional Protocol"]
+
+
+def test_a_question_asking_what_a_named_provision_says_is_answered_by_it() -> None:
+    assert asks_only_for_named_provision("What does article 65 of the UN Convention against Cybercrime say?")
+    assert asks_only_for_named_provision("What does interpretative note 3 say?")
+    assert not asks_only_for_named_provision("What percentage of proceeds does article 30 of UNTOC set?")
+    assert not asks_only_for_named_provision("Does the UN treaty say anything about spyware?")
+    answered = decide(values(), [], 0.01, 0.3, asks_for_named_provision=True)
+    assert not answered.refuse
+    # A name no document mentions still refuses: the provision cannot answer about it.
+    assert decide(values(), ["Tallinn Manual"], 0.99, 0.3, asks_for_named_provision=True).refuse
+    assert not asks_only_for_named_provision("What does the Budapest Convention say?")  # no provision named

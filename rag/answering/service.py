@@ -46,17 +46,24 @@ class Evidence:
 
     candidates: list[Candidate]
     values: dict[str, float]  # rag.answering.answerability.features
-    query_vector: list[float]
+    question_vector: list[float]  # the answerability model's: MiniLM and e5 vectors of the query, joined
     missing_names: list[str]
+    # The question asks what a provision it names says, and retrieval found that provision.
+    asks_for_named_provision: bool
 
 
 class AnswerService:
     """Answers questions with any provider; the same verification for all."""
 
-    def __init__(self, settings: Settings, retriever: Retriever, embeddings: Embeddings) -> None:
+    def __init__(
+        self, settings: Settings, retriever: Retriever, embeddings: Embeddings, question_embeddings: Embeddings
+    ) -> None:
+        """``embeddings`` is the sentence model (ranking, support); ``question_embeddings`` the
+        second question model of the answerability model (e5)."""
         self.settings = settings
         self.retriever = retriever
         self.embeddings = embeddings
+        self.question_embeddings = question_embeddings
         self.judge = SupportJudge(embeddings)
 
     def ask(
@@ -95,8 +102,10 @@ class AnswerService:
         found = self.evidence(question, query, passages)
         candidates = found.candidates
         model = answerability.load_model()
-        probability = model.probability(found.values, found.query_vector)
-        decision = refusal.decide(found.values, found.missing_names, probability, model.threshold)
+        probability = model.probability(found.values, found.question_vector)
+        decision = refusal.decide(
+            found.values, found.missing_names, probability, model.threshold, found.asks_for_named_provision
+        )
         if decision.refuse:
             timings["verification"] = time.perf_counter() - retrieved
             timings["total"] = time.perf_counter() - started
@@ -138,8 +147,8 @@ class AnswerService:
 
     def evidence(self, question: str, query: str, passages: list[ScoredPassage]) -> Evidence:
         """The passages' sentences ranked against ``query``, and what refusal weighs: the
-        answerability features of ``question``, the sentence-model vector of ``query`` and the
-        names of ``question`` that no document mentions.
+        answerability features of ``question``, the answerability model's vector of ``query`` and
+        the names of ``question`` that no document mentions.
 
         ``query`` is the question made standalone by the conversation; refusal reads the question
         as asked. Sentence vectors must be preloaded (``_preload_sentences``).
@@ -151,7 +160,7 @@ class AnswerService:
         candidates = rank_sentences(query, named or passages, self.judge, np.asarray(query_vector))
         view = self.retriever.view()
         hits = [p.passage for p in passages if not p.supporting]
-        missing_names = refusal.unknown_names(question, view.corpus_lower)
+        missing_names = refusal.unknown_names(question, view.corpus_text)
         values = answerability.features(
             question,
             [c.text for c in candidates],
@@ -161,7 +170,9 @@ class AnswerService:
             view.corpus_lower,
             missing_names,
         )
-        return Evidence(candidates, values, query_vector, missing_names)
+        question_vector = query_vector + self.question_embeddings.embed_query(query)
+        provision_request = bool(named) and refusal.asks_only_for_named_provision(question)
+        return Evidence(candidates, values, question_vector, missing_names, provision_request)
 
     def _preload_sentences(self, passages: list[ScoredPassage]) -> None:
         by_id = {p.passage.id: p.passage.text for p in passages}
