@@ -123,7 +123,6 @@ _QUESTION_WORDS = frozenset(
         "about",
         "after",
         "before",
-        "besides",
         "also",
         "so",
         "please",
