@@ -86,6 +86,21 @@ def test_a_model_trained_on_other_features_or_vectors_is_rejected(tmp_path) -> N
         load_model().probability(dict.fromkeys(FEATURES, 0.0), [0.0] * 384)
 
 
+def test_the_e5_question_vector_is_reused_only_for_the_same_text() -> None:
+    """Retrieval and the answerability model embed the same question in turn; the second call is served
+    from the first, and only for the same text."""
+    from rag.embeddings import get_question_embeddings
+    from rag.settings import Settings
+
+    e5 = get_question_embeddings(Settings())
+    first = e5.embed_query("hacking into a computer")
+    other = e5.embed_query("freezing bank accounts")
+    again = e5.embed_query("freezing bank accounts")
+    assert again == other and other != first and len(first) == 384
+    again.append(0.0)  # each caller gets its own list
+    assert len(e5.embed_query("freezing bank accounts")) == 384
+
+
 @pytest.fixture(scope="module")
 def engine(corpus_store):
     from rag.engine import Engine
@@ -158,3 +173,17 @@ def test_retraining_reproduces_the_committed_model(engine, dev_examples) -> None
     ]
     differing = [e.question for e, same in zip(dev_examples, agree, strict=True) if not same]
     assert len(differing) <= 0.05 * len(agree), differing
+
+
+def test_one_training_file_is_held_out_in_parts_and_several_files_one_by_one() -> None:
+    """``--train FILE`` with a single file must not fit a held-out model on nothing."""
+    from eval.train_refusal import FOLDS_FOR_ONE_FILE, Example, held_out_groups
+
+    def example(number: int, source: str) -> Example:
+        return Example(str(number), number % 2 == 0, {}, [], False, False, source)
+
+    parts = held_out_groups([example(i, "own.jsonl") for i in range(12)])
+    assert len(parts) == FOLDS_FOR_ONE_FILE
+    assert sorted(i for part in parts.values() for i in part) == list(range(12))
+    files = held_out_groups([example(0, "a.jsonl"), example(1, "b.jsonl"), example(2, "a.jsonl")])
+    assert files == {"a.jsonl": [0, 2], "b.jsonl": [1]}

@@ -1,4 +1,4 @@
-"""How likely the retrieved passages are to answer a question: features and a trained logistic model.
+"""How likely the retrieved passages are to answer a question: features and a trained model.
 
 Unanswerable on-topic questions retrieve passages as similar as answerable ones do, so no single
 score separates them (measured on the dev split). What does separate them is what the question

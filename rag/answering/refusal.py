@@ -21,9 +21,10 @@ from functools import lru_cache
 from rag.keyword_index import tokenize
 from rag.references import ARTICLE_REF_RE, CHAPTER_REF_RE, DOCUMENT_ALIASES, NOTE_REF_RE
 
-# Off-topic questions ("a recipe for banana bread", "fix a flat tyre") score 0.07-0.16; no on-topic
-# training question scores under 0.25, and between that and 0.30 the model decides better than a floor
-# (leave-one-file-out in eval.train_refusal refused 0.836 with a 0.30 floor, 0.856 with this one).
+# Six off-topic questions ("a recipe for banana bread", "fix a flat tyre") scored 0.07-0.16 and no
+# on-topic training question scores under 0.25; between that and 0.30 the model decides better than
+# a floor (held out one training file at a time, as eval.train_refusal does, 8 files, logistic model:
+# 0.836 of unanswerable refused with a 0.30 floor, 0.856 with this one).
 EVIDENCE_FLOOR = 0.20
 QUANTITY_SENTENCES = 5
 
@@ -312,18 +313,17 @@ def _lowered(corpus: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _words_of(corpus_lower: str) -> list[str]:
-    return sorted(set(re.findall(r"[a-z][a-z’'-]{4,}", corpus_lower)))
+def _words_of(corpus_lower: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z][a-z’'-]{4,}", corpus_lower))
 
 
 def _mentioned_despite_typos(name: str, corpus_lower: str) -> bool:
     """Whether ``name`` is mentioned once each long word the corpus lacks is replaced by the corpus's
     closest word ("Budapest Convetion" is the Budapest Convention)."""
     words = _words_of(corpus_lower)
-    known = set(words)
     corrected = []
     for word in re.split(r"[\s-]+", name.lower()):
-        if len(word) >= 5 and word not in known:
+        if len(word) >= 5 and word not in words:
             close = difflib.get_close_matches(word, words, n=1, cutoff=0.85)
             if not close:
                 return False
