@@ -5,12 +5,18 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 LLAMA_STAMP := $(VENV)/.llama-cpp-stamp
 LLAMA_CPP_PIN := $(shell grep -o 'llama-cpp-python\[server\]==[0-9.]*' pyproject.toml | sed 's/\[server\]//')
-# A portable llama.cpp build. The default (-march=native) compiles AMX kernels in when the CPU
-# advertises AMX; on virtual machines that advertise it without enabling it, the first batched
-# matrix product dies with SIGILL (seen here: `tilezero` in ggml_backend_amx_mul_mat).
-export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
+# A portable llama.cpp build (GGML_NATIVE=OFF) plus the instruction sets this CPU reports in
+# /proc/cpuinfo, so a CPU without AVX-512 still gets a working AVX2 build. AMX stays off: the
+# native build's AMX kernels fault inside ggml here (SIGILL in ggml_backend_amx_mul_mat) although
+# the kernel grants AMX to the process, and a runtime-dispatch build picks the AMX variant first.
+CPU_FLAGS := $(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null)
+GGML_CPU_ARGS := $(if $(filter-out $(CPU_FLAGS),avx512f avx512cd avx512vl avx512dq avx512bw),,-DGGML_AVX512=ON) \
+  $(if $(filter avx512_vnni,$(CPU_FLAGS)),-DGGML_AVX512_VNNI=ON) \
+  $(if $(filter avx512_bf16,$(CPU_FLAGS)),-DGGML_AVX512_BF16=ON) \
+  $(if $(filter avx_vnni,$(CPU_FLAGS)),-DGGML_AVX_VNNI=ON)
+export CMAKE_ARGS ?= -DGGML_NATIVE=OFF $(strip $(GGML_CPU_ARGS))
 SYSTEM_STAMP := $(VENV)/.system-stamp
-CORPUS ?= $(firstword $(wildcard ../shared/corpus))
+CORPUS ?= corpus
 PYTEST_ARGS ?=
 
 .PHONY: setup system-deps demo ingest app test test-fast eval lint

@@ -31,6 +31,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rag.settings import DEFAULT_CORPUS
+
 __all__ = [
     "CorpusDoc",
     "Evidence",
@@ -340,15 +342,9 @@ def load_corpus(corpus_dir: str | os.PathLike[str]) -> dict[str, CorpusDoc]:
 
 
 def default_corpus_dir() -> Path:
-    """Locate the corpus: ``$TREATYQA_CORPUS``, else ``shared/corpus`` in or beside the repo."""
+    """Locate the corpus: ``$TREATYQA_CORPUS``, else the ``corpus/`` folder shipped in the repository."""
     env = os.environ.get("TREATYQA_CORPUS")
-    if env:
-        return Path(env)
-    repo = Path(__file__).resolve().parent.parent
-    for candidate in (repo / "shared" / "corpus", repo.parent / "shared" / "corpus"):
-        if candidate.is_dir():
-            return candidate
-    return repo.parent / "shared" / "corpus"
+    return Path(env) if env else DEFAULT_CORPUS
 
 
 def default_dataset_files() -> list[Path]:

@@ -21,7 +21,7 @@ from pydantic_settings import (
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
+DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
 
 AnswerMode = Literal["local", "openai", "extractive"]
 EmbeddingBackend = Literal["e5", "minilm", "openai"]

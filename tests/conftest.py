@@ -2,7 +2,7 @@
 
 Fixtures other test files may use:
 
-- ``corpus_dir``: the corpus folder, ``../shared/corpus`` beside the repository (skips when absent).
+- ``corpus_dir``: the corpus folder, ``corpus/`` shipped in the repository.
 - ``embeddings``: the real all-MiniLM-L6-v2 ``MiniLMEmbeddings``, loaded once per session (~8 s)
   and shared with ``rag.embeddings.get_embeddings``.
 - ``corpus_store``: the whole corpus ingested once per session into a temporary Chroma store
@@ -26,9 +26,9 @@ from typing import Any
 
 import pytest
 
-from rag.settings import PROJECT_ROOT, Settings
+from rag.settings import DEFAULT_CORPUS, PROJECT_ROOT, Settings
 
-CORPUS_DIR = PROJECT_ROOT.parent / "shared" / "corpus"
+CORPUS_DIR = DEFAULT_CORPUS
 
 
 def build_settings(tmp_path: Path, **overrides: Any) -> Settings:

@@ -1,6 +1,6 @@
 """The structure parser (``rag.structure``) on every corpus file, plus property tests.
 
-Corpus expectations come from ../shared/corpus/MANIFEST.md and, where possible, are checked
+Corpus expectations come from corpus/MANIFEST.md and, where possible, are checked
 against an independent scan of the raw text (standalone ``Article N`` lines, ``N.`` labels).
 """
 

@@ -15,7 +15,7 @@ def main() -> None:
         st.error(f"The engine could not start: {type(error).__name__}: {error}")
         st.info(
             "Check the RAG_* settings (RAG_STORE_PATH, RAG_CHROMA_HOST, ...) and that the store exists: "
-            "`python -m ingest ../shared/corpus` builds it. Reload the page to retry."
+            "`python -m ingest corpus` builds it. Reload the page to retry."
         )
         st.stop()
     page, options = render_sidebar(engine)

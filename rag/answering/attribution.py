@@ -97,20 +97,22 @@ def attribute(
         if not text:
             continue
         if looks_like_instruction(text):
-            sentences.append(AnswerSentence(text, (), False, 0.0))
+            sentences.append(AnswerSentence(text, (), False, 0.0, "not_found", "reads as an instruction, not a claim"))
             continue
         if draft.verbatim_of is not None and draft.span is not None:
             passage = passages[draft.verbatim_of].passage
             n = book.cite(passage, *draft.span)
-            sentences.append(AnswerSentence(text, (n,), True, 1.0))
+            sentences.append(AnswerSentence(text, (n,), True, 1.0, "supported"))
             continue
         supports = _supporting_passages(text, draft.claimed, passages, judge)
         if not supports:
             best = max((judge.score(text, p.passage.text).score for p in passages), default=0.0)
-            sentences.append(AnswerSentence(text, (), False, best))
+            sentences.append(AnswerSentence(text, (), False, best, "not_found", "no retrieved passage supports it"))
             continue
         numbers = tuple(book.cite(passages[i].passage, s.start, s.end) for i, s in supports)
-        sentences.append(AnswerSentence(text, tuple(dict.fromkeys(numbers)), True, supports[0][1].score))
+        sentences.append(
+            AnswerSentence(text, tuple(dict.fromkeys(numbers)), True, supports[0][1].score, "supported")
+        )
     return sentences, book.citations
 
 

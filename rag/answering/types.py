@@ -48,6 +48,9 @@ class AnswerSentence:
     citations: tuple[int, ...]
     supported: bool
     score: float
+    # The verifier's verdict: "supported", "contradicted" or "not_found", and why when not supported.
+    verdict: str
+    reason: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -55,6 +58,8 @@ class AnswerSentence:
             "citations": list(self.citations),
             "supported": self.supported,
             "score": round(self.score, 4),
+            "verdict": self.verdict,
+            "reason": self.reason,
         }
 
 

@@ -48,7 +48,7 @@ def render(engine: Engine, options: Options) -> None:
             width="stretch",
         )
     else:
-        st.info("The store is empty. Upload files below, or run `python -m ingest ../shared/corpus`.")
+        st.info("The store is empty. Upload files below, or run `python -m ingest corpus`.")
 
     st.subheader("Add documents")
     limit = engine.settings.max_file_bytes
