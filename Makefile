@@ -57,7 +57,7 @@ test: setup system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: setup
-	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not slow and not corpus" $(PYTEST_ARGS)
 
 eval: setup
 	$(PY) -m eval all --dataset eval/datasets/gold-test.jsonl

@@ -9,8 +9,7 @@
     python -m eval judge     --labels FILE [--store DIR] [--json] [--out DIR]
 
 ``all`` evaluates the product's retrieval and the three baselines (``eval.baselines``), the
-ratios of the product to the best baseline, then the answers in extractive mode (skipped,
-with a note, while ``Engine.ask`` does not exist).  Reports go to ``--out`` (default
+ratios of the product to the best baseline, then the answers in extractive mode.  Reports go to ``--out`` (default
 ``eval/reports/latest/``): ``report.json``, ``report.md``, PNG plots and, for answers,
 ``answers.jsonl``.  An empty store is first built from the corpus (``settings.corpus_path``).
 
@@ -130,12 +129,7 @@ def ensure_store(engine: Any) -> None:
     if not corpus.is_dir():
         raise UsageProblem(f"the store is empty and the corpus folder {corpus} does not exist")
     log(f"the store at {engine.settings.store_path} is empty: ingesting {corpus} ...")
-    if hasattr(engine, "ingest"):
-        report = engine.ingest([corpus])  # the product's own path (its passage and sentence models)
-    else:
-        from ingest.pipeline import Ingestor
-
-        report = Ingestor(engine.settings, engine.store, engine.embeddings).run([corpus])
+    report = engine.ingest([corpus])
     for failure in report.failed:
         log(f"  failed: {failure.path}: {failure.reason}")
     log(f"  {report.documents} documents, {report.passages} passages in {report.seconds:.1f} s")
@@ -204,9 +198,7 @@ def answer_results(
 
     chosen = questions[:limit] if limit else questions
     log(f"answers: {len(chosen)} questions, mode {mode or engine.settings.answer_mode} ...")
-    # The model the product's own support judge uses (its sentence model when it has one).
-    judge_model = getattr(engine, "sentence_embeddings", None) or engine.embeddings
-    supports = judge_supports(SupportJudge(judge_model))
+    supports = judge_supports(SupportJudge(engine.sentence_embeddings))
     run = run_answers(engine, chosen, supports, mode=mode, k=k, progress=stderr_progress(len(chosen), "answers"))
     run.write_jsonl(out / "answers.jsonl")
     result = run.to_json()
@@ -253,20 +245,17 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
         lines.append(f"{product} misses at k={k} ({len(misses)}): {' '.join(misses) if misses else 'none'}")
     answers = report.get("answers")
     if answers:
-        if "skipped" in answers:
-            lines.append(f"answers: skipped ({answers['skipped']})")
-        else:
-            s = answers["summary"]
-            r = s["refusal"]
-            lines.append(
-                f"answers ({answers['mode'] or 'default'} mode, {s['questions']} questions): "
-                f"token F1 {fmt(s['token_f1'])}, ROUGE-L recall {fmt(s['rouge_l_recall'])}, "
-                f"citation recall {fmt(s['citation_recall'])}, precision {fmt(s['citation_precision'])}, "
-                f"faithfulness {fmt(s['faithfulness'])}, refusal precision {fmt(r['precision'])}, "
-                f"recall {fmt(r['recall'])}, answerable answered {fmt(s['answerable_answered'])}"
-            )
-            if answers.get("errors"):
-                lines.append(f"answers: {len(answers['errors'])} question(s) failed (see report)")
+        s = answers["summary"]
+        r = s["refusal"]
+        lines.append(
+            f"answers ({answers['mode'] or 'default'} mode, {s['questions']} questions): "
+            f"token F1 {fmt(s['token_f1'])}, ROUGE-L recall {fmt(s['rouge_l_recall'])}, "
+            f"citation recall {fmt(s['citation_recall'])}, precision {fmt(s['citation_precision'])}, "
+            f"faithfulness {fmt(s['faithfulness'])}, refusal precision {fmt(r['precision'])}, "
+            f"recall {fmt(r['recall'])}, answerable answered {fmt(s['answerable_answered'])}"
+        )
+        if answers.get("errors"):
+            lines.append(f"answers: {len(answers['errors'])} question(s) failed (see report)")
     return lines
 
 
@@ -300,20 +289,15 @@ def cmd_retrieval(args: argparse.Namespace) -> int:
 
 
 def cmd_answers(args: argparse.Namespace) -> int:
-    from eval.answer_eval import AnswerAPIUnavailable
 
     questions = load_dataset(args.dataset)
     engine = open_engine(args)
     report = base_report(args, engine, 5, 10)
-    try:
-        report["answers"] = answer_results(engine, questions, args.mode, args.k, args.limit, args.out)
-    except AnswerAPIUnavailable as exc:
-        raise UsageProblem(str(exc)) from exc
+    report["answers"] = answer_results(engine, questions, args.mode, args.k, args.limit, args.out)
     return finish(report, args)
 
 
 def cmd_all(args: argparse.Namespace) -> int:
-    from eval.answer_eval import AnswerAPIUnavailable
     from eval.retrieval_eval import CURVE_MAX_K
 
     if args.k < 1:
@@ -323,11 +307,7 @@ def cmd_all(args: argparse.Namespace) -> int:
     report = base_report(args, engine, args.k, max(args.k, CURVE_MAX_K))
     results, _ = retrieval_results(engine, questions, corpus_for(engine.settings), args.k, True)
     report.update(results)
-    try:
-        report["answers"] = answer_results(engine, questions, "extractive", None, args.limit, args.out)
-    except AnswerAPIUnavailable as exc:
-        log(f"answers skipped: {exc}")
-        report["answers"] = {"skipped": str(exc)}
+    report["answers"] = answer_results(engine, questions, "extractive", None, args.limit, args.out)
     return finish(report, args)
 
 

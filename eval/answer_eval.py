@@ -37,10 +37,6 @@ from eval.dataset import GoldQuestion
 _MARKER_RE = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 
 
-class AnswerAPIUnavailable(RuntimeError):
-    """The engine has no ``ask`` method yet."""
-
-
 def strip_markers(text: str) -> str:
     """Remove ``[1]``/``[1, 2]`` citation markers from answer text."""
     return _MARKER_RE.sub("", text).strip()
@@ -245,17 +241,13 @@ def run_answers(
 ) -> AnswerRun:
     """Ask every question through ``engine.ask`` and score each answer.
 
-    Raises :class:`AnswerAPIUnavailable` when the engine has no ``ask`` method.  A question
-    whose ``ask`` raises is recorded in ``errors`` and left out of the metrics.
+    A question whose ``ask`` raises is recorded in ``errors`` and left out of the metrics.
     """
-    ask = getattr(engine, "ask", None)
-    if ask is None:
-        raise AnswerAPIUnavailable("Engine.ask does not exist yet: the answer evaluation needs it")
     run = AnswerRun(mode=mode)
     for q in questions:
         started = time.perf_counter()
         try:
-            answer = ask(q.question, mode=mode, k=k).to_json()
+            answer = engine.ask(q.question, mode=mode, k=k).to_json()
         except Exception as exc:  # one failing question must not lose the others
             run.errors.append({"id": q.id, "error": f"{type(exc).__name__}: {exc}"})
             run.answers.append((q.id, None))

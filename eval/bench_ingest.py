@@ -33,24 +33,22 @@ def default_corpus() -> Path:
 
 
 def run_benchmark(corpus: Path) -> dict[str, object]:
-    from ingest.pipeline import Ingestor
-    from rag.embeddings import get_embeddings
+    from rag.engine import Engine
     from rag.settings import Settings
-    from rag.store import PassageStore
 
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
-        settings = Settings(store_path=Path(tmp) / "store", collection="bench")
+        # The product's own wiring: the passage model and the sentence model, as `python -m ingest` runs.
+        engine = Engine(Settings(store_path=Path(tmp) / "store", collection="bench"))
         started = time.perf_counter()
-        embeddings = get_embeddings(settings)
+        embeddings = engine.embeddings
         embeddings.embed_documents(["warm-up"])
+        engine.sentence_embeddings.embed_documents(["warm-up"])
         model_load_seconds = time.perf_counter() - started
 
-        store = PassageStore(settings, embeddings)
-        ingestor = Ingestor(settings, store, embeddings)
-        first = ingestor.run([corpus])
-        second = ingestor.run([corpus])
+        first = engine.ingest([corpus])
+        second = engine.ingest([corpus])
 
-        passages = store.committed_passages()
+        passages = engine.store.committed_passages()
         sizes = [(embeddings.count_tokens(p.embedded_text), p.id) for p in passages]
         largest_tokens, largest_id = max(sizes) if sizes else (0, "")
 

@@ -26,8 +26,7 @@ from pydantic import SecretStr
 
 from rag.settings import DEFAULT_CORPUS, PROJECT_ROOT, Settings
 
-sys.path.insert(0, str(PROJECT_ROOT / "tests"))
-from services import HOST, start_chroma, start_token_proxy
+from eval.services import HOST, start_chroma, start_token_proxy
 
 DEV_SET = PROJECT_ROOT / "eval" / "datasets" / "gold-dev.jsonl"
 TOKEN = "bench-token-51c0ffee"

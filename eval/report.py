@@ -5,7 +5,7 @@ The report is a plain dict (see ``eval.__main__``)::
     {"dataset": str, "generated_at": str, "store": str, "k": int, "max_k": int,
      "retrieval": {system name: SystemResult.to_json()},   # "product" first
      "comparison": {metric: {"product", "best_baseline", "baseline", "ratio"}},   # optional
-     "answers": AnswerRun.to_json() | {"skipped": reason}}                        # optional
+     "answers": AnswerRun.to_json()}                        # optional
 
 Plots use matplotlib's object API with the Agg canvas, so no display and no global
 backend change: ``recall_at_k.png`` (item and full recall for k = 1..max_k, every
@@ -194,8 +194,6 @@ def _gold_label(gold: dict[str, str]) -> str:
 
 
 def answers_section(answers: dict[str, Any]) -> list[str]:
-    if "skipped" in answers:
-        return ["## Answers", "", f"Skipped: {answers['skipped']}", ""]
     s = answers["summary"]
     refusal = s["refusal"]
     rows = [

@@ -387,7 +387,7 @@ def stderr_progress(total: int, label: str) -> Callable[[str], None]:
 
 def corpus_files_of(store: Any, fallback: Path) -> list[Path]:
     """The files the store was built from (manifest source paths), else those of ``fallback``."""
-    from ingest.pipeline import discover_files
+    from rag.ingestion import discover_files
 
     paths = [Path(e.source_path) for e in store.manifest().values() if e.source_path]
     existing = sorted(p for p in paths if p.is_file())

@@ -12,11 +12,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ingest.pipeline import Ingestor, discover_files
 from rag.cli_common import add_store_arguments, settings_from_args
-from rag.embeddings import get_embeddings, get_sentence_embeddings
+from rag.engine import Engine
 from rag.errors import RagError
-from rag.store import PassageStore
+from rag.ingestion import discover_files
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,8 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = settings_from_args(args)
     try:
-        embeddings = get_embeddings(settings)
-        store = PassageStore(settings, embeddings)
+        engine = Engine(settings)
         files, _ = discover_files(args.paths)
         bar = tqdm(total=len(files), unit="file", disable=args.json or len(files) < 2, file=sys.stderr)
 
@@ -42,9 +40,7 @@ def main(argv: list[str] | None = None) -> int:
             bar.set_postfix_str(name[:40])
             bar.update(1)
 
-        report = Ingestor(settings, store, embeddings, get_sentence_embeddings(settings)).run(
-            args.paths, prune=args.prune, progress=step, reset=args.reset
-        )
+        report = engine.ingest(args.paths, prune=args.prune, reset=args.reset, progress=step)
         bar.close()
     except RagError as error:
         print(f"error: {error}", file=sys.stderr)

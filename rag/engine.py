@@ -6,10 +6,9 @@ is one path from a question to an answer.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rag.answering.compare import Comparison, align
 from rag.answering.service import AnswerService
@@ -17,15 +16,13 @@ from rag.answering.summarize import LEADS_PER_ARTICLE, group_by_article, group_b
 from rag.answering.types import Answer
 from rag.embeddings import MiniLMEmbeddings, get_embeddings, get_question_embeddings, get_sentence_embeddings
 from rag.errors import QueryError
+from rag.ingestion import IngestReport, Ingestor
 from rag.langchain_retriever import TreatyRetriever
+from rag.limits import check_question
 from rag.retrieval import Retriever, SearchFilters
 from rag.settings import Settings, get_settings
 from rag.store import ManifestEntry, PassageStore
-from rag.types import ScoredPassage, short_title
-
-if TYPE_CHECKING:
-    from ingest.pipeline import IngestReport
-
+from rag.types import Passage, ScoredPassage, short_title
 
 class Engine:
     """Loads models and the store once; every request goes through it."""
@@ -58,6 +55,10 @@ class Engine:
     def as_langchain_retriever(self, k: int = 5, filters: SearchFilters | None = None) -> TreatyRetriever:
         """The search as a LangChain ``BaseRetriever``."""
         return TreatyRetriever(retriever=self.retriever, k=k, filters=filters)
+
+    def check_question(self, question: str) -> None:
+        """Raise ``QueryError`` (with a message for the user) when ``question`` cannot be asked."""
+        check_question(question, self.settings)
 
     def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None) -> list[ScoredPassage]:
         return self.retriever.search(query, k, filters)
@@ -103,15 +104,39 @@ class Engine:
         rows = align(answer_a.passages, answer_b.passages, self.sentence_embeddings)
         return Comparison(topic, doc_a, doc_b, rows, answer_a, answer_b)
 
+    def passages_of(self, doc_id: str, article: str | None = None, chapter: str | None = None) -> list[Passage]:
+        """Passages of a document (or one article or chapter of it), in reading order."""
+        return self.retriever.passages_of(doc_id, article, chapter)
+
+    def notes_on(self, article: str) -> list[Passage]:
+        """The interpretative notes that refer to ``article`` of the UN convention."""
+        return self.retriever.view().notes_on(article)
+
     def documents(self) -> list[ManifestEntry]:
         """The committed documents, by id."""
         return sorted(self.retriever.view().manifest.values(), key=lambda e: e.doc_id)
 
-    def ingest(self, paths: Sequence[Path]) -> IngestReport:
-        """Ingest files into this engine's store (the app's upload path)."""
-        from ingest.pipeline import Ingestor
+    @cached_property
+    def ingestor(self) -> Ingestor:
+        return Ingestor(self.settings, self.store, self.embeddings, self.sentence_embeddings)
 
-        return Ingestor(self.settings, self.store, self.embeddings, self.sentence_embeddings).run(paths)
+    def ingest(
+        self,
+        paths: Sequence[Path],
+        prune: bool = False,
+        reset: bool = False,
+        progress: Callable[[str], None] | None = None,
+    ) -> IngestReport:
+        """Ingest files and folders into this engine's store: the one wiring of ingestion.
+
+        ``prune`` removes documents whose files are gone, ``reset`` empties the store first, and
+        ``progress`` is called with each file's name before it is ingested.
+        """
+        return self.ingestor.run(paths, prune=prune, progress=progress, reset=reset)
+
+    def remove(self, doc_id: str) -> bool:
+        """Remove one committed document from the store; False when it was not there."""
+        return self.ingestor.remove(doc_id)
 
     def ask_stream(
         self,

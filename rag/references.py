@@ -99,17 +99,6 @@ class QueryReading:
     is_comparison: bool = False
 
 
-def roman_to_int(value: str) -> int:
-    numerals = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-    total = 0
-    previous = 0
-    for char in reversed(value.upper()):
-        number = numerals[char]
-        total = total - number if number < previous else total + number
-        previous = max(previous, number)
-    return total
-
-
 def int_to_roman(value: int) -> str:
     pairs = [(100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
     out = ""

@@ -17,6 +17,7 @@ from functools import cached_property
 from rag.errors import QueryError, StoreError
 from rag.glossary import expand_query
 from rag.keyword_index import KeywordIndex, Vocabulary
+from rag.limits import check_k, check_question
 from rag.plain_terms import load_plain_terms, plain_terms_index, terms_of
 from rag.references import (
     OTHER_INSTRUMENTS,
@@ -158,14 +159,8 @@ class Retriever:
         return ranked + self._supporting(view, ranked, seen)
 
     def _validate(self, query: str, k: int) -> None:
-        if not query or not query.strip():
-            raise QueryError("the question is empty")
-        if len(query) > self.settings.max_question_chars:
-            raise QueryError(
-                f"the question is {len(query):,} characters long; the limit is {self.settings.max_question_chars:,}"
-            )
-        if not 1 <= k <= self.settings.max_k:
-            raise QueryError(f"k must be between 1 and {self.settings.max_k}, not {k}")
+        check_question(query, self.settings)
+        check_k(k, self.settings)
 
     def _scope(self, view: CorpusView, reading: QueryReading, filters: SearchFilters) -> set[str]:
         """Documents a question may be answered from.

@@ -65,7 +65,6 @@ class Settings(BaseSettings):
     chunk_max_tokens: int = Field(
         230, ge=32, description="Largest passage, in embedding-model tokens (MiniLM reads 256)."
     )
-    chunk_min_tokens: int = Field(40, ge=0, description="Paragraphs shorter than this are merged with a neighbour.")
 
     # Ingestion limits
     max_file_bytes: int = Field(20_000_000, description="Largest file accepted for ingestion.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -132,12 +132,6 @@ class Passage:
             refers_to=tuple(json.loads(meta.get("refers_to", "[]"))),
             doc_hash=str(meta.get("doc_hash", "")),
         )
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["paragraphs"] = list(self.paragraphs)
-        data["refers_to"] = list(self.refers_to)
-        return data
 
 
 @dataclass(frozen=True)

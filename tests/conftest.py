@@ -38,13 +38,20 @@ def build_settings(tmp_path: Path, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses the whole-corpus store, so `make test-fast` can leave it out."""
+    for item in items:
+        if "corpus_store" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.corpus)
+
+
 @dataclass(frozen=True)
 class CorpusStore:
     """The whole corpus ingested once: its settings, the open store and the ingest report."""
 
     settings: Settings
     store: Any  # rag.store.PassageStore
-    report: Any  # ingest.pipeline.IngestReport
+    report: Any  # rag.ingestion.IngestReport
 
 
 @pytest.fixture(scope="session")
@@ -78,7 +85,7 @@ def make_settings() -> Callable[..., Settings]:
 @pytest.fixture(scope="session")
 def corpus_store(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, embeddings) -> CorpusStore:
     """The whole corpus ingested once into a temporary store with the real model."""
-    from ingest.pipeline import Ingestor
+    from rag.ingestion import Ingestor
     from rag.embeddings import get_embeddings, get_sentence_embeddings
     from rag.store import PassageStore
 

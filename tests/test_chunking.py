@@ -1,7 +1,7 @@
 """The chunker (``rag.chunking``) on the whole corpus with the real MiniLM tokenizer, plus
 property tests with ``approximate_tokens``.
 
-Passages are made the way ingestion makes them (``ingest.pipeline.prepare_document``), so the
+Passages are made the way ingestion makes them (``rag.ingestion.prepare_document``), so the
 budget checked here is the one the store gets.
 """
 
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.pipeline import prepare_document
+from rag.ingestion import prepare_document
 from rag.chunking import SENTENCE_END_RE, approximate_tokens, chunk_document
 from rag.settings import Settings
 from rag.structure import parse_document, split_blocks

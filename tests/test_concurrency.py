@@ -31,7 +31,8 @@ import time
 from collections import Counter
 
 import pytest
-from services import CHILD_ENV, HOST, engine_for, ingest_into, start_chroma, stop_process
+from eval.services import HOST, start_chroma, stop_process
+from testkit import CHILD_ENV, engine_for, ingest_into
 
 from rag.settings import PROJECT_ROOT
 

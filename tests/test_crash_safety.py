@@ -25,7 +25,8 @@ import sys
 import time
 
 import pytest
-from services import CHILD_ENV, engine_for, ingest_into, stop_process
+from eval.services import stop_process
+from testkit import CHILD_ENV, engine_for, ingest_into
 
 from rag.keyword_index import KeywordIndex
 from rag.settings import PROJECT_ROOT

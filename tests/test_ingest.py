@@ -1,4 +1,4 @@
-"""Ingestion (``ingest.pipeline``, ``python -m ingest``) on small documents written to tmp_path,
+"""Ingestion (``rag.ingestion``, ``python -m ingest``) on small documents written to tmp_path,
 with the real MiniLM model (its vectors memoised across tests, see ``MemoisedModel``) and a real
 on-disk Chroma store.
 
@@ -28,7 +28,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from langchain_core.embeddings import Embeddings
 
 import ingest.__main__ as ingest_cli
-from ingest.pipeline import Ingestor, IngestReport, prepare_document
+from rag.ingestion import Ingestor, IngestReport, prepare_document
 from rag.chunking import approximate_tokens
 from rag.errors import StoreError
 from rag.keyword_index import KeywordIndex
@@ -150,7 +150,7 @@ def env(tmp_path: Path, make_settings, model: MemoisedModel) -> Env:
     (docs / "notes.txt").write_text(NOTES, encoding="utf-8")
     settings = make_settings(tmp_path)
     store = PassageStore(settings, model)
-    return Env(docs, settings, store, Ingestor(settings, store, model))
+    return Env(docs, settings, store, Ingestor(settings, store, model, model))
 
 
 def expected_passages(docs: Path, settings: Settings, embeddings) -> dict[str, list[Passage]]:
@@ -308,7 +308,7 @@ def test_killed_ingest_is_invisible_and_swept(env: Env) -> None:
 def test_rechunking_with_new_budget_replaces_old_passages(env: Env, model: MemoisedModel) -> None:
     env.run()
     small = env.settings.model_copy(update={"chunk_max_tokens": 48})
-    report = Ingestor(small, env.store, model).run([env.docs])
+    report = Ingestor(small, env.store, model, model).run([env.docs])
     assert "treaty" in report.updated
     expected = expected_passages(env.docs, small, model)
     assert ids(committed_by_doc(env.store)) == ids(expected)
@@ -452,7 +452,7 @@ class IngestMachine(RuleBasedStateMachine):
         self.settings = Settings(store_path=self.root / "store", collection="machine")
         self.embeddings = HashEmbeddings()
         self.store = PassageStore(self.settings, self.embeddings)
-        self.ingestor = Ingestor(self.settings, self.store, self.embeddings)
+        self.ingestor = Ingestor(self.settings, self.store, self.embeddings, self.embeddings)
         self.files: dict[str, str] = {}  # name -> text now on disk
         self.ingested: dict[str, str] = {}  # name -> text at the last ingest
         self.expected: dict[str, list[str]] = {}  # doc id -> passage ids at the last ingest
@@ -538,7 +538,7 @@ TestIngestMachine = IngestMachine.TestCase
 
 HOLD_LOCK = """
 import sys, time
-from ingest.lock import writer_lock
+from rag.ingestion.lock import writer_lock
 from rag.settings import Settings
 with writer_lock(Settings(store_path=sys.argv[1], collection=sys.argv[2])):
     print("held", flush=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from services import engine_for, ingest_into
+from testkit import engine_for, ingest_into
 
 from rag.answering.types import Answer
 from rag.prompts import SYSTEM_PROMPT
@@ -149,12 +149,6 @@ EXTRACTIVE_CASES = [
     pytest.param(QUESTIONS[4], id="cite-one"),
     pytest.param(QUESTIONS[5], id="benign"),
 ]
-
-
-@pytest.mark.parametrize("question", QUESTIONS)
-def test_extractive_answers_never_reveal_the_system_prompt(engine, question: str) -> None:
-    answer = engine.ask(question, mode="extractive")
-    assert reveals_prompt(answer) is None, answer.text
 
 
 @pytest.mark.parametrize("question", QUESTIONS)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import prepare_document
+from rag.ingestion import prepare_document
 from rag.chunking import approximate_tokens
 from rag.engine import Engine
 from rag.errors import DocumentError, QueryError, StoreError

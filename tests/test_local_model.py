@@ -8,7 +8,7 @@ whatever it writes, the answer's citations must quote the source documents exact
 from __future__ import annotations
 
 import pytest
-from services import engine_for, ingest_into
+from testkit import engine_for, ingest_into
 from test_openai_server import assert_well_formed
 
 from rag.settings import Settings

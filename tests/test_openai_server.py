@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
-from services import MisbehavingEndpoint, closed_port, engine_for, ingest_into, start_llama_server
+from eval.services import closed_port, start_llama_server
+from testkit import MisbehavingEndpoint, engine_for, ingest_into
 
 from rag.answering.types import Answer
 from rag.loaders import load_document

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import prepare_document
+from rag.ingestion import prepare_document
 from rag.chunking import approximate_tokens
 from rag.plain_terms import DATA_DIR, PlainTerms, load_plain_terms, plain_terms_index, terms_of
 from rag.references import UN_CONVENTION

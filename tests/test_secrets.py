@@ -16,7 +16,8 @@ import pytest
 from pydantic import SecretStr
 
 sys.path.insert(0, str(Path(__file__).parent))
-from services import MisbehavingEndpoint, closed_port, engine_for, ingest_into
+from eval.services import closed_port
+from testkit import MisbehavingEndpoint, engine_for, ingest_into
 
 from rag.errors import StoreError
 from rag.settings import Settings

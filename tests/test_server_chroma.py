@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
-from services import HOST, engine_for, ingest_into, nginx_binary, start_chroma, start_token_proxy
+from eval.services import HOST, nginx_binary, start_chroma, start_token_proxy
+from testkit import engine_for, ingest_into
 
 from rag.errors import StoreError
 from rag.settings import PROJECT_ROOT, Settings

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import Ingestor, prepare_document
+from rag.ingestion import Ingestor, prepare_document
 from rag.keyword_index import KeywordIndex
 
 pytestmark = pytest.mark.slow
@@ -64,7 +64,8 @@ def test_dense_search_finds_the_article(corpus_store) -> None:
 
 def test_reingest_is_all_unchanged(corpus_store, corpus_dir: Path) -> None:
     before = [p.id for p in corpus_store.store.committed_passages()]
-    report = Ingestor(corpus_store.settings, corpus_store.store, corpus_store.store.embeddings).run([corpus_dir])
+    model = corpus_store.store.embeddings
+    report = Ingestor(corpus_store.settings, corpus_store.store, model, model).run([corpus_dir])
     assert set(report.unchanged) == DOC_IDS
     assert report.added == report.updated == report.removed == report.failed == []
     assert report.embedding_seconds == 0

@@ -103,14 +103,10 @@ def _answer(engine: Engine, options: Options, question: str, filters: SearchFilt
     with st.chat_message("user"):
         st.markdown(_shown_question(question))
     with st.chat_message("assistant"):
-        limit = engine.settings.max_question_chars
-        if not question.strip():
-            turn.error, turn.level = "The question is empty: type a question about the treaties.", "warning"
-        elif len(question) > limit:
-            turn.error = (
-                f"The question is {len(question):,} characters long; the limit is {limit:,}. "
-                "Shorten it or ask about one provision at a time."
-            )
+        try:
+            engine.check_question(question)
+        except QueryError as error:
+            turn.error, turn.level = f"{str(error)[0].upper()}{str(error)[1:]}.", "warning"
         else:
             scope = filters or options.filters
             turn.answer, turn.error = _stream_answer(engine, options, question, scope, earlier)

@@ -79,7 +79,7 @@ def render(engine: Engine, options: Options) -> None:
     left, middle, right = st.columns([3, 2, 3])
     with left:
         doc_id = st.selectbox("Document", list(titles), key="lib_doc", format_func=lambda d: titles[d])
-    passages = engine.retriever.passages_of(doc_id)
+    passages = engine.passages_of(doc_id)
     chapters: dict[str, str] = {}
     for passage in passages:
         if passage.chapter and passage.chapter not in chapters:
@@ -126,7 +126,7 @@ def _render_section(
         if section.article:
             _render_actions(engine, options, doc_id, short, section, passages)
         if doc_id == UN_CONVENTION and section.article:
-            for note in engine.retriever.view().notes_on(section.article):
+            for note in engine.notes_on(section.article):
                 with st.container(border=True):
                     st.markdown(
                         f":blue-badge[:material/sticky_note_2: Interpretative note] **{escape_markdown(note.label)}**"
@@ -180,7 +180,7 @@ def _question_about(short: str, section: Section, passages: list[Passage]) -> st
 def _render_references(engine: Engine, doc_id: str, section: Section, passages: list[Passage]) -> None:
     """Buttons to the articles this section cites (the convention's, for the interpretative notes)."""
     target_doc = UN_CONVENTION if doc_id == UN_NOTES else doc_id
-    target = engine.retriever.passages_of(target_doc)
+    target = engine.passages_of(target_doc)
     known = {p.article: p.chapter for p in target if p.article}
     refs: list[str] = []
     for passage in passages:

@@ -14,15 +14,14 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from ingest.lock import writer_lock
-from rag.chunking import chunk_document
 from rag.embeddings import TokenCountingEmbeddings
 from rag.errors import DocumentError
-from rag.loaders import SUPPORTED_SUFFIXES, load_document
+from rag.ingestion.discovery import discover_files
+from rag.ingestion.lock import writer_lock
+from rag.ingestion.preparation import prepare_document
 from rag.sentences import split_sentences
-from rag.settings import Settings
 from rag.store import ManifestEntry, PassageStore
-from rag.structure import parse_document
+from rag.settings import Settings
 from rag.types import Passage, SourceDocument
 
 
@@ -54,60 +53,6 @@ class IngestReport:
         }
 
 
-# Files that describe a folder rather than belong to it; skipped when a folder is walked.
-FOLDER_METADATA_STEMS = frozenset({"manifest", "readme", "license", "changelog"})
-
-
-def _is_document_in_folder(path: Path, folder: Path) -> bool:
-    return (
-        path.is_file()
-        and path.suffix.lower() in SUPPORTED_SUFFIXES
-        and path.stem.lower() not in FOLDER_METADATA_STEMS
-        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    )
-
-
-def discover_files(paths: Iterable[Path]) -> tuple[list[Path], list[DocumentError]]:
-    """Files named directly, plus supported files found recursively in folders.
-
-    Inside folders, hidden files and folder metadata (MANIFEST, README, LICENSE) are skipped;
-    a file named directly is always taken.
-    """
-    files: list[Path] = []
-    errors: list[DocumentError] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if _is_document_in_folder(p, path)))
-        elif path.exists():
-            files.append(path)
-        else:
-            errors.append(DocumentError(str(path), "no such file or folder"))
-    return list(dict.fromkeys(files)), errors
-
-
-def prepare_document(
-    path: Path, settings: Settings, count_tokens: Callable[[str], int], max_tokens: int
-) -> tuple[SourceDocument, list[Passage]]:
-    """Load, parse and chunk one file; raise ``DocumentError`` when it yields nothing usable."""
-    loaded = load_document(path, settings.max_file_bytes, settings.max_pdf_pages)
-    parsed = parse_document(loaded.text, fallback_title=loaded.doc_id.replace("-", " ").capitalize())
-    doc = SourceDocument(
-        doc_id=loaded.doc_id,
-        title=parsed.title,
-        text=loaded.text,
-        source_path=str(path.resolve()),
-        page_starts=loaded.page_starts,
-    )
-    passages = chunk_document(doc, parsed, count_tokens, max_tokens)
-    if not passages:
-        raise DocumentError(str(path), "no passages could be made from the text")
-    if len(passages) > settings.max_passages_per_document:
-        raise DocumentError(
-            str(path), f"{len(passages)} passages, over the limit of {settings.max_passages_per_document}"
-        )
-    return doc, passages
-
-
 class Ingestor:
     """Runs ingestion against one store with one embedding model."""
 
@@ -116,14 +61,14 @@ class Ingestor:
         settings: Settings,
         store: PassageStore,
         embeddings: TokenCountingEmbeddings,
-        sentence_embeddings: Embeddings | None = None,
+        sentence_embeddings: Embeddings,
     ) -> None:
-        """``embeddings`` embed passages for dense search; ``sentence_embeddings`` (default: the same
-        model) embed their sentences for answer selection and support checks."""
+        """``embeddings`` embed passages for dense search; ``sentence_embeddings`` embed their
+        sentences for answer selection and verification."""
         self.settings = settings
         self.store = store
         self.embeddings = embeddings
-        self.sentence_embeddings = sentence_embeddings or embeddings
+        self.sentence_embeddings = sentence_embeddings
         self.max_tokens = min(settings.chunk_max_tokens, embeddings.max_tokens)
 
     def run(
