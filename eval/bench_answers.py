@@ -21,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 
+from eval.metrics import percentile
 from rag.settings import PROJECT_ROOT, get_settings
 
 DEV_SET = PROJECT_ROOT / "eval" / "datasets" / "gold-dev.jsonl"
@@ -30,15 +31,6 @@ WARM_UP = 2
 def load_dev(path: Path = DEV_SET) -> list[dict]:  # type: ignore[type-arg]
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
-
-
-def percentile(values: list[float], share: float) -> float:
-    """The nearest-rank percentile (``share`` in 0..1) of ``values``."""
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    index = min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))
-    return ordered[index]
 
 
 def bench_extractive(engine, questions: list[str]) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -55,8 +47,8 @@ def bench_extractive(engine, questions: list[str]) -> dict[str, object]:  # type
     return {
         "questions": len(timed),
         "refused": refused,
-        "p50_s": round(percentile(latencies, 0.5), 3),
-        "p95_s": round(percentile(latencies, 0.95), 3),
+        "p50_s": round(percentile(latencies, 50), 3),
+        "p95_s": round(percentile(latencies, 95), 3),
         "max_s": round(max(latencies, default=float("nan")), 3),
     }
 
@@ -100,8 +92,8 @@ def bench_local(engine, questions: list[str], count: int) -> dict[str, object]: 
         "threads": engine.settings.llm_threads,
         "load_s": round(load_seconds, 1),
         "questions": len(totals),
-        "p50_total_s": round(percentile(totals, 0.5), 2),
-        "p50_first_token_s": round(percentile(firsts, 0.5), 2),
+        "p50_total_s": round(percentile(totals, 50), 2),
+        "p50_first_token_s": round(percentile(firsts, 50), 2),
         "max_total_s": round(max(totals, default=float("nan")), 2),
         "rows": rows,
     }

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from eval.metrics import percentile
 from rag.settings import DEFAULT_CORPUS, PROJECT_ROOT, Settings
 
 from eval.services import HOST, start_chroma, start_token_proxy
@@ -35,15 +36,6 @@ TOKEN = "bench-token-51c0ffee"
 def dev_questions(path: Path = DEV_SET) -> list[str]:
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line)["question"] for line in handle if line.strip()]
-
-
-def percentile(values: list[float], share: float) -> float:
-    """The nearest-rank percentile (``share`` in 0..1) of ``values``."""
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    index = min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))
-    return ordered[index]
 
 
 def run_users(engine, questions: list[str], users: int, seconds: float) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -82,8 +74,8 @@ def run_users(engine, questions: list[str], users: int, seconds: float) -> dict[
         "errors": sum(errors.values()),
         "error_types": dict(errors),
         "throughput_per_s": round(len(latencies) / elapsed, 2),
-        "p50_s": round(percentile(latencies, 0.50), 3),
-        "p95_s": round(percentile(latencies, 0.95), 3),
+        "p50_s": round(percentile(latencies, 50), 3) if latencies else None,
+        "p95_s": round(percentile(latencies, 95), 3) if latencies else None,
         "max_s": round(max(latencies, default=float("nan")), 3),
         "stuck_threads": sum(t.is_alive() for t in threads),
     }

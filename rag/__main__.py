@@ -7,13 +7,13 @@ import json
 import sys
 from textwrap import wrap
 
-from rag.answering.service import MODES
 from rag.answering.types import Answer
 from rag.cli_common import add_store_arguments, settings_from_args
 from rag.engine import Engine
 from rag.errors import RagError
 from rag.references import UN_CONVENTION
 from rag.retrieval import SearchFilters
+from rag.settings import ANSWER_MODES
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", help="a cited answer, or a plain refusal")
     ask.add_argument("question")
-    ask.add_argument("--mode", choices=MODES, default=None, help="answer provider (default: settings)")
+    ask.add_argument("--mode", choices=ANSWER_MODES, default=None, help="answer provider (default: settings)")
     ask.add_argument("--k", type=int, default=None)
     ask.add_argument("--doc", action="append", default=[], help="restrict to a document id (repeatable)")
     ask.add_argument("--json", action="store_true")
@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument("--article")
     target.add_argument("--chapter")
     summary.add_argument("--doc", default=UN_CONVENTION, help="document id (default: the UN convention)")
-    summary.add_argument("--mode", choices=MODES, default="extractive")
+    summary.add_argument("--mode", choices=ANSWER_MODES, default="extractive")
     summary.add_argument("--json", action="store_true")
     add_store_arguments(summary)
 
@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--docs", nargs=2, required=True, metavar=("A", "B"))
     compare.add_argument("--topic", required=True)
     compare.add_argument("--k", type=int, default=3)
-    compare.add_argument("--mode", choices=MODES, default="extractive")
+    compare.add_argument("--mode", choices=ANSWER_MODES, default="extractive")
     compare.add_argument("--json", action="store_true")
     add_store_arguments(compare)
     return parser

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, SecretStr
 from pydantic_settings import (
@@ -23,7 +23,9 @@ from pydantic_settings import (
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
 
-AnswerMode = Literal["local", "openai", "extractive"]
+AnswerMode = Literal["extractive", "local", "openai"]
+# The answer modes, in the order the app offers them: the one list settings, service, CLI, UI and eval read.
+ANSWER_MODES: tuple[str, ...] = get_args(AnswerMode)
 EmbeddingBackend = Literal["e5", "minilm", "openai"]
 
 

@@ -9,9 +9,9 @@ import streamlit as st
 
 from rag.engine import Engine
 from rag.models import PACKAGED_MODELS, is_valid_gguf
-from rag.settings import Settings
+from rag.settings import ANSWER_MODES, Settings
 from rag.types import short_title
-from ui.state import MODES, Options
+from ui.state import Options
 from ui.text import escape_markdown
 
 PAGES = ("Ask", "Library", "Compare", "Documents", "Evaluation")
@@ -86,8 +86,8 @@ def render_sidebar(engine: Engine) -> tuple[str, Options]:
         )
         st.divider()
         st.subheader("Answer settings")
-        default_mode = settings.answer_mode if settings.answer_mode in MODES else "extractive"
-        mode = st.radio("Answer mode", MODES, index=MODES.index(default_mode), key="mode", format_func=MODE_LABELS.get)
+        default_mode = settings.answer_mode if settings.answer_mode in ANSWER_MODES else "extractive"
+        mode = st.radio("Answer mode", ANSWER_MODES, index=ANSWER_MODES.index(default_mode), key="mode", format_func=MODE_LABELS.get)
         local_ok, local_detail = local_model_status(settings)
         openai_ok, openai_detail = openai_status(settings)
         if mode == "local":

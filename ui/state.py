@@ -14,7 +14,6 @@ from rag.engine import Engine
 from rag.retrieval import SearchFilters
 from rag.settings import Settings
 
-MODES = ("extractive", "local", "openai")
 
 
 def _environment_key() -> tuple[tuple[str, str], ...]:

@@ -24,13 +24,12 @@ from rag.answering.types import Answer
 from rag.errors import ModelUnavailableError, QueryError
 from rag.prompts import ANSWER_PROMPT, format_passages
 from rag.retrieval import Retriever, SearchFilters
-from rag.settings import Settings
+from rag.settings import ANSWER_MODES, Settings
 from rag.support import SupportJudge
 from rag.types import ScoredPassage
 
 log = logging.getLogger(__name__)
 
-MODES = ("local", "openai", "extractive")
 # The prompt carries the top hits only.
 PROMPT_PASSAGES = 4
 # Each passage reaches the model as its best-scored sentences, in reading order, up to this many
@@ -91,8 +90,8 @@ class AnswerService:
     ) -> Iterator[str | Answer]:
         """Yield text pieces as they are generated, then the verified ``Answer``."""
         mode = mode or self.settings.answer_mode
-        if mode not in MODES:
-            raise QueryError(f"unknown answer mode {mode!r}; choose from {', '.join(MODES)}")
+        if mode not in ANSWER_MODES:
+            raise QueryError(f"unknown answer mode {mode!r}; choose from {', '.join(ANSWER_MODES)}")
         started = time.perf_counter()
         query = contextualize(question, history)
         passages = self.retriever.search(query, k, filters)
