@@ -51,6 +51,10 @@ class Settings(BaseSettings):
         10.0, gt=0, description="Seconds to wait for the Chroma server's heartbeat before failing."
     )
     corpus_path: Path = Field(DEFAULT_CORPUS, description="Default folder ingested by `make demo`.")
+    eval_report_path: Path = Field(
+        PROJECT_ROOT / "eval" / "reports" / "latest",
+        description="Folder of the evaluation report (`python -m eval`) that the app's Evaluation page shows.",
+    )
 
     # Embeddings
     embedding_backend: EmbeddingBackend = Field(

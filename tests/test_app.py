@@ -303,14 +303,40 @@ def test_compare_shows_two_columns_and_two_answers(corpus_env) -> None:
     assert any("UN Cybercrime Convention" in label for label in labels)
 
 
-def test_evaluation_page(corpus_env) -> None:
+@pytest.fixture
+def empty_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """RAG_* variables that point the app at a new, empty store in ``tmp_path``."""
+    for name in ("RAG_OPENAI_BASE_URL", "RAG_OPENAI_API_KEY", "RAG_CHROMA_HOST", "RAG_ANSWER_MODE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("RAG_STORE_PATH", str(tmp_path / "store"))
+    monkeypatch.setenv("RAG_COLLECTION", "apptest-empty")
+    monkeypatch.setenv("RAG_CONFIG", str(tmp_path / "no-such-rag.toml"))
+    return tmp_path / "store"
+
+
+def test_evaluation_page_without_a_report_says_how_to_make_one(
+    empty_env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RAG_EVAL_REPORT_PATH", str(tmp_path / "no-report-yet"))
     at = start("Evaluation")
-    report = PROJECT_ROOT / "eval" / "reports" / "latest" / "report.md"
-    if report.is_file():
-        assert "Evaluation report" in all_markdown(at)
-        assert not any("](" in m.value and ".png" in m.value for m in at.markdown)  # charts drawn as images
-    else:
-        assert any("python -m eval all" in c.value for c in at.code)
+    assert any("python -m eval all" in c.value for c in at.code)
+    assert "Evaluation report" not in all_markdown(at)
+
+
+def test_evaluation_page_shows_the_report_with_its_charts_as_images(
+    empty_env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import matplotlib.pyplot as plt
+
+    figure = plt.figure(figsize=(2, 1))
+    figure.savefig(tmp_path / "recall_at_k.png")
+    plt.close(figure)
+    (tmp_path / "report.md").write_text("# Evaluation report\n\n![recall](recall_at_k.png)\n", encoding="utf-8")
+    monkeypatch.setenv("RAG_EVAL_REPORT_PATH", str(tmp_path))
+    at = start("Evaluation")
+    assert "Evaluation report" in all_markdown(at)
+    assert not any("](" in m.value and ".png" in m.value for m in at.markdown)  # the chart is an image block
+    assert len(at.get("image")) == 1
 
 
 def test_report_blocks_inline_local_charts_only(tmp_path: Path) -> None:
@@ -324,12 +350,8 @@ def test_report_blocks_inline_local_charts_only(tmp_path: Path) -> None:
     assert "../secret.png" in str(blocks[2][1]) and "missing.png" in str(blocks[2][1])
 
 
-def test_uploads_ingest_a_text_and_report_a_broken_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    store = tmp_path / "store"
-    monkeypatch.setenv("RAG_STORE_PATH", str(store))
-    monkeypatch.setenv("RAG_COLLECTION", "apptest-uploads")
-    monkeypatch.setenv("RAG_CONFIG", str(tmp_path / "no-such-rag.toml"))
-    monkeypatch.delenv("RAG_CHROMA_HOST", raising=False)
+def test_uploads_ingest_a_text_and_report_a_broken_pdf(empty_env: Path) -> None:
+    store = empty_env
     at = start("Documents")
     assert any("store is empty" in i.value for i in at.info)
     assert any("Size limit: 20 MB" in c.value for c in at.caption)

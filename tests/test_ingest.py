@@ -28,6 +28,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from langchain_core.embeddings import Embeddings
 
 import ingest.__main__ as ingest_cli
+import rag.engine as engine_module
 from rag.ingestion import Ingestor, IngestReport, prepare_document
 from rag.chunking import approximate_tokens
 from rag.errors import StoreError
@@ -320,7 +321,8 @@ def test_rechunking_with_new_budget_replaces_old_passages(env: Env, model: Memoi
 @pytest.fixture
 def cli(env: Env, monkeypatch: pytest.MonkeyPatch, model: MemoisedModel):
     """``main(argv)`` of ``python -m ingest`` with the session's MiniLM (not a second copy)."""
-    monkeypatch.setattr(ingest_cli, "get_embeddings", lambda settings: model)
+    monkeypatch.setattr(engine_module, "get_embeddings", lambda settings: model)
+    monkeypatch.setattr(engine_module, "get_sentence_embeddings", lambda settings: model)
 
     def main(*args: str) -> int:
         store_args = ["--store", str(env.settings.store_path), "--collection", env.settings.collection]

@@ -8,10 +8,8 @@ from pathlib import Path
 import streamlit as st
 
 from rag.engine import Engine
-from rag.settings import PROJECT_ROOT
 from ui.state import Options
 
-REPORT_DIR = PROJECT_ROOT / "eval" / "reports" / "latest"
 COMMAND = "python -m eval all --dataset eval/datasets/gold-test.jsonl"
 IMAGE_LINE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<path>[^)\s]+)\)\s*$")
 
@@ -40,25 +38,26 @@ def report_blocks(markdown: str, folder: Path) -> list[tuple[str, str | Path]]:
 
 
 def render(engine: Engine, options: Options) -> None:
-    del engine, options
+    del options
     st.title("Evaluation")
-    report = REPORT_DIR / "report.md"
+    folder = engine.settings.eval_report_path
+    report = folder / "report.md"
     if not report.is_file():
         st.info("No evaluation report yet. Produce one (a few minutes on CPU) with:")
         st.code(f".venv/bin/{COMMAND}\n# or: make eval", language="bash")
-        st.caption(f"The report and its charts are written to {REPORT_DIR.relative_to(PROJECT_ROOT)}/.")
+        st.caption(f"The report and its charts are written to {folder}/.")
         return
-    st.caption(f"{report.relative_to(PROJECT_ROOT)} · rebuild with `{COMMAND}`")
+    st.caption(f"{report} · rebuild with `{COMMAND}`")
     shown: set[Path] = set()
     # The report is this project's own file (eval/report.py); Markdown is rendered without HTML.
-    for kind, value in report_blocks(report.read_text(encoding="utf-8"), REPORT_DIR):
+    for kind, value in report_blocks(report.read_text(encoding="utf-8"), folder):
         if kind == "image":
             assert isinstance(value, Path)
             shown.add(value)
             st.image(str(value))
         else:
             st.markdown(str(value))
-    others = [p for p in sorted(REPORT_DIR.glob("*.png")) if p.resolve() not in shown]
+    others = [p for p in sorted(folder.glob("*.png")) if p.resolve() not in shown]
     if others:
         st.subheader("More charts")
         for image in others:
