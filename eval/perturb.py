@@ -162,14 +162,19 @@ def perturb_actor(sentence: str) -> Perturbation | None:
     transmitting State" becomes "the transmitting State must notify the receiving State".
     """
     for first, second in ACTOR_PAIRS:
-        pattern = re.compile(rf"\b({re.escape(first)}|{re.escape(second)})")
-        found = pattern.search(sentence)
+        found = re.search(rf"\b({re.escape(first)}|{re.escape(second)})", sentence)
         if found:
             old = found.group(1)
             new = second if old == first else first
-            swapped = pattern.sub(lambda m: second if m.group(1) == first else first, sentence)
-            return Perturbation(swapped, f'actor: "{old}" written as "{new}"')
+            return Perturbation(_swap_all(sentence, first, second), f'actor: "{old}" written as "{new}"')
     return None
+
+
+def _swap_all(sentence: str, first: str, second: str) -> str:
+    """``sentence`` with every ``first`` written as ``second`` and the other way round."""
+    other = {first: second, second: first}
+    pattern = re.compile(rf"\b({re.escape(first)}|{re.escape(second)})")
+    return pattern.sub(lambda match: other[match.group(1)], sentence)
 
 
 def perturb_negation(sentence: str) -> Perturbation | None:
@@ -197,6 +202,10 @@ def perturb_number(sentence: str) -> Perturbation | None:
     Figures that name a provision (article 40, 14(2)), a resolution (79/243), a year or a
     calendar day are left alone: changing those makes an instrument error, not a number error.
     """
+    return _change_figure(sentence) or _change_number_word(sentence) or _change_frequency(sentence)
+
+
+def _change_figure(sentence: str) -> Perturbation | None:
     for match in re.finditer(r"\b\d+\b", sentence):
         before, after = sentence[: match.start()], sentence[match.end() :]
         if CITATION_WORDS.search(before) or after.startswith(("/", "(")) or re.match(rf"\s+{MONTHS}", after):
@@ -205,17 +214,24 @@ def perturb_number(sentence: str) -> Perturbation | None:
             continue
         value = int(match.group(0))
         new = str(NUMBER_DIGITS.get(value, value + 1))
-        new_sentence = before + new + after
-        return Perturbation(new_sentence, f'number: "{match.group(0)}" written as "{new}"')
+        return Perturbation(before + new + after, f'number: "{match.group(0)}" written as "{new}"')
+    return None
+
+
+def _change_number_word(sentence: str) -> Perturbation | None:
     for word, new in NUMBER_WORDS.items():
         match = re.search(rf"\b{word}\b(?=(?:\s+[\w-]+)?\s+{UNITS}\b)", sentence, flags=re.IGNORECASE)
         if match:
             replacement = _keep_case(match.group(0), new)
             rest = sentence[match.end() :]
-            if match.group(0).lower() == "one":
+            if match.group(0).lower() == "one":  # "one year" -> "two years"
                 rest = re.sub(rf"^(\s+{SINGULAR_UNITS})\b", r"\1s", rest, count=1)
             new_sentence = sentence[: match.start()] + replacement + rest
             return Perturbation(new_sentence, f'number: "{match.group(0)}" written as "{replacement}"')
+    return None
+
+
+def _change_frequency(sentence: str) -> Perturbation | None:
     for phrase, new in FREQUENCIES.items():
         match = re.search(rf"\b{phrase}\b", sentence)
         if match:

@@ -108,13 +108,24 @@ def test_number_one_without_a_unit_is_not_a_number() -> None:
     assert perturb_number("States Parties shall consult one another.") is None
 
 
+def labelled_row(row_id: str, sentence: str, kind: str = "faithful") -> dict[str, object]:
+    """A claims row in the format of eval/labels/claims-*.jsonl, with a one-letter passage."""
+    label = "supported" if kind == "faithful" else "contradicted"
+    return {
+        "id": row_id,
+        "doc": "d",
+        "article": "7",
+        "passage_text": "P",
+        "sentence": sentence,
+        "label": label,
+        "kind": kind,
+        "origin": "hand",
+        "note": "" if kind == "faithful" else kind,
+    }
+
+
 def test_rows_are_made_only_from_faithful_sentences_and_keep_the_passage() -> None:
-    rows = [
-        {"id": "x-1", "doc": "d", "article": "7", "passage_text": "P", "sentence": "A State may refuse.",
-         "label": "supported", "kind": "faithful", "origin": "hand", "note": ""},
-        {"id": "x-2", "doc": "d", "article": "7", "passage_text": "P", "sentence": "A State must refuse.",
-         "label": "contradicted", "kind": "modality", "origin": "hand", "note": "modality"},
-    ]
+    rows = [labelled_row("x-1", "A State may refuse."), labelled_row("x-2", "A State must refuse.", "modality")]
     out = perturb_rows(rows, ["modality"])
     assert [(row["id"], row["sentence"], row["label"], row["origin"]) for row in out] == [
         ("x-1-mod", "A State must refuse.", "contradicted", "perturbed")
@@ -125,9 +136,7 @@ def test_rows_are_made_only_from_faithful_sentences_and_keep_the_passage() -> No
 
 def test_cli_writes_candidates_and_rejects_an_unknown_kind(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "in.jsonl"
-    source.write_text(json.dumps({"id": "x-1", "doc": "d", "article": None, "passage_text": "P",
-                                  "sentence": "The requested State shall not refuse within 90 days.",
-                                  "label": "supported", "kind": "faithful", "origin": "hand", "note": ""}) + "\n")
+    source.write_text(json.dumps(labelled_row("x-1", "The requested State shall not refuse within 90 days.")) + "\n")
     out = tmp_path / "out.jsonl"
     assert main(["--in", str(source), "--out", str(out)]) == 0
     kinds = [json.loads(line)["kind"] for line in out.read_text().splitlines()]
@@ -140,3 +149,9 @@ def test_modal_shall_not_written_as_can() -> None:
     result = perturb_modality("States Parties shall not decline assistance on the ground of bank secrecy.")
     assert result is not None
     assert result.sentence == "States Parties can decline assistance on the ground of bank secrecy."
+
+
+def test_number_frequency_annually_becomes_every_two_years() -> None:
+    result = perturb_number("The list of contact points is circulated annually.")
+    assert result is not None
+    assert result.sentence == "The list of contact points is circulated every two years."
