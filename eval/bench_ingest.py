@@ -75,7 +75,7 @@ def run_benchmark(corpus: Path) -> dict[str, object]:
         "reingest_ratio_target": REINGEST_RATIO_TARGET,
         "largest_passage_tokens": largest_tokens,
         "largest_passage_id": largest_id,
-        "chunk_max_tokens": min(settings.chunk_max_tokens, embeddings.max_tokens),
+        "chunk_max_tokens": engine.ingestor.max_tokens,
         "model_max_tokens": embeddings.max_tokens,
         "targets_met": {
             "outside_model_share": outside_share < OUTSIDE_MODEL_TARGET,

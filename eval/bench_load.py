@@ -25,9 +25,8 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from eval.metrics import percentile
-from rag.settings import DEFAULT_CORPUS, PROJECT_ROOT, Settings
-
 from eval.services import HOST, start_chroma, start_token_proxy
+from rag.settings import DEFAULT_CORPUS, PROJECT_ROOT, Settings
 
 DEV_SET = PROJECT_ROOT / "eval" / "datasets" / "gold-dev.jsonl"
 TOKEN = "bench-token-51c0ffee"

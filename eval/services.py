@@ -9,7 +9,6 @@ by ``eval/bench_load.py``.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import signal
@@ -22,7 +21,6 @@ import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 HOST = "127.0.0.1"
 VENV_BIN = Path(sys.executable).parent

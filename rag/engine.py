@@ -16,13 +16,14 @@ from rag.answering.summarize import LEADS_PER_ARTICLE, group_by_article, group_b
 from rag.answering.types import Answer
 from rag.embeddings import MiniLMEmbeddings, get_embeddings, get_question_embeddings, get_sentence_embeddings
 from rag.errors import QueryError
-from rag.ingestion import IngestReport, Ingestor
+from rag.ingestion import Ingestor, IngestReport
 from rag.langchain_retriever import TreatyRetriever
 from rag.limits import check_question
 from rag.retrieval import Retriever, SearchFilters
 from rag.settings import Settings, get_settings
 from rag.store import ManifestEntry, PassageStore
 from rag.types import Passage, ScoredPassage, short_title
+
 
 class Engine:
     """Loads models and the store once; every request goes through it."""

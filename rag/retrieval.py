@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from rag.errors import QueryError, StoreError
+from rag.errors import StoreError
 from rag.glossary import expand_query
 from rag.keyword_index import KeywordIndex, Vocabulary
 from rag.limits import check_k, check_question

@@ -85,8 +85,8 @@ def make_settings() -> Callable[..., Settings]:
 @pytest.fixture(scope="session")
 def corpus_store(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, embeddings) -> CorpusStore:
     """The whole corpus ingested once into a temporary store with the real model."""
-    from rag.ingestion import Ingestor
     from rag.embeddings import get_embeddings, get_sentence_embeddings
+    from rag.ingestion import Ingestor
     from rag.store import PassageStore
 
     # The same models an Engine on these settings uses (the default passage embedding backend).

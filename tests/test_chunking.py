@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rag.ingestion import prepare_document
 from rag.chunking import SENTENCE_END_RE, approximate_tokens, chunk_document
+from rag.ingestion import prepare_document
 from rag.settings import Settings
 from rag.structure import parse_document, split_blocks
 from rag.types import Passage, SourceDocument

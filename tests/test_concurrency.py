@@ -31,9 +31,9 @@ import time
 from collections import Counter
 
 import pytest
-from eval.services import HOST, start_chroma, stop_process
 from testkit import CHILD_ENV, engine_for, ingest_into
 
+from eval.services import HOST, start_chroma, stop_process
 from rag.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow

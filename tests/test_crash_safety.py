@@ -25,9 +25,9 @@ import sys
 import time
 
 import pytest
-from eval.services import stop_process
 from testkit import CHILD_ENV, engine_for, ingest_into
 
+from eval.services import stop_process
 from rag.keyword_index import KeywordIndex
 from rag.settings import PROJECT_ROOT
 from rag.store import PassageStore

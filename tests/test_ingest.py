@@ -29,9 +29,9 @@ from langchain_core.embeddings import Embeddings
 
 import ingest.__main__ as ingest_cli
 import rag.engine as engine_module
-from rag.ingestion import Ingestor, IngestReport, prepare_document
 from rag.chunking import approximate_tokens
 from rag.errors import StoreError
+from rag.ingestion import Ingestor, IngestReport, prepare_document
 from rag.keyword_index import KeywordIndex
 from rag.sentences import split_sentences
 from rag.settings import PROJECT_ROOT, Settings

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from rag.ingestion import prepare_document
 from rag.chunking import approximate_tokens
 from rag.engine import Engine
 from rag.errors import DocumentError, QueryError, StoreError
+from rag.ingestion import prepare_document
 from rag.settings import Settings
 
 

@@ -8,8 +8,8 @@ whatever it writes, the answer's citations must quote the source documents exact
 from __future__ import annotations
 
 import pytest
-from testkit import engine_for, ingest_into
 from test_openai_server import assert_well_formed
+from testkit import engine_for, ingest_into
 
 from rag.settings import Settings
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
-from eval.services import closed_port, start_llama_server
 from testkit import MisbehavingEndpoint, engine_for, ingest_into
 
+from eval.services import closed_port, start_llama_server
 from rag.answering.types import Answer
 from rag.loaders import load_document
 from rag.settings import Settings

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.ingestion import prepare_document
 from rag.chunking import approximate_tokens
+from rag.ingestion import prepare_document
 from rag.plain_terms import DATA_DIR, PlainTerms, load_plain_terms, plain_terms_index, terms_of
 from rag.references import UN_CONVENTION
 from rag.settings import Settings

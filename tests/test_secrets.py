@@ -16,9 +16,9 @@ import pytest
 from pydantic import SecretStr
 
 sys.path.insert(0, str(Path(__file__).parent))
-from eval.services import closed_port
 from testkit import MisbehavingEndpoint, engine_for, ingest_into
 
+from eval.services import closed_port
 from rag.errors import StoreError
 from rag.settings import Settings
 from rag.store import open_client

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
-from eval.services import HOST, nginx_binary, start_chroma, start_token_proxy
 from testkit import engine_for, ingest_into
 
+from eval.services import HOST, nginx_binary, start_chroma, start_token_proxy
 from rag.errors import StoreError
 from rag.settings import PROJECT_ROOT, Settings
 from rag.store import PassageStore, open_client

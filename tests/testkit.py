@@ -9,6 +9,7 @@ from typing import Any
 
 from eval.services import HOST
 
+
 # ----- a misbehaving OpenAI-compatible endpoint, in-process -----
 class MisbehavingEndpoint:
     """An HTTP server on 127.0.0.1 that fails every request in one chosen way.

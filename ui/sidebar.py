@@ -87,7 +87,9 @@ def render_sidebar(engine: Engine) -> tuple[str, Options]:
         st.divider()
         st.subheader("Answer settings")
         default_mode = settings.answer_mode if settings.answer_mode in ANSWER_MODES else "extractive"
-        mode = st.radio("Answer mode", ANSWER_MODES, index=ANSWER_MODES.index(default_mode), key="mode", format_func=MODE_LABELS.get)
+        mode = st.radio(
+            "Answer mode", ANSWER_MODES, index=ANSWER_MODES.index(default_mode), key="mode", format_func=MODE_LABELS.get
+        )
         local_ok, local_detail = local_model_status(settings)
         openai_ok, openai_detail = openai_status(settings)
         if mode == "local":

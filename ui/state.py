@@ -15,7 +15,6 @@ from rag.retrieval import SearchFilters
 from rag.settings import Settings
 
 
-
 def _environment_key() -> tuple[tuple[str, str], ...]:
     """What the settings are read from: the RAG_* variables and the config file, as a cache key."""
     config = Path(os.environ.get("RAG_CONFIG", "rag.toml"))

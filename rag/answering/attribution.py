@@ -110,9 +110,7 @@ def attribute(
             sentences.append(AnswerSentence(text, (), False, best, "not_found", "no retrieved passage supports it"))
             continue
         numbers = tuple(book.cite(passages[i].passage, s.start, s.end) for i, s in supports)
-        sentences.append(
-            AnswerSentence(text, tuple(dict.fromkeys(numbers)), True, supports[0][1].score, "supported")
-        )
+        sentences.append(AnswerSentence(text, tuple(dict.fromkeys(numbers)), True, supports[0][1].score, "supported"))
     return sentences, book.citations
 
 

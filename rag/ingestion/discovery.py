@@ -8,7 +8,6 @@ from pathlib import Path
 from rag.errors import DocumentError
 from rag.loaders import SUPPORTED_SUFFIXES
 
-
 # Files that describe a folder rather than belong to it; skipped when a folder is walked.
 FOLDER_METADATA_STEMS = frozenset({"manifest", "readme", "license", "changelog"})
 

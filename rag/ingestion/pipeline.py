@@ -20,8 +20,8 @@ from rag.ingestion.discovery import discover_files
 from rag.ingestion.lock import writer_lock
 from rag.ingestion.preparation import prepare_document
 from rag.sentences import split_sentences
-from rag.store import ManifestEntry, PassageStore
 from rag.settings import Settings
+from rag.store import ManifestEntry, PassageStore
 from rag.types import Passage, SourceDocument
 
 

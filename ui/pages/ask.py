@@ -31,8 +31,7 @@ def render(engine: Engine, options: Options) -> None:
     history = turns()
     if not engine.documents():
         st.warning(
-            "The store is empty. Ingest the corpus (`python -m ingest corpus`) or upload files on "
-            "the Documents page."
+            "The store is empty. Ingest the corpus (`python -m ingest corpus`) or upload files on the Documents page."
         )
     prompt = st.chat_input("Ask about the treaties…", key="ask_input")
     pending: PendingQuestion | None = st.session_state.pop("pending_question", None)
