@@ -449,7 +449,6 @@ def test_evaluate_system_and_write_report(tmp_path, tiny_corpus):
         "max_k": 3,
         "retrieval": {"product": res.to_json(), "bm25": base.to_json()},
         "comparison": comparison,
-        "answers": {"skipped": "Engine.ask does not exist yet"},
     }
     written = write_report(report, tmp_path / "out")
     names = sorted(p.name for p in written)
@@ -459,7 +458,6 @@ def test_evaluate_system_and_write_report(tmp_path, tiny_corpus):
     md = (tmp_path / "out" / "report.md").read_text()
     assert "| product | 2 | 0.250 |" in md
     assert "**dev-001**" in md and "missing: un art. 1 para. 1" in md
-    assert "Skipped: Engine.ask does not exist yet" in md
     assert json.loads((tmp_path / "out" / "report.json").read_text())["retrieval"]["product"]["misses"] == [
         "dev-001",
         "dev-002",
