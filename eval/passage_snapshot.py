@@ -13,12 +13,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 from rag.chunking import chunk_document
 from rag.structure import parse_document
 from rag.types import SourceDocument
+
+UNIT_FIELDS = (
+    "kind", "start", "body_start", "end", "chapter", "chapter_title", "section", "article", "title", "paragraphs",
+    "refers_to",
+)  # fmt: skip
 
 
 def snapshot(folder: Path, max_tokens: int) -> list[dict[str, object]]:
@@ -29,7 +33,7 @@ def snapshot(folder: Path, max_tokens: int) -> list[dict[str, object]]:
         parsed = parse_document(text, fallback_title=path.stem)
         records.append({"file": path.name, "title": parsed.title, "is_notes": parsed.is_notes})
         for unit in parsed.units:
-            record = asdict(unit)
+            record = {name: getattr(unit, name) for name in UNIT_FIELDS}
             record["paragraphs"] = [[p.number, p.start, p.end] for p in unit.paragraphs]
             records.append({"unit": record})
         doc = SourceDocument(doc_id=path.stem, title=parsed.title, text=text)

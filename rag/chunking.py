@@ -41,7 +41,7 @@ def context_line(doc: SourceDocument, unit: Unit) -> str:
     if unit.section:
         parts.append(unit.section)
     if unit.kind == "article":
-        parts.append(f"Article {unit.article}" + (f" {unit.title}" if unit.title else ""))
+        parts.append(f"{unit.noun} {unit.article}" + (f" {unit.title}" if unit.title else ""))
     elif unit.kind == "note":
         about = ", ".join(unit.refers_to)
         parts.append(f"Interpretative note on article {about}" if about else "Note")
