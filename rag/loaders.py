@@ -1,8 +1,10 @@
 """Read files of the supported formats into a ``SourceDocument``.
 
 Formats are read with well-kept libraries: LangChain's ``TextLoader``, ``PyPDFLoader`` (pypdf,
-one document per page, so page numbers are kept), python-docx and BeautifulSoup. Every
-failure becomes a ``DocumentError`` naming the file and the reason.
+one document per page, so page numbers are kept; running headers, page numbers and line-end
+hyphenation are removed by ``rag.page_furniture``), python-docx and BeautifulSoup (one block per
+block element, ``rag.html_text``). Every failure becomes a ``DocumentError`` naming the file and
+the reason.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import unicodedata
 from pathlib import Path
 
 from rag.errors import DocumentError
+from rag.html_text import html_blocks
+from rag.page_furniture import clean_pages
 from rag.types import SourceDocument
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
@@ -98,13 +102,11 @@ def _read_pdf(path: Path, max_pages: int) -> tuple[str, tuple[int, ...]]:
         raise
     except Exception as exc:  # pypdf raises many types on damaged files
         raise DocumentError(str(path), f"the PDF cannot be read ({type(exc).__name__})") from exc
-    parts: list[str] = []
+    parts = clean_pages([normalise_text(page.page_content).strip() for page in pages])
     starts: list[int] = []
     offset = 0
-    for page in pages:
+    for content in parts:
         starts.append(offset)
-        content = normalise_text(page.page_content).strip()
-        parts.append(content)
         offset += len(content) + 2
     return "\n\n".join(parts), tuple(starts)
 
@@ -120,16 +122,5 @@ def _read_docx(path: Path) -> str:
 
 
 def _read_html(path: Path) -> str:
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(path.read_bytes(), "html.parser")
-    for tag in soup(["script", "style", "noscript", "template"]):
-        tag.decompose()
-    blocks = [
-        " ".join(el.get_text(" ").split())
-        for el in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "blockquote", "td"])
-    ]
-    blocks = [b for b in blocks if b]
-    if not blocks:
-        blocks = [" ".join(soup.get_text(" ").split())]
+    blocks = html_blocks(path.read_bytes())
     return "\n\n".join(blocks)

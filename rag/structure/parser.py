@@ -28,7 +28,8 @@ from rag.structure.labels import NUMBERED_RE, SUBITEM_RE, label_style, paragraph
 
 NOTE_HEADING_RE = re.compile(r"^Articles?\s+\d+.*$")
 PREAMBLE_RE = re.compile(r"^preamble$", re.IGNORECASE)
-FINAL_RE = re.compile(r"^(IN WITNESS WHEREOF|DONE at|\[Footnote)")
+# Closing formulas and signatures ("(Sgd.) ..." and "Approved," close an enacted act).
+FINAL_RE = re.compile(r"^(IN WITNESS WHEREOF|DONE at|\[Footnote|\(Sgd\.\)|Approved,$)")
 SKIPPED_TITLE_BLOCKS = {"annex"}
 MAX_HEADING_TITLE_CHARS = 200
 
@@ -98,6 +99,8 @@ def _document_title(blocks: list[Block], fallback: str) -> str:
         first_line = _first_line(block)
         if is_heading_line(first_line) or NUMBERED_RE.match(first_line) or SUBITEM_RE.match(first_line):
             return fallback  # the text opens with its structure, not with a title
+        if "\n" in block.text and (caps := _capitals_title(blocks)):
+            return caps  # a letterhead ("Fifteenth Congress / Second Regular Session") above the title
         title = block.text.split("\n")[0].rstrip(";").strip()
         if ";" in title:
             title = title.split(";")[0].strip()
@@ -105,6 +108,17 @@ def _document_title(blocks: list[Block], fallback: str) -> str:
             return title
         break
     return fallback
+
+
+def _capitals_title(blocks: list[Block]) -> str | None:
+    """The first one-line block in capitals near the top ("REPUBLIC ACT NO. 10175"), before any heading."""
+    for block in blocks[:6]:
+        text = block.text
+        if is_heading_line(_first_line(block)):
+            return None
+        if "\n" not in text and text.isupper() and 3 <= len(text) <= MAX_HEADING_TITLE_CHARS:
+            return text
+    return None
 
 
 def _looks_like_notes(blocks: list[Block]) -> bool:
@@ -295,7 +309,10 @@ class _Parser:
         elif self.is_notes and number is not None and current.paragraphs:
             current = self.open_unit("note", block.start, refers_to=self.note_refers)
         if current.kind == "paragraphs" and number is None and not current.paragraphs and current.title is None:
-            current.kind = "preamble" if _has_numbered_after(self.blocks, index) else "paragraphs"
+            before_provisions = _has_numbered_after(self.blocks, index) or (
+                self.layout.sections_are_units and not self.units
+            )
+            current.kind = "preamble" if before_provisions else "paragraphs"
             if current.kind == "preamble":
                 current.article = "preamble"
                 current.title = "Preamble"
