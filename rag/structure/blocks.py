@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.structure.headings import article_heading, inline_section_heading, is_heading_line
+from rag.structure.headings import article_heading, heading_of, inline_section_heading, is_heading_line
 from rag.structure.labels import LABELLED_LINE_RE, label_style
 
 BLOCK_RE = re.compile(r"(?:[^\n]*\S[^\n]*(?:\n|$))+")
@@ -81,6 +81,15 @@ def _runs(lines: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
         previous = lines[index - 1][0].strip()
         if LABELLED_LINE_RE.match(lines[index][0]) or is_heading_line(line):
             cuts.append(index)
+        elif _has_inline_title(previous) and _continues_title(line):
+            # "Article 3 – Access to data stored in a computer" / "system": the wrapped title stays.
+            end = index + 1
+            while end < len(lines) and end - index < MAX_TITLE_CONTINUATIONS and _continues_title(lines[end][0]):
+                end += 1
+            if end < len(lines):
+                cuts.append(end)
+            index = end
+            continue
         elif _ends_heading(previous):
             cuts.append(index)
             title_end = _title_run_end(lines, index)
@@ -91,6 +100,11 @@ def _runs(lines: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
         index += 1
     cuts.append(len(lines))
     return [(a, b - 1) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+
+def _has_inline_title(line: str) -> bool:
+    heading = heading_of(line)
+    return heading is not None and heading.title is not None and heading.body_offset is None
 
 
 def _ends_heading(line: str) -> bool:

@@ -112,11 +112,17 @@ def standalone_section_heading(line: str) -> Heading | None:
     return Heading("section", heading.number, "Section", heading.title)
 
 
+def heading_of(line: str) -> Heading | None:
+    """The chapter, grouping, article or section heading ``line`` is, if any."""
+    for match in (chapter_heading, grouping_heading, article_heading, inline_section_heading):
+        if (heading := match(line)) is not None:
+            return heading
+    return None
+
+
 def is_heading_line(line: str) -> bool:
     """Any chapter, grouping, article or section heading."""
-    return any(
-        match(line) is not None for match in (chapter_heading, grouping_heading, article_heading, inline_section_heading)
-    )
+    return heading_of(line) is not None
 
 
 def tidy_title(text: str) -> str:

@@ -9,7 +9,7 @@ and a text with neither is cut at its headings, or failing those kept as paragra
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rag.structure.blocks import Block, is_title_text, split_blocks
 from rag.structure.headings import (
@@ -215,6 +215,10 @@ class _Parser:
             heading = article_heading(first_line)
         elif self.layout.sections_are_units:
             heading = _section_heading(first_line)
+        if heading is not None and heading.title and not single_line and is_title_text(block.text):
+            # A title wrapped onto the next line: "Article 3 – Access to data stored in a" / "computer system".
+            heading = replace(heading, title=tidy_title(f"{heading.title} {block.text.split(chr(10), 1)[1]}"))
+            return self.open_provision(index, heading)
         if heading is not None and (single_line or heading.body_offset is not None):
             return self.open_provision(index, heading)
         if PREAMBLE_RE.match(first_line) and single_line:
@@ -333,10 +337,23 @@ def parse_document(text: str, fallback_title: str = "Untitled") -> ParsedDocumen
     """Parse ``text`` into units. Never raises on odd input; unknown blocks become paragraphs."""
     blocks = split_blocks(text)
     title = _document_title(blocks, fallback_title)
+    blocks = _title_line_apart(blocks, title)
     is_notes = _looks_like_notes(blocks)
     # The title blocks at the top are not content.
     units = _Parser(blocks, is_notes).parse(_skip_title_blocks(blocks, title))
     return ParsedDocument(title=title, units=units, is_notes=is_notes)
+
+
+def _title_line_apart(blocks: list[Block], title: str) -> list[Block]:
+    """In text without blank lines the title's line starts the first block; the rest is content."""
+    for index, block in enumerate(blocks[:3]):
+        first, _, rest = block.text.partition("\n")
+        if rest and first.rstrip(";").split(";")[0].strip() == title:
+            rest_start = block.start + len(first) + 1
+            rest_start += len(rest) - len(rest.lstrip())
+            head = Block(first.rstrip(), block.start, block.start + len(first.rstrip()))
+            return [*blocks[:index], head, Block(rest.strip(), rest_start, block.end), *blocks[index + 1 :]]
+    return blocks
 
 
 def _skip_title_blocks(blocks: list[Block], title: str) -> int:
