@@ -11,8 +11,11 @@ from __future__ import annotations
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 BLOCK_TAGS = frozenset(
-    "address article aside blockquote body caption center dd dir div dl dt figcaption figure footer form "
-    "h1 h2 h3 h4 h5 h6 header li main nav ol p pre section table td th tr ul".split()
+    {
+        *("address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "dir", "div", "dl"),
+        *("dt", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "li"),
+        *("main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"),
+    }
 )
 HIDDEN_TAGS = ("script", "style", "noscript", "template", "head", "title")
 

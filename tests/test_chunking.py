@@ -210,6 +210,34 @@ def test_unbreakable_word_is_cut_to_the_budget(embeddings) -> None:
     assert max(embeddings.count_tokens(p.embedded_text) for p in passages) <= 230
 
 
+LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
+
+
+def test_national_act_passages_are_its_sections(chunk_settings: Settings, embeddings) -> None:
+    path = LAYOUTS / "philippines-cybercrime-prevention-act-2012.txt"
+    max_tokens = min(chunk_settings.chunk_max_tokens, embeddings.max_tokens)
+    doc, passages = prepare_document(path, chunk_settings, embeddings.count_tokens, max_tokens)
+    assert all(p.text == doc.text[p.start : p.end] for p in passages)
+    assert max(embeddings.count_tokens(p.embedded_text) for p in passages) <= max_tokens
+    sections = {p.article for p in passages if p.kind == "article"}
+    assert sections == {str(n) for n in range(1, 32)}
+    section4 = [p for p in passages if p.article == "4"]
+    assert len(section4) > 1  # a long section is split, each piece under its heading
+    assert all("Chapter II Punishable acts | Section 4 Cybercrime Offenses" in p.context for p in section4)
+
+
+def test_unstructured_single_newline_text_is_never_one_giant_passage(embeddings) -> None:
+    """Prose from a PDF with neither headings nor blank lines: many passages, each within the budget."""
+    sentence = "The report finds that the cooperation chapter is broad and that safeguards are weak. "
+    lines = [(sentence * 2).strip() for _ in range(60)]
+    text = "A report on the treaty\n" + "\n".join(lines)
+    doc = SourceDocument("report", "A report on the treaty", text)
+    passages = chunk_document(doc, parse_document(text), embeddings.count_tokens, 230)
+    assert len(passages) >= len(text) // 2000
+    assert all(p.text == text[p.start : p.end] for p in passages)
+    assert max(embeddings.count_tokens(p.embedded_text) for p in passages) <= 230
+
+
 # ----- property tests with approximate_tokens -----
 
 PLAIN_WORDS = [

@@ -133,7 +133,7 @@ def test_council_of_europe_layout_title_on_the_article_line() -> None:
     assert doc.chapters == ["I", "II", "III"]
     assert articles["7"].chapter_title == "Final provisions"
     assert numbers(articles["3"]) == ["1", "2"]
-    assert [u.kind for u in doc.units][0] == "preamble" and doc.units[-1].kind == "final"
+    assert doc.units[0].kind == "preamble" and doc.units[-1].kind == "final"
     check_spans(text, doc)
 
 

@@ -16,11 +16,12 @@ import docx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pdfs import pdf_bytes, text_pdf
 from pypdf import PdfWriter
 
 from rag.errors import DocumentError
 from rag.loaders import document_id, load_document, normalise_text
-from pdfs import pdf_bytes, text_pdf
+from rag.structure import parse_document
 
 MAX_BYTES = 1_000_000
 MAX_PAGES = 50
@@ -114,6 +115,49 @@ def test_pdf_text_and_page_starts(tmp_path: Path) -> None:
         assert doc.page_at(start) == number
         assert doc.page_at(start + len(lines[0]) - 1) == number
     assert doc.text.index("Scope of application") > doc.page_starts[2]
+
+
+def test_html_nested_blocks_come_out_once_with_line_breaks_kept(tmp_path: Path) -> None:
+    html = """<html><body><table><tr><td>Loose cell text<blockquote>
+    <p align="center"><b>CHAPTER I<br />PRELIMINARY PROVISIONS</p>
+    <p><b>Section 1.</b> <i>Title.</i> - This Act.</p></blockquote></td></tr></table>
+    <!-- a comment --></body></html>"""
+    doc = load(write(tmp_path, "act.html", html))
+    assert doc.text == "Loose cell text\n\nCHAPTER I\nPRELIMINARY PROVISIONS\n\nSection 1. Title. - This Act."
+
+
+def test_html_in_utf8_read_as_utf8_despite_a_stale_charset(tmp_path: Path) -> None:
+    html = '<html><head><meta charset="windows-1252"></head><body><p>nation\u2019s \u2013 r\u00e9gime</p></body></html>'
+    doc = load(write(tmp_path, "saved.html", html.encode("utf-8")))
+    assert doc.text == "nation\u2019s \u2013 r\u00e9gime"
+
+
+def test_html_in_windows_1252_still_decoded(tmp_path: Path) -> None:
+    html = '<html><head><meta charset="windows-1252"></head><body><p>nation\u2019s r\u00e9gime</p></body></html>'
+    doc = load(write(tmp_path, "old.html", html.encode("cp1252")))
+    assert doc.text == "nation\u2019s r\u00e9gime"
+
+
+LAYOUT_PDF_PAGES = Path(__file__).parent / "fixtures" / "layouts" / "pdf-pages.written-here.txt"
+
+
+def test_pdf_page_furniture_removed_and_pages_kept(tmp_path: Path) -> None:
+    pages = [page.strip("\n").split("\n") for page in LAYOUT_PDF_PAGES.read_text(encoding="utf-8").split("\f")]
+    doc = load(write(tmp_path, "draft.pdf", text_pdf(pages)))
+    for furniture in ("Draft text - for discussion only", "Page 1 of 3", "Page 3 of 3", "es-\n", "terri-"):
+        assert furniture not in doc.text
+    assert doc.text.count("Model Convention on Digital Evidence") == 0  # the running header, on every page
+    for joined in ("across borders", "to establish as criminal", "competent authorities", "its territory"):
+        assert joined in doc.text
+    assert doc.page_at(doc.text.index("Article 1 - Purpose")) == 1
+    assert doc.page_at(doc.text.index("Article 3 - Access")) == 2
+    assert doc.page_at(doc.text.index("Article 7 - Entry")) == 3
+    parsed = parse_document(doc.text)
+    assert parsed.articles == [str(n) for n in range(1, 8)]
+    articles = {u.article: u for u in parsed.units if u.kind == "article"}
+    assert articles["3"].title == "Access to data stored in a computer system"  # wrapped by the PDF
+    assert [p.number for p in articles["5"].paragraphs] == ["1", "2"]  # across the page break
+    assert parsed.chapters == ["I", "II", "III"]
 
 
 def test_pdf_page_limit(tmp_path: Path) -> None:

@@ -316,6 +316,16 @@ BLOCK = st.one_of(
         ]
     ),
     labelled(NUMBER, "{}. {}"),
+    # the other layouts: titles on the heading line, inline section text, other labels
+    labelled(NUMBER, "Article {} – {}"),
+    labelled(NUMBER, "Art. {}. {}"),
+    labelled(NUMBER, "Section {}. Title. \ufffd {}"),
+    NUMBER.map(lambda n: f"ARTICLE {n}"),
+    ROMANS.map(lambda r: f"PART {r} – Offences"),
+    NUMBER.map(lambda n: f"Chapter {n} — Final provisions"),
+    labelled(NUMBER, "({}) {}"),
+    labelled(NUMBER, "{}- {}"),
+    labelled(LETTER_LABEL, "{}- {}"),
     labelled(LETTER_LABEL, "({}) {}"),
     labelled(LETTER_LABEL, "{}) {}"),
     # deep lettered nesting on consecutive lines

@@ -8,6 +8,7 @@ becomes a block of its own too.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -99,7 +100,7 @@ def _runs(lines: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
                 continue
         index += 1
     cuts.append(len(lines))
-    return [(a, b - 1) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    return [(a, b - 1) for a, b in itertools.pairwise(cuts) if b > a]
 
 
 def _has_inline_title(line: str) -> bool:

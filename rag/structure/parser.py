@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 
 from rag.structure.blocks import Block, is_title_text, split_blocks
 from rag.structure.headings import (
-    ARTICLE_RE,
     GROUPING_RE,
     Heading,
     article_heading,
@@ -392,5 +391,4 @@ def _has_numbered_after(blocks: list[Block], index: int) -> bool:
 
 
 def _article_follows(blocks: list[Block], index: int) -> bool:
-    return any(ARTICLE_RE.match(_first_line(b)) or article_heading(_first_line(b)) for b in blocks[index:])
-
+    return any(article_heading(_first_line(b)) for b in blocks[index:])
