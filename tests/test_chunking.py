@@ -210,11 +210,11 @@ def test_unbreakable_word_is_cut_to_the_budget(embeddings) -> None:
     assert max(embeddings.count_tokens(p.embedded_text) for p in passages) <= 230
 
 
-LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
+USER_DOCUMENTS = Path(__file__).parent / "fixtures" / "user-documents"
 
 
 def test_national_act_passages_are_its_sections(chunk_settings: Settings, embeddings) -> None:
-    path = LAYOUTS / "philippines-cybercrime-prevention-act-2012.txt"
+    path = USER_DOCUMENTS / "philippines-cybercrime-prevention-act-2012.txt"
     max_tokens = min(chunk_settings.chunk_max_tokens, embeddings.max_tokens)
     doc, passages = prepare_document(path, chunk_settings, embeddings.count_tokens, max_tokens)
     assert all(p.text == doc.text[p.start : p.end] for p in passages)

@@ -1,7 +1,8 @@
 """The structure parser on layouts other than the built-in eight, each on a document of that layout.
 
 Fixtures in ``tests/fixtures/layouts/`` (see its README): the Philippine Cybercrime Prevention Act
-(real, as text and as the LawPhil HTML page, damage kept) and short instruments written here in
+(real, as text and as the LawPhil HTML page, damage kept), Council of Europe Convention 108 (real,
+in Markdown, from ``tests/fixtures/user-documents/``) and short instruments written here in
 the layouts of a Council of Europe protocol, the AU convention, the Arab convention's English
 translation, a Commonwealth-style national act, an NGO analysis and a PDF's pages. The number of
 provisions each should have is counted by an independent regex over the raw text.
@@ -17,8 +18,10 @@ import pytest
 from rag.loaders import load_document
 from rag.structure import ParsedDocument, Unit, parse_document
 
-LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
-PHILIPPINES_TXT = LAYOUTS / "philippines-cybercrime-prevention-act-2012.txt"
+FIXTURES = Path(__file__).parent / "fixtures"
+LAYOUTS = FIXTURES / "layouts"
+PHILIPPINES_TXT = FIXTURES / "user-documents" / "philippines-cybercrime-prevention-act-2012.txt"
+CONVENTION_108 = FIXTURES / "user-documents" / "coe-convention-108-data-protection-1981.md"
 PHILIPPINES_HTML = LAYOUTS / "philippines-cybercrime-prevention-act-2012.lawphil.html"
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
 
@@ -116,6 +119,25 @@ def test_html_page_parses_like_the_text(philippines_txt, philippines_html) -> No
     raw = PHILIPPINES_HTML.read_text(encoding="utf-8")
     assert len(re.findall(r"Section (\d+)\.</b>", raw)) == len(from_html.articles)  # independent: 31
     check_spans(html_text, from_html)
+
+
+# ----- a Council of Europe convention in Markdown (real) -----
+
+
+def test_markdown_headings_of_a_council_of_europe_convention() -> None:
+    text = CONVENTION_108.read_text(encoding="utf-8")
+    doc = parse_document(text)
+    raw = re.findall(r"^#+\s*Article\s+(\d+)\s*$", text, re.MULTILINE)  # independent count: 27
+    assert doc.articles == raw == [str(n) for n in range(1, 28)]
+    assert doc.chapters == re.findall(r"^#+\s*CHAPTER\s+([IVX]+)\s*$", text, re.MULTILINE) == ROMAN[:7]
+    assert doc.title.startswith("Convention for the Protection of Individuals")
+    articles = provisions(doc)
+    assert articles["1"].title == "Object and purpose"
+    assert articles["1"].chapter_title == "General provisions"
+    assert articles["7"].title == "Data security"  # written "###Article 7", without a space
+    assert numbers(articles["3"]) == ["1", "2", "3", "4", "5", "6"]
+    assert [u.kind for u in doc.units[:2]] == ["preamble", "article"]
+    check_spans(text, doc)
 
 
 # ----- layouts written here -----

@@ -10,7 +10,8 @@ common others: the number and title on one line ("Article 1 – Purpose", "Artic
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 ROMAN = r"[IVXLC]+"
 # Dashes and colons between a number and its title; U+FFFD stands for a dash lost in conversion.
@@ -36,6 +37,9 @@ INLINE_SECTION_RE = re.compile(
     rf"(?:(?P<title>[^.\n–—\ufffd]{{1,150}}?)\.?\s*{SEPARATOR}\s+)?(?P<body>\S.*)$"
 )
 
+# Markdown heading marks before a heading or title ("### Article  1", "####Definitions").
+MARKDOWN_MARK_RE = re.compile(r"^#{1,6}\s*")
+
 MAX_TITLE_CHARS = 200
 # A title on the heading line is short; anything longer is the provision's text.
 MAX_INLINE_TITLE_CHARS = 120
@@ -52,8 +56,7 @@ class Heading:
     body_offset: int | None = None  # offset in the line where the provision's text begins
 
 
-def chapter_heading(line: str) -> Heading | None:
-    """A chapter heading, with the title when it is on the same line."""
+def _chapter_heading(line: str) -> Heading | None:
     if m := CHAPTER_RE.match(line):
         return Heading("chapter", m.group(1).upper(), "Chapter")
     m = TITLED_CHAPTER_RE.match(line)
@@ -63,8 +66,7 @@ def chapter_heading(line: str) -> Heading | None:
     return Heading("chapter", _number(m.group("number")), "Chapter", title) if is_heading else None
 
 
-def grouping_heading(line: str) -> Heading | None:
-    """A section, title or part heading that groups articles ("SECTION 1", "PART II – Procedure")."""
+def _grouping_heading(line: str) -> Heading | None:
     if m := GROUPING_RE.match(line):
         return Heading("grouping", m.group(1), line.split()[0].title())
     m = TITLED_GROUPING_RE.match(line)
@@ -74,7 +76,7 @@ def grouping_heading(line: str) -> Heading | None:
     return Heading("grouping", _number(m.group("number")), m.group("noun").title(), title) if is_heading else None
 
 
-def article_heading(line: str) -> Heading | None:
+def _article_heading(line: str) -> Heading | None:
     """An article heading line: "Article 5", or the number and a short title on one line.
 
     A line whose "title" reads as the provision's own text ("Art. 5. Each Party shall ...") is an
@@ -95,13 +97,43 @@ def article_heading(line: str) -> Heading | None:
     return Heading("article", number, "Article", body_offset=m.start("rest") + separator.end())
 
 
-def inline_section_heading(line: str) -> Heading | None:
-    """A national-act section with its title and text on the line ("Section 3. Title. – text")."""
+def _inline_section_heading(line: str) -> Heading | None:
     m = INLINE_SECTION_RE.match(line)
     if m is None:
         return None
     title = m.group("title")
     return Heading("section", m.group("number"), "Section", _title(title) if title else None, m.start("body"))
+
+
+def chapter_heading(line: str) -> Heading | None:
+    """A chapter heading, with the title when it is on the same line."""
+    return _unmarked(_chapter_heading, line)
+
+
+def grouping_heading(line: str) -> Heading | None:
+    """A section, title or part heading that groups articles ("SECTION 1", "PART II – Procedure")."""
+    return _unmarked(_grouping_heading, line)
+
+
+def article_heading(line: str) -> Heading | None:
+    """An article heading line: "Article 5", or the number and a short title (or its text) on one line."""
+    return _unmarked(_article_heading, line)
+
+
+def inline_section_heading(line: str) -> Heading | None:
+    """A national-act section with its title and text on the line ("Section 3. Title. – text")."""
+    return _unmarked(_inline_section_heading, line)
+
+
+def _unmarked(match: Callable[[str], Heading | None], line: str) -> Heading | None:
+    """``match`` applied to ``line`` without Markdown heading marks; offsets stay those of ``line``."""
+    mark = MARKDOWN_MARK_RE.match(line)
+    if mark is None or not mark.group(0):
+        return match(line)
+    heading = match(line[mark.end() :])
+    if heading is None or heading.body_offset is None:
+        return heading
+    return replace(heading, body_offset=heading.body_offset + mark.end())
 
 
 def standalone_section_heading(line: str) -> Heading | None:
@@ -126,8 +158,8 @@ def is_heading_line(line: str) -> bool:
 
 
 def tidy_title(text: str) -> str:
-    """One-line title; an all-capitals title is written in sentence case."""
-    text = " ".join(text.split())
+    """One-line title without Markdown marks; an all-capitals title is written in sentence case."""
+    text = " ".join(MARKDOWN_MARK_RE.sub("", text.strip()).split())
     return text if not text.isupper() else text.capitalize()
 
 

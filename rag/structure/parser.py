@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from rag.structure.blocks import Block, is_title_text, split_blocks
 from rag.structure.headings import (
     GROUPING_RE,
+    MARKDOWN_MARK_RE,
     Heading,
     article_heading,
     chapter_heading,
@@ -100,7 +101,7 @@ def _document_title(blocks: list[Block], fallback: str) -> str:
             return fallback  # the text opens with its structure, not with a title
         if "\n" in block.text and (caps := _capitals_title(blocks)):
             return caps  # a letterhead ("Fifteenth Congress / Second Regular Session") above the title
-        title = block.text.split("\n")[0].rstrip(";").strip()
+        title = MARKDOWN_MARK_RE.sub("", block.text.split("\n")[0]).rstrip(";").strip()
         if ";" in title:
             title = title.split(";")[0].strip()
         if 3 <= len(title) <= MAX_HEADING_TITLE_CHARS:
@@ -347,7 +348,7 @@ def _title_line_apart(blocks: list[Block], title: str) -> list[Block]:
     """In text without blank lines the title's line starts the first block; the rest is content."""
     for index, block in enumerate(blocks[:3]):
         first, _, rest = block.text.partition("\n")
-        if rest and first.rstrip(";").split(";")[0].strip() == title:
+        if rest and MARKDOWN_MARK_RE.sub("", first).rstrip(";").split(";")[0].strip() == title:
             rest_start = block.start + len(first) + 1
             rest_start += len(rest) - len(rest.lstrip())
             head = Block(first.rstrip(), block.start, block.start + len(first.rstrip()))
@@ -361,7 +362,7 @@ def _skip_title_blocks(blocks: list[Block], title: str) -> int:
     continues_title = False
     while index < min(len(blocks), 4):
         text = blocks[index].text
-        is_title = title.startswith(text.split("\n")[0].rstrip(";").split(";")[0].strip())
+        is_title = title.startswith(MARKDOWN_MARK_RE.sub("", text.split("\n")[0]).rstrip(";").split(";")[0].strip())
         if text.lower() in SKIPPED_TITLE_BLOCKS or is_title or continues_title:
             continues_title = text.endswith(";")
             index += 1
