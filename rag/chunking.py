@@ -198,4 +198,5 @@ def _make_passage(doc: SourceDocument, unit: Unit, context: str, span: Span, ord
         page=doc.page_at(span.start),
         refers_to=refers_to,
         doc_hash=doc.content_hash,
+        article_noun=unit.noun,
     )

@@ -58,6 +58,7 @@ class Passage:
     page: int | None = None
     refers_to: tuple[str, ...] = ()  # article numbers this passage points to (same document)
     doc_hash: str = ""
+    article_noun: str = "Article"  # what the document calls its provisions: "Article", or a national act's "Section"
 
     @property
     def embedded_text(self) -> str:
@@ -74,7 +75,7 @@ class Passage:
             return self.label
         title = short_title(self.doc_id, self.doc_title)
         if self.article:
-            return f"{title}, art. {self.article}({paragraph})"
+            return f"{title}, {self.article_abbreviation} {self.article}({paragraph})"
         noun = "note" if self.kind == "note" else "para."
         return f"{title}, {noun} {paragraph}"
 
@@ -85,11 +86,16 @@ class Passage:
         if self.article == "preamble":
             parts.append("preamble")
         elif self.article:
-            parts.append(f"art. {self.article}{_paragraph_range(self.paragraphs)}")
+            parts.append(f"{self.article_abbreviation} {self.article}{_paragraph_range(self.paragraphs)}")
         elif self.paragraphs:
             noun = "note" if self.kind == "note" else "para."
             parts.append(f"{noun} {'-'.join(dict.fromkeys((self.paragraphs[0], self.paragraphs[-1])))}")
         return ", ".join(parts)
+
+    @property
+    def article_abbreviation(self) -> str:
+        """How a citation names the provision: "art." for an article, "sec." for a section."""
+        return "sec." if self.article_noun == "Section" else "art."
 
     def to_metadata(self) -> dict[str, Any]:
         """Flat metadata for Chroma (scalars only; tuples as JSON)."""
@@ -108,6 +114,7 @@ class Passage:
             "page": self.page if self.page is not None else -1,
             "refers_to": json.dumps(list(self.refers_to)),
             "doc_hash": self.doc_hash,
+            "article_noun": self.article_noun,
         }
         return meta
 
@@ -131,6 +138,7 @@ class Passage:
             page=page if page >= 0 else None,
             refers_to=tuple(json.loads(meta.get("refers_to", "[]"))),
             doc_hash=str(meta.get("doc_hash", "")),
+            article_noun=str(meta.get("article_noun") or "Article"),
         )
 
 

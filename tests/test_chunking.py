@@ -224,6 +224,9 @@ def test_national_act_passages_are_its_sections(chunk_settings: Settings, embedd
     section4 = [p for p in passages if p.article == "4"]
     assert len(section4) > 1  # a long section is split, each piece under its heading
     assert all("Chapter II Punishable acts | Section 4 Cybercrime Offenses" in p.context for p in section4)
+    assert section4[0].label.endswith(", sec. 4")  # cited as a section, not as an article
+    stored = Passage.from_metadata(section4[0].id, section4[0].text, section4[0].to_metadata())
+    assert stored == section4[0]
 
 
 def test_unstructured_single_newline_text_is_never_one_giant_passage(embeddings) -> None:
