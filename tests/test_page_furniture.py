@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from rag.page_furniture import clean_pages
 
 HEADER = "Convention on Digital Evidence"
@@ -47,3 +50,18 @@ def test_hyphen_before_a_capital_is_kept() -> None:
 def test_word_hyphenated_across_a_page_break_is_completed_on_the_first_page() -> None:
     pages = [f"{HEADER}\nEach Party shall empower its terri-\n1", f"{HEADER}\ntory authorities to act.\n2"]
     assert clean_pages(pages) == ["Each Party shall empower its territory", "authorities to act."]
+
+
+LINE = st.text(alphabet="abcdefghij KLMNOP.,;:0123456789", min_size=1, max_size=40).map(str.strip).filter(bool)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(LINE, min_size=0, max_size=12), min_size=0, max_size=6))
+def test_lines_inside_a_page_are_never_removed(pages: list[list[str]]) -> None:
+    """Only the first and last two lines of a page can be furniture; the rest always stays."""
+    cleaned = clean_pages(["\n".join(lines) for lines in pages])
+    assert len(cleaned) == len(pages)
+    for lines, page in zip(pages, cleaned, strict=True):
+        kept = page.split("\n")
+        for line in lines[2:-2]:
+            assert line in kept
