@@ -210,6 +210,15 @@ def test_text_without_provisions_is_cut_at_its_headings() -> None:
     check_spans(text, doc)
 
 
+def test_text_without_provisions_or_blank_lines_is_cut_at_its_headings() -> None:
+    """The same analysis as PDF text gives it: no blank lines at all."""
+    text = read("ngo-analysis.written-here.txt").replace("\n\n", "\n")
+    doc = parse_document(text)
+    assert [u.title for u in doc.units] == ["Summary", "Background", "Key concerns", "Recommendations"]
+    assert text.startswith("This briefing looks", doc.units[0].body_start)
+    check_spans(text, doc)
+
+
 # ----- headings in a line-by-line text -----
 
 

@@ -20,6 +20,9 @@ MAX_TITLE_LINE_CHARS = 200
 # A wrapped title's remainder is short and starts in lower case ("... stored in a" / "computer system").
 MAX_TITLE_CONTINUATION_CHARS = 60
 MAX_TITLE_CONTINUATIONS = 2
+# A heading standing alone on a line of text without blank lines: a few words.
+MAX_PLAIN_HEADING_CHARS = 80
+MAX_PLAIN_HEADING_WORDS = 10
 
 
 @dataclass(frozen=True)
@@ -98,9 +101,31 @@ def _runs(lines: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
                 cuts.append(title_end)
                 index = title_end
                 continue
+        elif _stands_as_heading(lines, index):
+            cuts.extend((index, index + 1))
         index += 1
     cuts.append(len(lines))
     return [(a, b - 1) for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def _stands_as_heading(lines: list[tuple[str, int, int]], index: int) -> bool:
+    """A plain heading in text without blank lines ("... as follows." / "Key concerns" / "The first ...").
+
+    A short line without a final stop, after a line that ends a sentence (or after the title
+    line) and before one that starts a new one with a capital, is a heading, not a wrapped sentence.
+    """
+    line = lines[index][0].strip()
+    previous = lines[index - 1][0].strip()
+    following = lines[index + 1][0].strip() if index + 1 < len(lines) else ""
+    return (
+        0 < len(line) <= MAX_PLAIN_HEADING_CHARS
+        and len(line.split()) <= MAX_PLAIN_HEADING_WORDS
+        and line[0].isupper()
+        and not line.endswith((".", ";", ":", ",", "-"))
+        and (previous.endswith((".", ";", ":", "!", "?")) or (index == 1 and is_title_text(previous)))
+        and following[:1].isupper()
+        and label_style(line) is None
+    )
 
 
 def _has_inline_title(line: str) -> bool:
