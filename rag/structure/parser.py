@@ -217,7 +217,8 @@ class _Parser:
             heading = _section_heading(first_line)
         if heading is not None and heading.title and not single_line and is_title_text(block.text):
             # A title wrapped onto the next line: "Article 3 – Access to data stored in a" / "computer system".
-            heading = replace(heading, title=tidy_title(f"{heading.title} {block.text.split(chr(10), 1)[1]}"))
+            wrapped = block.text.partition("\n")[2]
+            heading = replace(heading, title=tidy_title(f"{heading.title} {wrapped}"))
             return self.open_provision(index, heading)
         if heading is not None and (single_line or heading.body_offset is not None):
             return self.open_provision(index, heading)
@@ -301,18 +302,16 @@ class _Parser:
 
     def add_paragraph(self, index: int, block: Block) -> None:
         """Add a block to the open unit, opening a preamble, note or paragraphs unit where one begins."""
-        if self.label_style is None:
-            self.label_style = label_style(block.text)
-        number = paragraph_number(block.text, self.label_style)
         current = self.current
         if current is None or current.kind == "final":
             kind = "note" if self.is_notes else "paragraphs"
-            # Text before any heading, with numbered paragraphs later, is a preamble.
             current = self.open_unit(kind, block.start, refers_to=self.note_refers if self.is_notes else ())
-            self.label_style = label_style(block.text)
-        elif self.is_notes and number is not None and current.paragraphs:
+        number = self.number_of(block)
+        if self.is_notes and number is not None and current.paragraphs:
             current = self.open_unit("note", block.start, refers_to=self.note_refers)
+            number = self.number_of(block)
         if current.kind == "paragraphs" and number is None and not current.paragraphs and current.title is None:
+            # Text before any heading, with numbered paragraphs or an act's sections later, is a preamble.
             before_provisions = _has_numbered_after(self.blocks, index) or (
                 self.layout.sections_are_units and not self.units
             )
@@ -328,9 +327,15 @@ class _Parser:
         ):
             # Operative paragraphs after a preamble in a text without articles (a resolution).
             current = self.open_unit("paragraphs", block.start)
-            self.label_style = label_style(block.text)
+            number = self.number_of(block)
         self.current = current
         _append_block(current, block, number)
+
+    def number_of(self, block: Block) -> str | None:
+        """The paragraph number ``block`` opens with, in the open unit's label style (set by its first label)."""
+        if self.label_style is None:
+            self.label_style = label_style(block.text)
+        return paragraph_number(block.text, self.label_style)
 
 
 def parse_document(text: str, fallback_title: str = "Untitled") -> ParsedDocument:
