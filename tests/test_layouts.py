@@ -106,7 +106,10 @@ def test_enacting_words_are_a_preamble_and_signatures_a_final_clause(philippines
     assert "Be it enacted" in text[doc.units[0].start : doc.units[0].end]
     section31 = provisions(doc)["31"]
     assert "(Sgd.)" not in text[section31.start : section31.end]
-    assert doc.units[-1].kind == "final"
+    assert [u.kind for u in doc.units].count("final") == 1 and doc.units[-1].kind == "final"
+    final = doc.units[-1]
+    assert "Approved: SEP 12 2012" in text[final.start : final.end]  # signatures and attestation, one unit
+    assert len(doc.units) == 1 + 31 + 1
 
 
 def test_html_page_parses_like_the_text(philippines_txt, philippines_html) -> None:

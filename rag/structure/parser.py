@@ -303,6 +303,9 @@ class _Parser:
     def add_paragraph(self, index: int, block: Block) -> None:
         """Add a block to the open unit, opening a preamble, note or paragraphs unit where one begins."""
         current = self.current
+        if current is not None and current.kind == "final" and self.layout.sections_are_units:
+            _append_block(current, block, None)  # an act's signatures and attestation after "Approved,"
+            return
         if current is None or current.kind == "final":
             kind = "note" if self.is_notes else "paragraphs"
             current = self.open_unit(kind, block.start, refers_to=self.note_refers if self.is_notes else ())
