@@ -17,67 +17,15 @@ import json
 import os
 import sys
 import tempfile
-import threading
-import time
-from collections import Counter
 from pathlib import Path
 
 from pydantic import SecretStr
 
-from eval.metrics import percentile
+from eval.load import dev_questions, run_users
 from eval.services import HOST, start_chroma, start_token_proxy
-from rag.settings import DEFAULT_CORPUS, PROJECT_ROOT, Settings
+from rag.settings import DEFAULT_CORPUS, Settings
 
-DEV_SET = PROJECT_ROOT / "eval" / "datasets" / "gold-dev.jsonl"
 TOKEN = "bench-token-51c0ffee"
-
-
-def dev_questions(path: Path = DEV_SET) -> list[str]:
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line)["question"] for line in handle if line.strip()]
-
-
-def run_users(engine, questions: list[str], users: int, seconds: float) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    """``users`` threads asking in a loop until ``seconds`` pass; latencies and errors."""
-    latencies: list[float] = []
-    errors: Counter[str] = Counter()
-    lock = threading.Lock()
-    counter = iter(range(10**9))
-    deadline = time.monotonic() + seconds
-
-    def user() -> None:
-        while time.monotonic() < deadline:
-            with lock:
-                question = questions[next(counter) % len(questions)]
-            started = time.perf_counter()
-            try:
-                engine.ask(question, mode="extractive")
-            except Exception as error:  # counted and reported, never fatal to the run
-                with lock:
-                    errors[f"{type(error).__name__}: {str(error)[:80]}"] += 1
-                continue
-            with lock:
-                latencies.append(time.perf_counter() - started)
-
-    started = time.monotonic()
-    threads = [threading.Thread(target=user, name=f"user-{i}", daemon=True) for i in range(users)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=seconds + 300)  # an answer in flight at the deadline may finish
-    elapsed = time.monotonic() - started
-    return {
-        "users": users,
-        "seconds": round(elapsed, 1),
-        "answers": len(latencies),
-        "errors": sum(errors.values()),
-        "error_types": dict(errors),
-        "throughput_per_s": round(len(latencies) / elapsed, 2),
-        "p50_s": round(percentile(latencies, 50), 3) if latencies else None,
-        "p95_s": round(percentile(latencies, 95), 3) if latencies else None,
-        "max_s": round(max(latencies, default=float("nan")), 3),
-        "stuck_threads": sum(t.is_alive() for t in threads),
-    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
               f"({len(report.added)} ingested now, {report.seconds:.0f} s)", file=sys.stderr)  # fmt: skip
         questions = dev_questions()
         engine.ask(questions[0], mode="extractive")  # warm-up: corpus view, keyword index, models
-        result = run_users(engine, questions, args.users, args.seconds)
+        result = run_users(lambda q: engine.ask(q, mode="extractive"), questions, args.users, args.seconds)
         result.update(
             {
                 "proxy": bool(args.proxy),

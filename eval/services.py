@@ -2,8 +2,8 @@
 
 Every server here listens on 127.0.0.1 only, is started as a child process with its output in a
 log file, is waited for with a bounded deadline, and is stopped by its own process id (SIGTERM,
-then SIGKILL). Used by the slow tests (Chroma and llama.cpp servers, the nginx token proxy) and
-by ``eval/bench_load.py``.
+then SIGKILL). Used by the slow tests (Chroma and llama.cpp servers, the nginx token proxy, the
+HTTP API) and by ``eval/bench_load.py`` and ``eval/bench_api.py``.
 """
 
 from __future__ import annotations
@@ -255,6 +255,18 @@ def start_llama_server(
     service = _spawn("llama-server", args, log_dir, port)
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     wait_until(lambda: http_status(f"{service.url}/v1/models", headers) == 200, service, timeout, interval=0.5)
+    return service
+
+
+# ----- this project's HTTP API -----
+def start_api_server(
+    log_dir: Path, args: Sequence[str] = (), env: dict[str, str] | None = None, timeout: float = 600.0
+) -> Service:
+    """``python -m rag serve ARGS`` on a free port, ready when ``/healthz`` answers 200 (models loaded)."""
+    port = free_port()
+    command = [sys.executable, "-m", "rag", "serve", "--host", HOST, "--port", str(port), *args]
+    service = _spawn("rag-serve", command, log_dir, port, env)
+    wait_until(lambda: http_status(f"{service.url}/healthz") == 200, service, timeout, interval=0.5)
     return service
 
 

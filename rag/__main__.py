@@ -1,4 +1,4 @@
-"""``python -m rag search|ask|summarize|compare ...``: the engine from the command line."""
+"""``python -m rag search|ask|summarize|compare|serve ...``: the engine from the command line."""
 
 from __future__ import annotations
 
@@ -53,6 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--mode", choices=ANSWER_MODES, default="extractive")
     compare.add_argument("--json", action="store_true")
     add_store_arguments(compare)
+
+    serve = commands.add_parser("serve", help="the HTTP API (OpenAI-compatible chat, search, documents)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes, one engine each (default 1)")
+    add_store_arguments(serve)
     return parser
 
 
@@ -126,8 +132,20 @@ def run_compare(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
+def run_serve(args: argparse.Namespace) -> int:
+    from rag.api.server import serve  # FastAPI and uvicorn load only for this command
+
+    if not 1 <= args.workers <= 64:
+        print("error: --workers must be between 1 and 64", file=sys.stderr)
+        return 2
+    serve(settings_from_args(args), args.host, args.port, args.workers)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return run_serve(args)
     engine = Engine(settings_from_args(args))
     handlers = {"search": run_search, "ask": run_ask, "summarize": run_summarize, "compare": run_compare}
     try:

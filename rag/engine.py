@@ -14,8 +14,9 @@ from rag.answering.compare import Comparison, align
 from rag.answering.service import AnswerService
 from rag.answering.summarize import LEADS_PER_ARTICLE, group_by_article, group_by_chapter, summarize
 from rag.answering.types import Answer
+from rag.document_text import DocumentText, document_text
 from rag.embeddings import MiniLMEmbeddings, get_embeddings, get_question_embeddings, get_sentence_embeddings
-from rag.errors import QueryError
+from rag.errors import QueryError, UnknownDocumentError
 from rag.ingestion import Ingestor, IngestReport
 from rag.langchain_retriever import TreatyRetriever
 from rag.limits import check_question
@@ -81,7 +82,7 @@ class Engine:
         """A cited summary of an article, a chapter or a whole document."""
         passages = self.retriever.passages_of(doc_id)
         if not passages:
-            raise QueryError(f"no document {doc_id!r} in the store")
+            raise UnknownDocumentError(doc_id)
         title = self.retriever.view().manifest[doc_id].title
         if article is not None:
             groups = group_by_article(p for p in passages if p.article == article)
@@ -116,6 +117,14 @@ class Engine:
     def documents(self) -> list[ManifestEntry]:
         """The committed documents, by id."""
         return sorted(self.retriever.view().manifest.values(), key=lambda e: e.doc_id)
+
+    def document_text(self, doc_id: str, start: int = 0, end: int | None = None) -> DocumentText:
+        """Characters ``start`` to ``end`` of a committed document, rebuilt from its passages."""
+        view = self.retriever.view()
+        entry = view.manifest.get(doc_id)
+        if entry is None:
+            raise UnknownDocumentError(doc_id)
+        return document_text(doc_id, entry.title, view.by_doc.get(doc_id, []), start, end)
 
     @cached_property
     def ingestor(self) -> Ingestor:

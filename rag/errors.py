@@ -24,5 +24,13 @@ class QueryError(RagError):
     """A question or search request is invalid (empty, too long, k out of range)."""
 
 
+class UnknownDocumentError(QueryError):
+    """A request names a document id that is not in the store."""
+
+    def __init__(self, doc_id: str) -> None:
+        super().__init__(f"no document {doc_id!r} in the store")
+        self.doc_id = doc_id
+
+
 class ModelUnavailableError(RagError):
     """A generative or embedding model cannot be loaded or reached."""

@@ -100,6 +100,20 @@ class Settings(BaseSettings):
     openai_model: str = Field("gpt-4o-mini", description="Model name on the OpenAI-compatible server.")
     openai_timeout: float = Field(60.0, gt=0, description="Seconds before an OpenAI request fails.")
 
+    # HTTP API (python -m rag serve)
+    api_token: SecretStr | None = Field(
+        None,
+        description="Bearer token the HTTP API requires on every /v1 request when set; uploads and deletions "
+        "are refused (403) while it is unset.",
+    )
+    api_max_body_bytes: int = Field(
+        1_000_000, ge=1_024, description="Largest JSON request body the HTTP API reads (uploads: max_file_bytes)."
+    )
+    api_cors_origins: list[str] = Field(
+        default_factory=list,
+        description="Browser origins allowed to call the HTTP API (CORS); empty: cross-origin calls are not allowed.",
+    )
+
     @classmethod
     def settings_customise_sources(
         cls,

@@ -19,16 +19,8 @@ from rag.settings import PROJECT_ROOT
 if str(PROJECT_ROOT) not in sys.path:  # ui/ is beside app.py, not an installed package
     sys.path.insert(0, str(PROJECT_ROOT))
 
-from ui.text import (
-    HIGHLIGHT,
-    UploadNameError,
-    append_feedback,
-    escape_markdown,
-    passage_markdown,
-    quote_span,
-    safe_upload_name,
-    upload_target,
-)
+from rag.uploads import UploadNameError, safe_upload_name, upload_target
+from ui.text import HIGHLIGHT, append_feedback, escape_markdown, passage_markdown, quote_span
 
 APP = str(PROJECT_ROOT / "app.py")
 TIMEOUT = 240  # seconds for one script run: the first loads the engine (~20-40 s on 2 cores)

@@ -13,6 +13,7 @@ from rag.answering.types import Answer
 from rag.engine import Engine
 from rag.retrieval import SearchFilters
 from rag.settings import Settings
+from rag.uploads import uploads_root
 
 
 def _environment_key() -> tuple[tuple[str, str], ...]:
@@ -83,4 +84,4 @@ def feedback_path(settings: Settings) -> Path:
 
 
 def upload_folder(settings: Settings) -> Path:
-    return Path(settings.store_path) / "uploads" / session_id()
+    return uploads_root(settings) / session_id()

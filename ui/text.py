@@ -1,4 +1,4 @@
-"""Pure helpers of the app (no Streamlit): safe Markdown, highlighted passages, upload names, feedback.
+"""Pure helpers of the app (no Streamlit): safe Markdown, highlighted passages, feedback.
 
 Everything that comes from a document (passage text, quotes, titles, labels, model output) is
 shown through ``escape_markdown`` so that ``<script>``, ``[link](x)``, ``**bold**``, ``$x$`` or
@@ -11,7 +11,6 @@ import json
 import re
 import threading
 import time
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -89,49 +88,6 @@ def quote_span(passage_start: int, passage_end: int, start: int, end: int) -> tu
     return max(start, passage_start) - passage_start, min(end, passage_end) - passage_start
 
 
-# ----- uploads -----
-
-UPLOAD_SUFFIXES = (".pdf", ".docx", ".txt", ".html", ".htm", ".md")
-MAX_NAME_CHARS = 100
-
-
-class UploadNameError(ValueError):
-    """An uploaded file name that cannot be saved as is."""
-
-
-def safe_upload_name(name: str, suffixes: Iterable[str] = UPLOAD_SUFFIXES) -> str:
-    """A file name safe to join to the upload folder: no directories, no '..', a small alphabet.
-
-    Raises ``UploadNameError`` with a reason a user can act on.
-    """
-    if not name or not name.strip():
-        raise UploadNameError("the file has no name")
-    if "\x00" in name:
-        raise UploadNameError("the file name contains a NUL character")
-    normalized = unicodedata.normalize("NFKC", name).replace("\\", "/")
-    if any(part == ".." for part in normalized.split("/")) or ".." in normalized:
-        raise UploadNameError("the file name contains '..'")
-    base = normalized.rsplit("/", 1)[-1].strip()
-    stem, dot, suffix = base.rpartition(".")
-    if not dot:
-        raise UploadNameError(f"the file has no extension; accepted: {', '.join(suffixes)}")
-    suffix = "." + suffix.lower()
-    if suffix not in tuple(suffixes):
-        raise UploadNameError(f"unsupported extension '{suffix}'; accepted: {', '.join(suffixes)}")
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-_")[: MAX_NAME_CHARS - len(suffix)]
-    if not stem:
-        raise UploadNameError("the file name has no letters or digits")
-    return stem + suffix
-
-
-def upload_target(folder: Path, name: str) -> Path:
-    """``folder / safe_upload_name(name)``, checked to stay inside ``folder``."""
-    target = (folder / safe_upload_name(name)).resolve()
-    if target.parent != folder.resolve():
-        raise UploadNameError("the file name points outside the upload folder")
-    return target
-
-
 # ----- feedback -----
 
 _feedback_lock = threading.Lock()
@@ -151,11 +107,3 @@ def append_feedback(path: Path, question: str, answer_json: dict[str, Any], rati
         with path.open("a", encoding="utf-8") as handle:
             handle.write(line)
     return record
-
-
-def format_bytes(size: int) -> str:
-    if size >= 1_000_000:
-        return f"{size / 1_000_000:.0f} MB" if size % 1_000_000 == 0 else f"{size / 1_000_000:.1f} MB"
-    if size >= 1_000:
-        return f"{size / 1_000:.0f} kB"
-    return f"{size} bytes"

@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import inspect
-import logging
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
 from rag.engine import Engine
-from rag.errors import RagError
-from rag.loaders import document_id
+from rag.uploads import UPLOAD_SUFFIXES, UploadResult, add_upload, format_bytes
 from ui.state import Options, upload_folder
-from ui.text import UPLOAD_SUFFIXES, UploadNameError, escape_markdown, format_bytes, upload_target
+from ui.text import escape_markdown
 
-log = logging.getLogger(__name__)
 _HAS_MAX_UPLOAD_SIZE = "max_upload_size" in inspect.signature(st.file_uploader).parameters  # Streamlit >= 1.5x
-
-
-@dataclass
-class UploadResult:
-    name: str
-    ok: bool
-    message: str
 
 
 def render(engine: Engine, options: Options) -> None:
@@ -79,45 +68,10 @@ def render(engine: Engine, options: Options) -> None:
 def _ingest(engine: Engine, files: list) -> list[UploadResult]:  # type: ignore[type-arg]
     """Save each file under the session's upload folder and ingest it; one failure loses nothing else."""
     folder = upload_folder(engine.settings)
-    limit = engine.settings.max_file_bytes
-    corpus = {d.doc_id: d.source_path for d in engine.documents()}
     results: list[UploadResult] = []
     progress = st.progress(0.0, text="Starting…")
     for index, upload in enumerate(files):
         progress.progress(index / len(files), text=f"Ingesting {upload.name} ({index + 1}/{len(files)})")
-        results.append(_ingest_one(engine, folder, upload, limit, corpus))
+        results.append(add_upload(engine, folder, upload.name, upload.getvalue()))
     progress.progress(1.0, text="Done")
     return results
-
-
-def _ingest_one(engine: Engine, folder: Path, upload, limit: int, corpus: dict[str, str]) -> UploadResult:  # type: ignore[no-untyped-def]
-    name = upload.name
-    try:
-        target = upload_target(folder, name)
-    except UploadNameError as error:
-        return UploadResult(name, False, str(error))
-    if upload.size > limit:
-        return UploadResult(name, False, f"{format_bytes(upload.size)}, over the limit of {format_bytes(limit)}")
-    existing = corpus.get(document_id(target))
-    if existing and Path(existing).resolve().parent != folder.resolve():
-        return UploadResult(
-            name, False, f"a document with the id '{document_id(target)}' is already in the library; rename the file"
-        )
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(upload.getvalue())
-        report = engine.ingest([target])
-    except RagError as error:
-        return UploadResult(name, False, str(error))
-    except OSError as error:
-        return UploadResult(name, False, f"could not be saved ({error.strerror or error})")
-    except Exception as error:  # a loader bug must not take the page down
-        log.exception("ingesting %s failed", target)
-        return UploadResult(name, False, f"{type(error).__name__}: {error}")
-    if report.failed:
-        target.unlink(missing_ok=True)
-        return UploadResult(name, False, "; ".join(e.reason for e in report.failed))
-    if report.unchanged:
-        return UploadResult(name, True, "already in the library, unchanged")
-    verb = "updated" if report.updated else "added"
-    return UploadResult(name, True, f"{verb}: {report.passages} passages in {report.seconds:.1f} s")
