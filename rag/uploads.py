@@ -113,7 +113,7 @@ def discard_saved_upload(settings: Settings, source_path: str) -> bool:
     return True
 
 
-def size_problem(size: int, limit: int) -> str | None:
+def _size_problem(size: int, limit: int) -> str | None:
     """The message for a file over ``limit`` bytes, or None when it fits."""
     return f"{format_bytes(size)}, over the limit of {format_bytes(limit)}" if size > limit else None
 
@@ -128,7 +128,7 @@ def add_upload(engine: Engine, folder: Path, name: str, content: bytes) -> Uploa
         target = upload_target(folder, name)
     except UploadNameError as error:
         return UploadResult(name, False, str(error), problem="name")
-    too_large = size_problem(len(content), engine.settings.max_file_bytes)
+    too_large = _size_problem(len(content), engine.settings.max_file_bytes)
     if too_large:
         return UploadResult(name, False, too_large, problem="too_large")
     doc_id = document_id(target)

@@ -361,6 +361,11 @@ def test_an_uploaded_document_is_searchable_readable_and_deletable(servers: Serv
     assert doc_id in document_ids(servers.secured)
     again = upload(servers.secured, "Data protection (model).txt", UPLOADED.encode())
     assert again.status_code == 200 and again.json()["status"] == "unchanged"
+    broken = upload(servers.secured, "Data protection (model).txt", bytes(range(256)) * 4)
+    assert broken.status_code == 422, broken.text  # a broken replacement loses neither the document nor its file
+    assert doc_id in document_ids(servers.secured)
+    saved = servers.store_path / "uploads" / "api" / "Data-protection-model.txt"
+    assert saved.read_text(encoding="utf-8") == UPLOADED
     text = httpx.get(f"{servers.secured}/v1/documents/{doc_id}/text", headers=auth(), timeout=30).json()
     assert "shall be deleted after five years" in text["text"] and text["length"] == text["end"]
     deleted = httpx.delete(f"{servers.secured}/v1/documents/{doc_id}", headers=auth(), timeout=60)
