@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rag.documents import builtin_registry
 from rag.settings import DEFAULT_CORPUS
 
 __all__ = [
@@ -50,7 +51,7 @@ __all__ = [
 
 #: Documents whose ``Article N`` lines only say which article a note is about; they have
 #: no articles of their own, so a gold ``article`` on them is an error.
-LABEL_ONLY_ARTICLE_HEADINGS: frozenset[str] = frozenset({"un-cybercrime-convention-2024-interpretative-notes"})
+LABEL_ONLY_ARTICLE_HEADINGS: frozenset[str] = frozenset(builtin_registry().of_kind("notes"))
 
 #: Exact field set of one JSON record.
 RECORD_FIELDS: frozenset[str] = frozenset(

@@ -11,7 +11,7 @@ from rag.answering.types import Answer
 from rag.cli_common import add_store_arguments, settings_from_args
 from rag.engine import Engine
 from rag.errors import RagError
-from rag.references import UN_CONVENTION
+from rag.documents import builtin_registry
 from rag.retrieval import SearchFilters
 from rag.settings import ANSWER_MODES
 
@@ -41,7 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     target = summary.add_mutually_exclusive_group()
     target.add_argument("--article")
     target.add_argument("--chapter")
-    summary.add_argument("--doc", default=UN_CONVENTION, help="document id (default: the UN convention)")
+    summary.add_argument(
+        "--doc", default=builtin_registry().default_document, help="document id (default: the UN convention)"
+    )
     summary.add_argument("--mode", choices=ANSWER_MODES, default="extractive")
     summary.add_argument("--json", action="store_true")
     add_store_arguments(summary)

@@ -15,6 +15,7 @@ from rag.answering.service import AnswerService
 from rag.answering.summarize import LEADS_PER_ARTICLE, group_by_article, group_by_chapter, summarize
 from rag.answering.types import Answer
 from rag.document_text import DocumentText, document_text
+from rag.documents import DocumentEntry, Registry, builtin_registry
 from rag.embeddings import MiniLMEmbeddings, get_embeddings, get_question_embeddings, get_sentence_embeddings
 from rag.errors import QueryError, UnknownDocumentError
 from rag.ingestion import Ingestor, IngestReport
@@ -24,6 +25,9 @@ from rag.retrieval import Retriever, SearchFilters
 from rag.settings import Settings, get_settings
 from rag.store import ManifestEntry, PassageStore
 from rag.types import Passage, ScoredPassage, short_title
+
+MAX_NAME_CHARS = 120  # a short title or alias
+MAX_ALIASES = 30
 
 
 class Engine:
@@ -110,10 +114,6 @@ class Engine:
         """Passages of a document (or one article or chapter of it), in reading order."""
         return self.retriever.passages_of(doc_id, article, chapter)
 
-    def notes_on(self, article: str) -> list[Passage]:
-        """The interpretative notes that refer to ``article`` of the UN convention."""
-        return self.retriever.view().notes_on(article)
-
     def documents(self) -> list[ManifestEntry]:
         """The committed documents, by id."""
         return sorted(self.retriever.view().manifest.values(), key=lambda e: e.doc_id)
@@ -129,6 +129,32 @@ class Engine:
     @cached_property
     def ingestor(self) -> Ingestor:
         return Ingestor(self.settings, self.store, self.embeddings, self.sentence_embeddings)
+
+    def registry(self) -> Registry:
+        """The names and links of the store's documents: the built-in registry plus each upload's entry."""
+        return self.retriever.view().registry
+
+    def notes_on(self, doc_id: str, article: str) -> list[Passage]:
+        """The interpretative notes on one article of a document."""
+        return self.retriever.view().notes_on(doc_id, article)
+
+    def update_document_names(self, doc_id: str, short_title: str, aliases: Sequence[str]) -> DocumentEntry:
+        """Set an uploaded document's short title and aliases (the names questions may use for it).
+
+        Built-in documents are named by ``rag/data/documents.toml``; their names are not edited here.
+        """
+        short_title = " ".join(short_title.split())
+        cleaned = list(dict.fromkeys(" ".join(a.split()).lower() for a in aliases if a.strip()))
+        if not short_title:
+            raise QueryError("the short title is empty; give the name citations should use")
+        if len(short_title) > MAX_NAME_CHARS or any(len(a) > MAX_NAME_CHARS for a in cleaned):
+            raise QueryError(f"a name is longer than {MAX_NAME_CHARS} characters; use a shorter one")
+        if len(cleaned) > MAX_ALIASES:
+            raise QueryError(f"{len(cleaned)} aliases; at most {MAX_ALIASES} are kept")
+        if (entry := builtin_registry().get(doc_id)) is not None:
+            raise QueryError(f"{entry.short_title!r} is a built-in document; its names are set in the registry file")
+        self.store.rename(doc_id, short_title, cleaned)
+        return self.registry().entries[doc_id]
 
     def ingest(
         self,

@@ -2,7 +2,8 @@
 
 These readings steer retrieval: a named provision is returned first, and a named document
 scopes the search to it, because the UN convention copies much of UNTOC and UNCAC and a
-question about one must not be answered from the other.
+question about one must not be answered from the other. Document names are data
+(``rag.documents``: the registry and each upload's entry).
 """
 
 from __future__ import annotations
@@ -10,64 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-UN_CONVENTION = "un-cybercrime-convention-2024"
-UN_NOTES = "un-cybercrime-convention-2024-interpretative-notes"
-UN_RESOLUTION = "un-ga-resolution-79-243"
-UN_NEWS = "news-us-support-un-cybercrime-convention"
-BUDAPEST = "budapest-convention-ets185"
-BUDAPEST_PROTOCOL = "budapest-convention-additional-protocol-ets189"
-UNTOC = "untoc-2000"
-UNCAC = "uncac-2003"
-
-# Documents that a question reaches only when it names them (or their family).
-OTHER_INSTRUMENTS = frozenset({BUDAPEST, BUDAPEST_PROTOCOL, UNTOC, UNCAC})
-
-DOCUMENT_ALIASES: dict[str, tuple[str, ...]] = {
-    BUDAPEST_PROTOCOL: (
-        r"additional protocol",
-        r"ets\s*(?:no\.?\s*)?189",
-        r"racis[tm]",
-        r"xenophob",
-        r"first protocol to the budapest",
-    ),
-    BUDAPEST: (
-        r"budapest",
-        r"council of europe",
-        r"ets\s*(?:no\.?\s*)?185",
-        r"\bcoe\b",
-        r"2001 convention",
-        r"convention on cybercrime",
-    ),
-    UNTOC: (
-        r"\buntoc\b",
-        r"organi[sz]ed crime convention",
-        r"transnational organi[sz]ed crime",
-        r"palermo",
-        r"convention against transnational",
-    ),
-    UNCAC: (r"\buncac\b", r"corruption", r"merida", r"mérida"),
-    UN_NOTES: (r"interpretative notes?", r"interpretive notes?"),
-    UN_RESOLUTION: (r"resolution", r"general assembly", r"79/243", r"anti-cybercrime day", r"hanoi", r"viet ?nam"),
-    UN_NEWS: (
-        r"\bnews\b",
-        r"senators?",
-        r"biden",
-        r"\bus\b administration",
-        r"united states",
-        r"\bthe us\b",
-        r"advocacy groups",
-        r"cio news",
-        r"report(?:ed)? by",
-        r"officials",
-    ),
-    UN_CONVENTION: (
-        r"\bun\b (?:cyber|convention|treaty)",
-        r"united nations convention against cybercrime",
-        r"cybercrime (?:convention|treaty)",
-        r"new (?:un )?(?:convention|treaty)",
-        r"\bun\b",
-    ),
-}
+from rag.documents import Registry, builtin_registry
 
 _ROMAN = r"[IVXLC]+"
 ARTICLE_REF_RE = re.compile(
@@ -95,6 +39,7 @@ class QueryReading:
     """What a question names explicitly."""
 
     documents: list[str] = field(default_factory=list)
+    generic: bool = False  # says "the convention" / "the treaty" loosely
     provisions: list[ProvisionRef] = field(default_factory=list)
     is_comparison: bool = False
 
@@ -109,31 +54,10 @@ def int_to_roman(value: int) -> str:
     return out
 
 
-def named_documents(question: str, known_docs: set[str] | None = None) -> list[str]:
-    """Document ids a question names, most specific first; known_docs limits the answer."""
-    lowered = question.lower()
-    found: list[str] = []
-    for doc_id, patterns in DOCUMENT_ALIASES.items():
-        if any(re.search(p, lowered) for p in patterns):
-            found.append(doc_id)
-    # "Budapest ... additional protocol" names the protocol, not both.
-    if (
-        BUDAPEST_PROTOCOL in found
-        and BUDAPEST in found
-        and not re.search(r"convention on cybercrime|budapest convention", lowered)
-    ):
-        found.remove(BUDAPEST)
-    # A bare "UN" beside another instrument is part of its name ("UN Convention against Corruption").
-    if UN_CONVENTION in found and ({UNTOC, UNCAC} & set(found)) and not re.search(r"cyber", lowered):
-        found.remove(UN_CONVENTION)
-    if known_docs is not None:
-        found = [d for d in found if d in known_docs]
-    return found
-
-
-def read_query(question: str, known_docs: set[str] | None = None) -> QueryReading:
-    """Documents and provisions named in ``question``."""
-    reading = QueryReading(documents=named_documents(question, known_docs))
+def read_query(question: str, known_docs: set[str] | None = None, registry: Registry | None = None) -> QueryReading:
+    """Documents and provisions named in ``question``; names are read with ``registry`` (default: built-in)."""
+    names = (registry or builtin_registry()).read(question, known_docs)
+    reading = QueryReading(documents=names.documents, generic=names.generic)
     reading.is_comparison = bool(COMPARISON_RE.search(question)) and len(reading.documents) >= 2
     for m in NOTE_REF_RE.finditer(question):
         if "note" in m.group(0).lower():

@@ -19,15 +19,8 @@ from rag.glossary import expand_query
 from rag.keyword_index import KeywordIndex, Vocabulary
 from rag.limits import check_k, check_question
 from rag.plain_terms import load_plain_terms, plain_terms_index, terms_of
-from rag.references import (
-    OTHER_INSTRUMENTS,
-    UN_CONVENTION,
-    UN_NOTES,
-    UN_RESOLUTION,
-    ProvisionRef,
-    QueryReading,
-    read_query,
-)
+from rag.documents import Registry, builtin_registry, remember_uploads
+from rag.references import ProvisionRef, QueryReading, read_query
 from rag.settings import Settings
 from rag.store import ManifestEntry, PassageStore
 from rag.types import Passage, ScoredPassage
@@ -69,6 +62,7 @@ class CorpusView:
     keyword: KeywordIndex
     by_article: dict[tuple[str, str], list[Passage]] = field(default_factory=dict)
     by_doc: dict[str, list[Passage]] = field(default_factory=dict)
+    registry: Registry = field(default_factory=builtin_registry)
 
     def __post_init__(self) -> None:
         by_article: dict[tuple[str, str], list[Passage]] = defaultdict(list)
@@ -79,6 +73,14 @@ class CorpusView:
                 by_article[(passage.doc_id, passage.article)].append(passage)
         self.by_article = dict(by_article)
         self.by_doc = dict(by_doc)
+        self.use_manifest(self.manifest)
+
+    def use_manifest(self, manifest: dict[str, ManifestEntry]) -> None:
+        """Take the manifest's document names (an upload's names change without its passages changing)."""
+        self.manifest = manifest
+        uploads = [entry.registry_entry() for entry in manifest.values()]
+        self.registry = builtin_registry().with_entries(uploads)
+        remember_uploads(self.registry.entries[e.id] for e in uploads)
 
     @cached_property
     def corpus_text(self) -> str:
@@ -105,8 +107,10 @@ class CorpusView:
         """Which stems the documents use, in their text or their plain terms."""
         return Vocabulary.build([p.text + " " + self.plain_terms_by_id[pid] for pid, p in self.passages.items()])
 
-    def notes_on(self, article: str) -> list[Passage]:
-        return [p for p in self.by_doc.get(UN_NOTES, []) if article in p.refers_to]
+    def notes_on(self, doc_id: str, article: str) -> list[Passage]:
+        """The interpretative notes on one article of ``doc_id``."""
+        notes = self.registry.annotations_of(doc_id)
+        return [p for note in notes for p in self.by_doc.get(note, []) if article in p.refers_to]
 
 
 class Retriever:
@@ -130,6 +134,8 @@ class Retriever:
                 passages = self.store.committed_passages(manifest)
                 keyword = self.store.load_keyword_index(passages, signature)
                 self._view = CorpusView(signature, manifest, {p.id: p for p in passages}, keyword)
+            elif self._view.manifest != manifest:
+                self._view.use_manifest(manifest)
             return self._view
 
     # ----- search -----
@@ -141,7 +147,7 @@ class Retriever:
         if not view.passages:
             raise StoreError("the store is empty: ingest documents first (python -m ingest PATH)")
         filters = filters or SearchFilters()
-        reading = read_query(query, set(view.manifest))
+        reading = read_query(query, set(view.manifest), view.registry)
         scope = self._scope(view, reading, filters)
         lookup = self._structure_hits(view, reading, scope)
         fused = self._hybrid(view, query, scope, reading)
@@ -165,19 +171,23 @@ class Retriever:
     def _scope(self, view: CorpusView, reading: QueryReading, filters: SearchFilters) -> set[str]:
         """Documents a question may be answered from.
 
-        Other instruments (Budapest, UNTOC, UNCAC) only when named; a named instrument alone
-        narrows the search to it; otherwise everything else is in scope (the UN convention, its
-        notes, the resolution, the news report and any uploaded document).
+        Documents the registry searches only when named (Budapest, UNTOC, UNCAC) are searched
+        when named; named alone they narrow the search to them; otherwise everything else is in
+        scope (the UN convention, its notes, the resolution, the news report and any upload).
         """
         known = set(view.manifest)
         if filters.docs:
             return known & set(filters.docs)
+        registry = view.registry
+        named_only = registry.named_only()
         named = set(reading.documents)
-        if named & OTHER_INSTRUMENTS and not (named - OTHER_INSTRUMENTS) - {UN_RESOLUTION}:
+        companions = {d for d in named if (entry := registry.get(d)) and entry.narrows_with_named}
+        if named & named_only and not (named - named_only) - companions:
             return named & known
-        scope = (known - OTHER_INSTRUMENTS) | named
-        if named and named <= {UN_NOTES, UN_RESOLUTION} | OTHER_INSTRUMENTS and reading.is_comparison:
-            scope = named | {UN_CONVENTION}
+        scope = (known - named_only) | named
+        annotating = {e.id for e in registry.entries.values() if e.annotates} | named_only
+        if named and named <= annotating and reading.is_comparison:
+            scope = named | {registry.default_document}
         return scope & known
 
     def _structure_hits(self, view: CorpusView, reading: QueryReading, scope: set[str]) -> list[tuple[str, float, str]]:
@@ -189,12 +199,14 @@ class Retriever:
         return hits
 
     def _resolve(self, view: CorpusView, ref: ProvisionRef, reading: QueryReading, scope: set[str]) -> list[Passage]:
-        targets = [d for d in reading.documents if d in scope] or _default_targets(scope)
+        registry = view.registry
+        targets = [d for d in reading.documents if d in scope] or _default_targets(scope, registry.default_document)
         if ref.kind == "note":
-            return [p for p in view.by_doc.get(UN_NOTES, []) if ref.number in p.paragraphs]
+            notes = registry.of_kind("notes")
+            return [p for note in notes for p in view.by_doc.get(note, []) if ref.number in p.paragraphs]
         if ref.kind == "paragraph":
-            doc = UN_RESOLUTION if UN_RESOLUTION in targets else None
-            return [p for p in view.by_doc.get(doc or "", []) if ref.number in p.paragraphs]
+            resolutions = [d for d in targets if (entry := registry.get(d)) and entry.kind == "resolution"]
+            return [p for d in resolutions[:1] for p in view.by_doc.get(d, []) if ref.number in p.paragraphs]
         for doc in targets:
             if ref.kind == "article" and (doc, ref.number or "") in view.by_article:
                 passages = view.by_article[(doc, ref.number or "")]
@@ -230,8 +242,12 @@ class Retriever:
         for ranking, weight in rankings:
             for rank, pid in enumerate(ranking):
                 fused[pid] += weight / (RRF_K + rank + 1)
-        # Documents a question names rank first (when the scope holds others too).
-        named = set(reading.documents) if len(scope) > len(reading.documents) else set()
+        # Documents a question names rank first (when the scope holds others too); "the convention"
+        # alone names the default document's family, ahead of uploads.
+        named = set(reading.documents)
+        if not named and reading.generic:
+            named = view.registry.family(view.registry.default_document)
+        named = named if len(scope) > len(named) else set()
         for pid in fused:
             if view.passages[pid].doc_id in named:
                 fused[pid] *= NAMED_DOC_BOOST
@@ -244,8 +260,9 @@ class Retriever:
         for hit in hits:
             passage = hit.passage
             linked: list[tuple[Passage, str]] = []
-            if passage.doc_id == UN_CONVENTION and passage.article:
-                linked += [(note, f"note on article {passage.article}") for note in view.notes_on(passage.article)]
+            if passage.article:
+                notes = view.notes_on(passage.doc_id, passage.article)
+                linked += [(note, f"note on article {passage.article}") for note in notes]
             for ref in passage.refers_to:
                 article, _, paragraph = ref.partition(".")
                 targets = view.by_article.get((passage.doc_id, article), [])
@@ -274,9 +291,9 @@ def _best(scores: dict[str, float], candidates: Iterable[str]) -> list[str]:
     return sorted(scored, key=lambda pid: -scores[pid])[:CANDIDATES_PER_RANKING]
 
 
-def _default_targets(scope: set[str]) -> list[str]:
-    """Where a bare "article 24" points: the UN convention first, then the other scoped documents."""
-    return sorted(scope, key=lambda d: (d != UN_CONVENTION, d))
+def _default_targets(scope: set[str], default_document: str) -> list[str]:
+    """Where a bare "article 24" points: the default document (the UN convention) first, then the others."""
+    return sorted(scope, key=lambda d: (d != default_document, d))
 
 
 def _interleave_by_doc(ranked: list[tuple[str, float, str]], docs: Iterable[str]) -> list[tuple[str, float, str]]:

@@ -15,7 +15,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ import chromadb
 from chromadb.config import Settings as ChromaSettings
 from langchain_core.embeddings import Embeddings
 
+from rag.documents import DocumentEntry, derive_names, upload_entry
 from rag.errors import StoreError
 from rag.keyword_index import KeywordIndex
 from rag.settings import Settings
@@ -38,17 +39,27 @@ _ADD_BATCH = 256
 
 @dataclass(frozen=True)
 class ManifestEntry:
-    """A committed document."""
+    """A committed document, with the names an upload is known by (derived at ingestion, editable)."""
 
     doc_id: str
     doc_hash: str
     title: str
     source_path: str
     passages: int
+    short_title: str = ""
+    aliases: tuple[str, ...] = ()
+    names_edited: bool = False  # a person set the names; re-ingesting a changed file keeps them
 
     @property
     def doc_key(self) -> str:
         return doc_key(self.doc_id, self.doc_hash)
+
+    def registry_entry(self) -> DocumentEntry:
+        """This document's registry entry as an upload (built-in ids keep the registry's own)."""
+        if self.short_title:
+            return upload_entry(self.doc_id, self.title, self.short_title, self.aliases)
+        short, aliases = derive_names(self.doc_id, self.title, "")  # a store written before names were kept
+        return upload_entry(self.doc_id, self.title, short, aliases)
 
 
 def doc_key(doc_id: str, doc_hash: str) -> str:
@@ -140,6 +151,9 @@ class PassageStore:
                 title=str(meta.get("title", doc_id)),
                 source_path=str(meta.get("source_path", "")),
                 passages=int(meta.get("passages", 0)),
+                short_title=str(meta.get("short_title", "")),
+                aliases=tuple(json.loads(str(meta.get("aliases", "[]")))),
+                names_edited=bool(meta.get("names_edited", False)),
             )
         return entries
 
@@ -159,10 +173,22 @@ class PassageStore:
                     "title": entry.title,
                     "source_path": entry.source_path,
                     "passages": entry.passages,
+                    "short_title": entry.short_title,
+                    "aliases": json.dumps(list(entry.aliases)),
+                    "names_edited": entry.names_edited,
                 }
             ],
             documents=[entry.title],
         )
+
+    def rename(self, doc_id: str, short_title: str, aliases: Sequence[str]) -> ManifestEntry:
+        """Set the short title and aliases of a committed document; its passages are untouched."""
+        entry = self.manifest().get(doc_id)
+        if entry is None:
+            raise StoreError(f"no document {doc_id!r} in the store; the Documents page lists those there are")
+        renamed = replace(entry, short_title=short_title, aliases=tuple(aliases), names_edited=True)
+        self.commit(renamed)
+        return renamed
 
     def uncommit(self, doc_id: str) -> None:
         self.manifest_collection.delete(ids=[doc_id])

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from rag.documents import short_title
+
 
 @dataclass(frozen=True)
 class SourceDocument:
@@ -173,22 +175,3 @@ def _paragraph_range(paragraphs: tuple[str, ...]) -> str:
     if len(paragraphs) == 1:
         return f"({paragraphs[0]})"
     return f"({paragraphs[0]})-({paragraphs[-1]})"
-
-
-SHORT_TITLES: dict[str, str] = {
-    "un-cybercrime-convention-2024": "UN Cybercrime Convention",
-    "un-cybercrime-convention-2024-interpretative-notes": "Interpretative notes (UN Cybercrime Convention)",
-    "un-ga-resolution-79-243": "GA resolution 79/243",
-    "budapest-convention-ets185": "Budapest Convention",
-    "budapest-convention-additional-protocol-ets189": "Budapest Additional Protocol (ETS 189)",
-    "untoc-2000": "UNTOC",
-    "uncac-2003": "UNCAC",
-    "news-us-support-un-cybercrime-convention": "CIO News report",
-}
-
-
-def short_title(doc_id: str, title: str) -> str:
-    """The short name used in citations; the document's own title for unknown documents."""
-    if doc_id in SHORT_TITLES:
-        return SHORT_TITLES[doc_id]
-    return title if len(title) <= 60 else title[:57] + "..."

@@ -7,11 +7,13 @@ from pathlib import Path
 import pytest
 
 from rag.chunking import approximate_tokens
+from rag.documents import builtin_registry
 from rag.ingestion import prepare_document
 from rag.plain_terms import DATA_DIR, PlainTerms, load_plain_terms, plain_terms_index, terms_of
-from rag.references import UN_CONVENTION
 from rag.settings import Settings
 from rag.types import Passage
+
+UN_CONVENTION = builtin_registry().default_document
 
 
 @pytest.fixture(scope="module")
@@ -32,11 +34,13 @@ def test_every_file_is_named_after_a_corpus_document(corpus_passages: dict[str, 
 
 def test_every_entry_covers_a_passage_of_its_document(corpus_passages: dict[str, list[Passage]]) -> None:
     table = load_plain_terms()
+    by_hash = {passages[0].doc_hash: passages for passages in corpus_passages.values()}
+    assert set(table) <= set(by_hash), "a plain-terms table for a text not in the corpus"
     orphans = [
-        (entry.doc_id, entry.article, entry.paragraph)
+        (entry.doc_hash, entry.article, entry.paragraph)
         for entries in table.values()
         for entry in entries
-        if not any(entry.covers(p) for p in corpus_passages[entry.doc_id])
+        if not any(entry.covers(p) for p in by_hash[entry.doc_hash])
     ]
     assert orphans == []
 
@@ -51,17 +55,17 @@ def test_every_article_of_the_un_convention_has_plain_terms(corpus_passages: dic
 
 
 def test_a_paragraph_entry_adds_to_its_article_entry() -> None:
-    article = PlainTerms(UN_CONVENTION, "40", None, "mutual legal assistance")
-    paragraph = PlainTerms(UN_CONVENTION, "40", "21", "refusal grounds")
+    article = PlainTerms("h", "40", None, "mutual legal assistance")
+    paragraph = PlainTerms("h", "40", "21", "refusal grounds")
     passage = Passage(
         id="p", doc_id=UN_CONVENTION, doc_title="t", text="x", start=0, end=1, context="c", kind="article",
-        article="40", paragraphs=("20", "21"),
+        article="40", paragraphs=("20", "21"), doc_hash="h",
     )  # fmt: skip
     other = Passage(
         id="q", doc_id=UN_CONVENTION, doc_title="t", text="x", start=0, end=1, context="c", kind="article",
-        article="40", paragraphs=("1",),
+        article="40", paragraphs=("1",), doc_hash="h",
     )  # fmt: skip
-    table = {UN_CONVENTION: (article, paragraph)}
+    table = {"h": (article, paragraph)}
     assert terms_of(passage, table) == "mutual legal assistance refusal grounds"
     assert terms_of(other, table) == "mutual legal assistance"
 

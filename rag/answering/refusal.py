@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.keyword_index import tokenize
-from rag.references import ARTICLE_REF_RE, CHAPTER_REF_RE, DOCUMENT_ALIASES, NOTE_REF_RE
+from rag.documents import builtin_registry
+from rag.references import ARTICLE_REF_RE, CHAPTER_REF_RE, NOTE_REF_RE
 
 # Six off-topic questions ("a recipe for banana bread", "fix a flat tyre") scored 0.07-0.16 and no
 # on-topic training question scores under 0.25; between that and 0.30 the model decides better than
@@ -250,10 +251,8 @@ _ALIAS_FILLERS = frozenset(["the", "of", "on", "against", "to", "for", "and", "n
 def _inside_document_names(lowered: str) -> list[bool]:
     """For each character of ``lowered``, whether some document name pattern covers it."""
     covered = [False] * len(lowered)
-    for patterns in DOCUMENT_ALIASES.values():
-        for pattern in patterns:
-            for match in re.finditer(pattern, lowered):
-                covered[match.start() : match.end()] = [True] * (match.end() - match.start())
+    for start, end in builtin_registry().name_spans(lowered):
+        covered[start:end] = [True] * (end - start)
     return covered
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
+from rag.documents import derive_names
 from rag.embeddings import TokenCountingEmbeddings
 from rag.errors import DocumentError
 from rag.ingestion.discovery import discover_files
@@ -132,7 +133,20 @@ class Ingestor:
         embed_seconds = time.perf_counter() - embed_started
         self.store.add_passages(passages, vectors)
         self.store.add_sentences(passages, spans, sentence_vectors)
-        entry = ManifestEntry(doc.doc_id, doc.content_hash, doc.title, doc.source_path, len(passages))
+        if previous and previous.names_edited:  # a person named it: keep their names
+            short_title, aliases = previous.short_title, previous.aliases
+        else:
+            short_title, aliases = derive_names(doc.doc_id, doc.title, doc.text)
+        entry = ManifestEntry(
+            doc.doc_id,
+            doc.content_hash,
+            doc.title,
+            doc.source_path,
+            len(passages),
+            short_title=short_title,
+            aliases=aliases,
+            names_edited=bool(previous and previous.names_edited),
+        )
         self.store.commit(entry)
         if previous and previous.doc_key != entry.doc_key:
             self.store.delete_document_records(previous.doc_key)

@@ -8,8 +8,7 @@ import streamlit as st
 
 from rag.engine import Engine
 from rag.errors import QueryError, RagError
-from rag.references import BUDAPEST, UN_CONVENTION
-from rag.types import ScoredPassage, short_title
+from rag.types import ScoredPassage
 from ui.answer_view import render_answer
 from ui.state import Options
 from ui.text import escape_markdown, passage_markdown
@@ -25,10 +24,12 @@ def render(engine: Engine, options: Options) -> None:
     if len(documents) < 2:
         st.info("Comparing needs at least two documents in the store.")
         return
-    titles = {d.doc_id: short_title(d.doc_id, d.title) for d in documents}
+    registry = engine.registry()
+    titles = {d.doc_id: registry.short_title(d.doc_id, d.title) for d in documents}
     ids = list(titles)
-    default_a = ids.index(UN_CONVENTION) if UN_CONVENTION in titles else 0
-    default_b = ids.index(BUDAPEST) if BUDAPEST in titles else (1 if default_a == 0 else 0)
+    first, second = (*registry.compare_pair, "", "")[:2]
+    default_a = ids.index(first) if first in titles else 0
+    default_b = ids.index(second) if second in titles else (1 if default_a == 0 else 0)
     with st.form("compare_form", border=False):
         left, right = st.columns(2)
         doc_a = left.selectbox("First document", ids, index=default_a, key="cmp_a", format_func=titles.get)

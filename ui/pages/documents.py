@@ -9,6 +9,8 @@ from pathlib import Path
 import streamlit as st
 
 from rag.engine import Engine
+from rag.errors import RagError
+from rag.store import ManifestEntry
 from rag.uploads import UPLOAD_SUFFIXES, UploadResult, add_upload, format_bytes
 from ui.state import Options, upload_folder
 from ui.text import escape_markdown
@@ -23,10 +25,13 @@ def render(engine: Engine, options: Options) -> None:
     if documents:
         total = sum(d.passages for d in documents)
         st.caption(f"{len(documents)} documents, {total:,} passages")
+        registry = engine.registry()
         st.dataframe(
             [
                 {
                     "Document": d.title,
+                    "Short title": registry.short_title(d.doc_id, d.title),
+                    "Also called": ", ".join(entry.aliases) if (entry := registry.get(d.doc_id)) else "",
                     "Id": d.doc_id,
                     "Passages": d.passages,
                     "File": Path(d.source_path).name if d.source_path else "",
@@ -36,6 +41,7 @@ def render(engine: Engine, options: Options) -> None:
             hide_index=True,
             width="stretch",
         )
+        _render_names_form(engine, [d for d in documents if (e := registry.get(d.doc_id)) and not e.builtin])
     else:
         st.info("The store is empty. Upload files below, or run `python -m ingest corpus`.")
 
@@ -63,6 +69,31 @@ def render(engine: Engine, options: Options) -> None:
             st.success(f"**{escape_markdown(result.name)}**: {escape_markdown(result.message)}")
         else:
             st.error(f"**{escape_markdown(result.name)}** was not added: {escape_markdown(result.message)}")
+
+
+def _render_names_form(engine: Engine, uploads: list[ManifestEntry]) -> None:
+    """Edit the short title and aliases of an uploaded document (the names a question may use)."""
+    if not uploads:
+        return
+    with st.expander("Names of an uploaded document", icon=":material/edit:"):
+        titles = {d.doc_id: d.title for d in uploads}
+        doc_id = st.selectbox("Document", list(titles), format_func=titles.get, key="names_doc")
+        entry = engine.registry().get(doc_id)
+        if entry is None:
+            return
+        with st.form(f"names-{doc_id}", border=False):
+            short = st.text_input("Short title (used in citations)", value=entry.short_title)
+            aliases = st.text_area(
+                "Also called (one name a line; a question naming one of them searches this document)",
+                value="\n".join(entry.aliases),
+            )
+            if st.form_submit_button("Save names", icon=":material/save:"):
+                try:
+                    engine.update_document_names(doc_id, short, aliases.splitlines())
+                except RagError as error:
+                    st.error(escape_markdown(str(error)))
+                else:
+                    st.success("Saved.")
 
 
 def _ingest(engine: Engine, files: list) -> list[UploadResult]:  # type: ignore[type-arg]

@@ -8,9 +8,8 @@ import streamlit as st
 
 from rag.engine import Engine
 from rag.errors import RagError
-from rag.references import UN_CONVENTION, UN_NOTES
 from rag.retrieval import SearchFilters
-from rag.types import Passage, short_title
+from rag.types import Passage
 from ui.answer_view import render_answer
 from ui.state import Options, PendingQuestion
 from ui.text import escape_markdown, passage_markdown
@@ -75,7 +74,8 @@ def render(engine: Engine, options: Options) -> None:
         return
     titles = {d.doc_id: d.title for d in documents}
     if st.session_state.get("lib_doc") not in titles:
-        st.session_state["lib_doc"] = UN_CONVENTION if UN_CONVENTION in titles else documents[0].doc_id
+        default = engine.registry().default_document
+        st.session_state["lib_doc"] = default if default in titles else documents[0].doc_id
     left, middle, right = st.columns([3, 2, 3])
     with left:
         doc_id = st.selectbox("Document", list(titles), key="lib_doc", format_func=lambda d: titles[d])
@@ -113,7 +113,7 @@ def render(engine: Engine, options: Options) -> None:
 def _render_section(
     engine: Engine, options: Options, doc_id: str, title: str, section: Section, passages: list[Passage]
 ) -> None:
-    short = short_title(doc_id, title)
+    short = engine.registry().short_title(doc_id, title)
     st.subheader(escape_markdown(f"{short}: {section.label}"))
     if section.chapter and passages[0].chapter_title:
         st.caption(escape_markdown(f"Chapter {section.chapter}: {passages[0].chapter_title}"))
@@ -125,8 +125,8 @@ def _render_section(
     with side_column:
         if section.article:
             _render_actions(engine, options, doc_id, short, section, passages)
-        if doc_id == UN_CONVENTION and section.article:
-            for note in engine.notes_on(section.article):
+        if section.article:
+            for note in engine.notes_on(doc_id, section.article):
                 with st.container(border=True):
                     st.markdown(
                         f":blue-badge[:material/sticky_note_2: Interpretative note] **{escape_markdown(note.label)}**"
@@ -179,7 +179,9 @@ def _question_about(short: str, section: Section, passages: list[Passage]) -> st
 
 def _render_references(engine: Engine, doc_id: str, section: Section, passages: list[Passage]) -> None:
     """Buttons to the articles this section cites (the convention's, for the interpretative notes)."""
-    target_doc = UN_CONVENTION if doc_id == UN_NOTES else doc_id
+    entry = engine.registry().get(doc_id)
+    commented = entry.annotates if entry is not None and entry.kind == "notes" else None
+    target_doc = commented or doc_id
     target = engine.passages_of(target_doc)
     known = {p.article: p.chapter for p in target if p.article}
     refs: list[str] = []
@@ -190,7 +192,7 @@ def _render_references(engine: Engine, doc_id: str, section: Section, passages: 
                 refs.append(article)
     if not refs:
         return
-    st.markdown("**Cites**" if doc_id != UN_NOTES else "**On the convention's articles**")
+    st.markdown("**On the convention's articles**" if commented else "**Cites**")
     columns = st.columns(min(len(refs), REF_COLUMNS))
     for index, article in enumerate(refs):
         columns[index % len(columns)].button(

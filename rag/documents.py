@@ -1,0 +1,300 @@
+"""The document registry: each document's names, family and links, as data.
+
+Built-in documents are described in ``rag/data/documents.toml``; an uploaded document gets an
+entry derived from its own title and text at ingestion (``derive_names``), kept with the store's
+manifest and editable. ``Registry.named_in`` reads which documents a question names.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+
+REGISTRY_FILE = Path(__file__).resolve().parent / "data" / "documents.toml"
+KINDS = frozenset({"treaty", "protocol", "notes", "resolution", "news", "upload"})
+SCOPES = frozenset({"default", "named"})
+MAX_SHORT_TITLE_CHARS = 60
+
+
+@dataclass(frozen=True)
+class DocumentEntry:
+    """What a document is called and how it relates to the others (see documents.toml)."""
+
+    id: str
+    title: str
+    short_title: str
+    aliases: tuple[str, ...] = ()
+    family: str = ""
+    annotates: str | None = None
+    kind: str = "upload"
+    scope: str = "default"
+    absorbs: tuple[str, ...] = ()
+    narrows_with_named: bool = False
+    content_hash: str = ""
+    plain_terms: str = ""
+
+    @property
+    def searched_by_default(self) -> bool:
+        return self.scope == "default"
+
+    @property
+    def builtin(self) -> bool:
+        return self.kind != "upload"
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """One place where a question names a document."""
+
+    doc_id: str
+    alias: str
+    start: int
+    end: int
+
+    def inside(self, other: NameMatch) -> bool:
+        return other.start <= self.start and self.end <= other.end and (other.end - other.start) > (self.end - self.start)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Which documents a question names, and whether it also says "the convention" loosely."""
+
+    documents: list[str] = field(default_factory=list)
+    generic: bool = False
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Every document's entry, by id, with the rules that resolve loose names."""
+
+    entries: dict[str, DocumentEntry]
+    default_document: str
+    generic_names: tuple[str, ...] = ()
+    compare_pair: tuple[str, ...] = ()
+
+    def get(self, doc_id: str) -> DocumentEntry | None:
+        return self.entries.get(doc_id)
+
+    def short_title(self, doc_id: str, title: str) -> str:
+        entry = self.entries.get(doc_id)
+        return entry.short_title if entry else shorten(title)
+
+    def with_entries(self, entries: Iterable[DocumentEntry]) -> Registry:
+        """This registry plus ``entries`` (uploads); a built-in id keeps its built-in entry."""
+        merged = dict(self.entries)
+        for entry in entries:
+            if not (entry.id in merged and merged[entry.id].builtin):
+                merged[entry.id] = entry
+        return replace(self, entries=merged)
+
+    def family(self, doc_id: str) -> set[str]:
+        entry = self.entries.get(doc_id)
+        if entry is None or not entry.family:
+            return {doc_id}
+        return {e.id for e in self.entries.values() if e.family == entry.family}
+
+    def of_kind(self, kind: str) -> list[str]:
+        return [e.id for e in self.entries.values() if e.kind == kind]
+
+    def annotations_of(self, doc_id: str, kind: str = "notes") -> list[str]:
+        """Documents of ``kind`` that comment on ``doc_id`` (its interpretative notes)."""
+        return [e.id for e in self.entries.values() if e.annotates == doc_id and e.kind == kind]
+
+    def named_only(self) -> set[str]:
+        return {e.id for e in self.entries.values() if not e.searched_by_default}
+
+    def by_content_hash(self) -> dict[str, DocumentEntry]:
+        return {e.content_hash: e for e in self.entries.values() if e.content_hash}
+
+    def read(self, question: str, known: set[str] | None = None) -> Reading:
+        """Documents ``question`` names (in registry order), and whether it says "the convention".
+
+        A name inside a longer name of another document does not count ("Hanoi" in "the Hanoi
+        Convention"), nor a bare word another named document's name contains ("UN" beside
+        "UN Convention against Corruption"). A generic name ("the convention") beside a named
+        document adds the default document: when in doubt, both are searched.
+        """
+        lowered = question.lower().replace("\u2019", "'")
+        candidates = [e for e in self.entries.values() if known is None or e.id in known]
+        matches = [
+            NameMatch(entry.id, alias, m.start(), m.end())
+            for entry in candidates
+            for alias in entry.aliases
+            for m in _alias_pattern(alias).finditer(lowered)
+        ]
+        matches = [m for m in matches if not any(m.inside(o) and o.doc_id != m.doc_id for o in matches)]
+        found = list(dict.fromkeys(m.doc_id for m in matches))
+        absorbed = {alias for doc_id in found for alias in self.entries[doc_id].absorbs}
+        found = [d for d in found if any(m.alias not in absorbed for m in matches if m.doc_id == d)]
+        generic_spans = [
+            m.span()
+            for name in self.generic_names
+            for m in _alias_pattern(name).finditer(lowered)
+            if not any(o.start <= m.start() and m.end() <= o.end for o in matches if o.doc_id in found)
+        ]
+        generic = bool(generic_spans)
+        default_known = known is None or self.default_document in known
+        if generic and found and self.default_document not in found and default_known:
+            found.append(self.default_document)
+        return Reading(documents=found, generic=generic)
+
+    def name_spans(self, lowered: str) -> list[tuple[int, int]]:
+        """Where any document's name occurs in ``lowered`` (for "is this a document name" checks)."""
+        lowered = lowered.replace("\u2019", "'")
+        return [
+            m.span()
+            for entry in self.entries.values()
+            for alias in entry.aliases
+            for m in _alias_pattern(alias).finditer(lowered)
+        ]
+
+
+@cache
+def _alias_pattern(alias: str) -> re.Pattern[str]:
+    """A plain phrase as whole words, any spacing, optional plural "s" and possessive "'s"."""
+    words = [re.escape(w) for w in alias.lower().split()]
+    return re.compile(r"(?<!\w)" + r"(?:'s)?\s+".join(words) + r"(?:'s|s)?(?!\w)")
+
+
+def _entry_from_table(table: dict[str, object]) -> DocumentEntry:
+    known = {f for f in DocumentEntry.__dataclass_fields__}
+    unknown = set(table) - known
+    if unknown:
+        raise ValueError(f"{REGISTRY_FILE.name}: unknown fields {sorted(unknown)} in entry {table.get('id')!r}")
+    values = dict(table)
+    for name in ("aliases", "absorbs"):
+        values[name] = tuple(str(a) for a in values.get(name, ()))  # type: ignore[attr-defined]
+    entry = DocumentEntry(**values)  # type: ignore[arg-type]
+    if entry.kind not in KINDS or entry.scope not in SCOPES:
+        raise ValueError(f"{REGISTRY_FILE.name}: entry {entry.id!r} has kind {entry.kind!r} / scope {entry.scope!r}")
+    return entry
+
+
+def load_registry(path: Path = REGISTRY_FILE) -> Registry:
+    """The built-in documents' registry from ``path``; a malformed file raises ``ValueError``."""
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    entries = {}
+    for table in data.get("document", []):
+        entry = _entry_from_table(table)
+        if entry.id in entries:
+            raise ValueError(f"{path.name}: document {entry.id!r} is listed twice")
+        entries[entry.id] = entry
+    registry = Registry(
+        entries=entries,
+        default_document=str(data["default_document"]),
+        generic_names=tuple(data.get("generic_names", ())),
+        compare_pair=tuple(data.get("compare_pair", ())),
+    )
+    for doc_id in (registry.default_document, *registry.compare_pair):
+        if doc_id not in entries:
+            raise ValueError(f"{path.name}: {doc_id!r} is named as a default but has no entry")
+    for entry in entries.values():
+        if entry.annotates and entry.annotates not in entries:
+            raise ValueError(f"{path.name}: {entry.id!r} annotates {entry.annotates!r}, which has no entry")
+    return registry
+
+
+@cache
+def builtin_registry() -> Registry:
+    """The registry of the built-in documents (read once)."""
+    return load_registry()
+
+
+# Upload entries of the stores this process has read, so that a citation label (computed from a
+# passage alone) uses an upload's own short title, as edited, instead of its full title.
+_known_uploads: dict[str, DocumentEntry] = {}
+
+
+def remember_uploads(entries: Iterable[DocumentEntry]) -> None:
+    """Record the upload entries of a store just read (``Retriever.view`` calls this)."""
+    _known_uploads.update({e.id: e for e in entries if not e.builtin})
+
+
+def short_title(doc_id: str, title: str) -> str:
+    """The short name used in citations: the registry's, else the upload's entry, else the title shortened."""
+    entry = builtin_registry().get(doc_id) or _known_uploads.get(doc_id)
+    return entry.short_title if entry else shorten(title)
+
+
+# ----- entries of uploaded documents, derived from their own title and text -----
+
+_SMALL_WORDS = frozenset(
+    "a an and as at by concerning for from in into of on or regarding the to with against regard".split()
+)
+# "This Act shall be known as the "Cybercrime Prevention Act of 2012"", "may be cited as".
+_CITED_AS_RE = re.compile(
+    r"(?:shall|may)\s+be\s+(?:known|cited)\s+as\s+(?:the\s+)?[\"“”″']+([^\"“”″\n]{3,90}?)[\"“”″']", re.IGNORECASE
+)
+# "REPUBLIC ACT NO. 10175", "Law No. 2018-133", "Decree No. 53".
+_DESIGNATION_RE = re.compile(
+    r"\b((?:[A-Z][A-Za-z]+\s+)?(?:act|law|decree|ordinance|code|proclamation))\s+no\.?\s*(\d[\w/-]*)", re.IGNORECASE
+)
+_YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_HEAD_CHARS = 4000  # a cited-as clause or designation stands near the top
+
+
+def shorten(title: str, limit: int = MAX_SHORT_TITLE_CHARS) -> str:
+    """``title`` cut at a word boundary to ``limit`` characters, with "..." when cut."""
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 3].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return cut + "..."
+
+
+def acronym(name: str) -> str:
+    """Initials of the name's significant words ("Cybercrime Prevention Act of 2012" -> "CPA")."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", name) if w.lower() not in _SMALL_WORDS]
+    return "".join(w[0].upper() for w in words)
+
+
+def _clean_title(title: str) -> str:
+    return " ".join(title.strip().lstrip("#").split()).strip(" .")
+
+
+def derive_names(doc_id: str, title: str, text: str) -> tuple[str, tuple[str, ...]]:
+    """A short title and aliases for an uploaded document, from its title and its own text.
+
+    The name a law gives itself ("shall be known as ...") is preferred for the short title;
+    aliases add the full title, an official designation ("Republic Act No. 10175", "RA 10175")
+    and the acronym with and without the year ("CPA 2012", "CPA").
+    """
+    head = text[:_HEAD_CHARS]
+    title = _clean_title(title) or doc_id.replace("-", " ")
+    cited = _CITED_AS_RE.search(head)
+    cited_name = _clean_title(cited.group(1)) if cited else ""
+    short = cited_name if cited_name and len(cited_name) <= MAX_SHORT_TITLE_CHARS else shorten(title)
+    names = [short, title, cited_name]
+    designation = _DESIGNATION_RE.search(head)
+    if designation:
+        kind_words, number = " ".join(designation.group(1).split()), designation.group(2)
+        names += [f"{kind_words} No. {number}", f"{kind_words} {number}"]
+        initials = acronym(kind_words)
+        if len(initials) >= 2:
+            names += [f"{initials} {number}", f"{'.'.join(initials)}. {number}"]
+    main_name = cited_name or title
+    initials = acronym(main_name)
+    if 2 <= len(initials) <= 6:
+        year = _YEAR_RE.search(main_name)
+        names += [f"{initials} {year.group(1)}"] if year else []
+        if len(initials) >= 3:
+            names.append(initials)
+    aliases = tuple(dict.fromkeys(n.lower() for n in names if n and len(n) <= 120))
+    return short, aliases
+
+
+def upload_entry(doc_id: str, title: str, short_title: str, aliases: Iterable[str]) -> DocumentEntry:
+    """The registry entry of an uploaded document (searched by default, a family of its own)."""
+    return DocumentEntry(
+        id=doc_id,
+        title=title,
+        short_title=short_title or shorten(title),
+        aliases=tuple(dict.fromkeys(a.strip().lower() for a in aliases if a.strip())),
+        family=doc_id,
+        kind="upload",
+        scope="default",
+    )

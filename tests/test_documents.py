@@ -1,0 +1,225 @@
+"""The document registry: names as data, loose names resolved, uploads named by their own title."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import Ingestor, prepare_document
+from rag.chunking import approximate_tokens
+from rag.documents import builtin_registry, derive_names, load_registry
+from rag.engine import Engine
+from rag.errors import QueryError
+from rag.loaders import load_document
+from rag.plain_terms import DATA_DIR, load_plain_terms, terms_of
+from rag.references import read_query
+from rag.settings import Settings
+from rag.types import Passage
+
+FIXTURES = Path(__file__).parent / "fixtures" / "uploads"
+UN, BUDAPEST, UNTOC, UNCAC = "un-cybercrime-convention-2024", "budapest-convention-ets185", "untoc-2000", "uncac-2003"
+UPLOAD = "testland-cybercrime-act"
+
+
+# ----- the registry file -----
+
+
+def test_every_builtin_document_has_an_entry_with_its_texts_hash(corpus_dir: Path) -> None:
+    registry = builtin_registry()
+    for path in sorted(corpus_dir.glob("*.txt")):
+        entry = registry.get(path.stem)
+        assert entry is not None, f"{path.name} has no entry in documents.toml"
+        assert entry.content_hash == load_document(path, 10_000_000, 10).content_hash, path.name
+        assert entry.short_title and entry.aliases and entry.builtin
+
+
+def test_every_plain_terms_file_is_named_by_one_entry() -> None:
+    named = [e.plain_terms for e in builtin_registry().entries.values() if e.plain_terms]
+    assert sorted(named) == sorted(p.name for p in DATA_DIR.glob("*.jsonl"))
+
+
+def test_an_entry_annotating_an_unknown_document_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "documents.toml"
+    bad.write_text(
+        'default_document = "a"\n[[document]]\nid = "a"\ntitle = "A"\nshort_title = "A"\nannotates = "b"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="annotates 'b'"):
+        load_registry(bad)
+
+
+# ----- names in questions -----
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What does the Hanoi Convention say about child sexual abuse material?", [UN]),
+        ("Does the UN cybercrime treaty protect journalists?", [UN]),
+        ("How does the Palermo Convention define an organised criminal group?", [UNTOC]),
+        ("Is bribery covered by the UN Convention against Corruption?", [UNCAC]),
+        ("What does Budapest's additional protocol say about racist material?", [
+            "budapest-convention-additional-protocol-ets189"
+        ]),
+        ("When was the resolution adopted?", ["un-ga-resolution-79-243"]),
+    ],
+)
+def test_a_documents_name_or_nickname_names_it(question: str, expected: list[str]) -> None:
+    assert read_query(question).documents == expected
+
+
+def test_the_convention_beside_budapest_names_both() -> None:
+    reading = read_query("Does the convention go further than the Budapest Convention on data preservation?")
+    assert set(reading.documents) == {BUDAPEST, UN}
+
+
+def test_the_convention_alone_names_no_other_document() -> None:
+    reading = read_query("What does the convention say about data preservation?")
+    assert reading.documents == [] and reading.generic
+
+
+def test_budapest_convention_with_its_own_wording_is_not_in_doubt() -> None:
+    assert read_query("Under the Budapest Convention, what is illegal access?").documents == [BUDAPEST]
+
+
+# ----- uploads named by their own title -----
+
+
+def test_a_national_act_is_named_by_its_cited_title_acronym_and_number() -> None:
+    path = FIXTURES / "philippines-cybercrime-prevention-act-2012.txt"
+    doc, _ = prepare_document(path, Settings(), approximate_tokens, 230)
+    short, aliases = derive_names(doc.doc_id, doc.title, doc.text)
+    assert short == "Cybercrime Prevention Act of 2012"
+    assert {"cybercrime prevention act of 2012", "cpa 2012", "ra 10175", "republic act no. 10175"} <= set(aliases)
+
+
+def test_a_long_treaty_title_gets_a_short_title_cut_at_a_word() -> None:
+    title = "Convention for the Protection of Individuals with Regard to Automatic Processing of Personal Data"
+    short, aliases = derive_names("c108", title, "")
+    assert short.endswith("...") and len(short) <= 60 and title.startswith(short[:-3])
+    assert title.lower() in aliases
+
+
+def test_plain_terms_follow_the_text_not_the_file_name() -> None:
+    table = load_plain_terms()
+    untoc_hash = builtin_registry().entries[UNTOC].content_hash
+    article_5 = {"doc_title": "t", "start": 0, "end": 1, "context": "c", "kind": "article", "article": "5"}
+    renamed = Passage(id="a", doc_id="my-copy-of-palermo", text="x", doc_hash=untoc_hash, **article_5)  # type: ignore[arg-type]
+    impostor = Passage(
+        id="b", doc_id=UNTOC, text="Section 5. Penalties. - text", doc_hash="0" * 16, **article_5  # type: ignore[arg-type]
+    )
+    assert "gang" in terms_of(renamed, table).lower()
+    assert terms_of(impostor, table) == "Penalties"
+
+
+# ----- a small store: scoping, the upload's entry, editing it -----
+
+UN_TEXT = """United Nations Convention against Cybercrime
+
+Article 7
+
+Illegal access
+
+1. Each State Party shall adopt such legislative measures as may be necessary to establish as a criminal offence the access to the whole or any part of an information and communications technology system without right.
+
+Article 25
+
+Expedited preservation of stored electronic data
+
+1. Each State Party shall adopt measures to enable its competent authorities to order the expeditious preservation of specified electronic data.
+"""
+BUDAPEST_TEXT = """Convention on Cybercrime
+
+Article 2
+
+Illegal access
+
+Each Party shall adopt such legislative measures as may be necessary to establish as criminal offences under its domestic law the access to the whole or any part of a computer system without right.
+
+Article 16
+
+Expedited preservation of stored computer data
+
+1. Each Party shall adopt such measures as may be necessary to enable its competent authorities to order the expeditious preservation of specified computer data.
+"""
+UNTOC_TEXT = """United Nations Convention against Transnational Organized Crime
+
+Article 5
+
+Criminalization of participation in an organized criminal group
+
+1. Each State Party shall establish as a criminal offence agreeing with one or more other persons to commit a serious crime.
+"""
+UPLOAD_TEXT = """Republic of Testland
+
+REPUBLIC ACT NO. 4242
+
+Article 1
+
+Title
+
+This Act shall be known as the "Testland Cybercrime Act of 2019".
+
+Article 4
+
+Illegal access
+
+The access to the whole or any part of a computer system without right is punishable by imprisonment.
+"""
+
+
+@pytest.fixture
+def engine(tmp_path: Path, make_settings, embeddings) -> Engine:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in [(UN, UN_TEXT), (BUDAPEST, BUDAPEST_TEXT), (UNTOC, UNTOC_TEXT), (UPLOAD, UPLOAD_TEXT)]:
+        (docs / f"{name}.txt").write_text(text, encoding="utf-8")
+    settings = make_settings(tmp_path, embedding_backend="minilm")
+    engine = Engine(settings)
+    Ingestor(settings, engine.store, embeddings).run([docs])
+    return engine
+
+
+def _docs_of(engine: Engine, question: str) -> list[str]:
+    return [hit.passage.doc_id for hit in engine.search(question, k=3) if not hit.supporting]
+
+
+def test_an_alias_question_is_searched_in_that_document_only(engine: Engine) -> None:
+    assert set(_docs_of(engine, "What does the Palermo Convention say about joining a criminal group?")) == {UNTOC}
+
+
+def test_an_uploads_derived_acronym_scopes_the_question_to_it(engine: Engine) -> None:
+    entry = engine.registry().get(UPLOAD)
+    assert entry is not None and entry.short_title == "Testland Cybercrime Act of 2019"
+    assert _docs_of(engine, "Is illegal access punished under TCA 2019?")[0] == UPLOAD
+    assert _docs_of(engine, "Is illegal access punished under Republic Act 4242?")[0] == UPLOAD
+    assert _docs_of(engine, "Is illegal access punished under the UN cybercrime treaty?")[0] == UN
+
+
+def test_the_convention_beside_budapest_searches_both(engine: Engine) -> None:
+    docs = _docs_of(engine, "Does the convention require expedited preservation like the Budapest Convention?")
+    assert {UN, BUDAPEST} <= set(docs)
+    assert set(_docs_of(engine, "Under the Budapest Convention, what is illegal access?")) == {BUDAPEST}
+
+
+def test_editing_an_uploads_names_persists_and_scopes(engine: Engine, embeddings) -> None:
+    engine.update_document_names(UPLOAD, "Testland Act", ["the hacking statute"])
+    reopened = Engine(engine.settings)
+    entry = reopened.registry().get(UPLOAD)
+    assert entry is not None and entry.short_title == "Testland Act" and entry.aliases == ("the hacking statute",)
+    assert _docs_of(reopened, "Is illegal access punished under the hacking statute?")[0] == UPLOAD
+    label = next(h.passage.label for h in reopened.search("the hacking statute illegal access") if h.passage.doc_id == UPLOAD)
+    assert label.startswith("Testland Act")
+    # Re-ingesting the changed file keeps the names a person gave it.
+    path = Path(reopened.store.manifest()[UPLOAD].source_path)
+    path.write_text(UPLOAD_TEXT + "\nArticle 5\n\nPenalties\n\nA fine applies.\n", encoding="utf-8")
+    Ingestor(reopened.settings, reopened.store, embeddings).run([path])
+    assert Engine(engine.settings).registry().entries[UPLOAD].short_title == "Testland Act"
+
+
+def test_a_builtin_documents_names_are_not_edited_through_the_engine(engine: Engine) -> None:
+    with pytest.raises(QueryError, match="built-in"):
+        engine.update_document_names(UN, "UN", ["un"])
+    with pytest.raises(QueryError, match="empty"):
+        engine.update_document_names(UPLOAD, "  ", [])
