@@ -115,8 +115,9 @@ class Registry:
 
         A name inside a longer name of another document does not count ("Hanoi" in "the Hanoi
         Convention"), nor a bare word another named document's name contains ("UN" beside
-        "UN Convention against Corruption"). A generic name ("the convention") beside a named
-        document adds the default document: when in doubt, both are searched.
+        "UN Convention against Corruption"). A generic name ("the convention") beside a document
+        of another family than the default document's adds the default document: when in doubt,
+        both are searched.
         """
         lowered = question.lower().replace("\u2019", "'")
         candidates = [e for e in self.entries.values() if known is None or e.id in known]
@@ -134,11 +135,12 @@ class Registry:
             m.span()
             for name in self.generic_names
             for m in _alias_pattern(name).finditer(lowered)
-            if not any(o.start <= m.start() and m.end() <= o.end for o in matches if o.doc_id in found)
+            if not any(o.start < m.end() and m.start() < o.end for o in matches if o.doc_id in found)
         ]
         generic = bool(generic_spans)
         default_known = known is None or self.default_document in known
-        if generic and found and self.default_document not in found and default_known:
+        default_family = self.family(self.default_document)
+        if generic and found and not default_family & set(found) and default_known:
             found.append(self.default_document)
         return Reading(documents=found, generic=generic)
 
@@ -268,7 +270,7 @@ def derive_names(doc_id: str, title: str, text: str) -> tuple[str, tuple[str, ..
     cited = _CITED_AS_RE.search(head)
     cited_name = _clean_title(cited.group(1)) if cited else ""
     short = cited_name if cited_name and len(cited_name) <= MAX_SHORT_TITLE_CHARS else shorten(title)
-    names = [short, title, cited_name]
+    names = [short if short in (title, cited_name) else "", title, cited_name]
     designation = _DESIGNATION_RE.search(head)
     if designation:
         kind_words, number = " ".join(designation.group(1).split()), designation.group(2)
