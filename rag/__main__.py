@@ -9,9 +9,9 @@ from textwrap import wrap
 
 from rag.answering.types import Answer
 from rag.cli_common import add_store_arguments, settings_from_args
+from rag.documents import builtin_registry
 from rag.engine import Engine
 from rag.errors import RagError
-from rag.documents import builtin_registry
 from rag.retrieval import SearchFilters
 from rag.settings import ANSWER_MODES
 

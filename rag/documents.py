@@ -56,7 +56,9 @@ class NameMatch:
     end: int
 
     def inside(self, other: NameMatch) -> bool:
-        return other.start <= self.start and self.end <= other.end and (other.end - other.start) > (self.end - self.start)
+        return (
+            other.start <= self.start and self.end <= other.end and (other.end - other.start) > (self.end - self.start)
+        )
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,28 @@ def short_title(doc_id: str, title: str) -> str:
 # ----- entries of uploaded documents, derived from their own title and text -----
 
 _SMALL_WORDS = frozenset(
-    "a an and as at by concerning for from in into of on or regarding the to with against regard".split()
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "concerning",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "regarding",
+        "the",
+        "to",
+        "with",
+        "against",
+        "regard",
+    ]
 )
 # "This Act shall be known as the "Cybercrime Prevention Act of 2012"", "may be cited as".
 _CITED_AS_RE = re.compile(

@@ -40,7 +40,9 @@ _DEFINED_RE = re.compile(
     re.MULTILINE,
 )
 # "Section 12. Real-Time Collection of Traffic Data. – ..." when no heading was parsed.
-_INLINE_HEADING_RE = re.compile(r"^\s*(?:section|article|art\.)\s+\d+\.\s+([^.\n]{3,80})\.", re.IGNORECASE | re.MULTILINE)
+_INLINE_HEADING_RE = re.compile(
+    r"^\s*(?:section|article|art\.)\s+\d+\.\s+([^.\n]{3,80})\.", re.IGNORECASE | re.MULTILINE
+)
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from rag.documents import Registry, builtin_registry, remember_uploads
 from rag.errors import StoreError
 from rag.glossary import expand_query
 from rag.keyword_index import KeywordIndex, Vocabulary
 from rag.limits import check_k, check_question
 from rag.plain_terms import load_plain_terms, plain_terms_index, terms_of
-from rag.documents import Registry, builtin_registry, remember_uploads
 from rag.references import ProvisionRef, QueryReading, read_query
 from rag.settings import Settings
 from rag.store import ManifestEntry, PassageStore

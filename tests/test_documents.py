@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import Ingestor, prepare_document
 from rag.chunking import approximate_tokens
 from rag.documents import builtin_registry, derive_names, load_registry
 from rag.engine import Engine
 from rag.errors import QueryError
+from rag.ingestion import prepare_document
 from rag.loaders import load_document
 from rag.plain_terms import DATA_DIR, load_plain_terms, terms_of
 from rag.references import read_query
@@ -59,9 +59,10 @@ def test_an_entry_annotating_an_unknown_document_is_refused(tmp_path: Path) -> N
         ("Does the UN cybercrime treaty protect journalists?", [UN]),
         ("How does the Palermo Convention define an organised criminal group?", [UNTOC]),
         ("Is bribery covered by the UN Convention against Corruption?", [UNCAC]),
-        ("What does Budapest's additional protocol say about racist material?", [
-            "budapest-convention-additional-protocol-ets189"
-        ]),
+        (
+            "What does Budapest's additional protocol say about racist material?",
+            ["budapest-convention-additional-protocol-ets189"],
+        ),
         ("When was the resolution adopted?", ["un-ga-resolution-79-243"]),
     ],
 )
@@ -107,7 +108,11 @@ def test_plain_terms_follow_the_text_not_the_file_name() -> None:
     article_5 = {"doc_title": "t", "start": 0, "end": 1, "context": "c", "kind": "article", "article": "5"}
     renamed = Passage(id="a", doc_id="my-copy-of-palermo", text="x", doc_hash=untoc_hash, **article_5)  # type: ignore[arg-type]
     impostor = Passage(
-        id="b", doc_id=UNTOC, text="Section 5. Penalties. - text", doc_hash="0" * 16, **article_5  # type: ignore[arg-type]
+        id="b",
+        doc_id=UNTOC,
+        text="Section 5. Penalties. - text",
+        doc_hash="0" * 16,
+        **article_5,  # type: ignore[arg-type]
     )
     assert "gang" in terms_of(renamed, table).lower()
     assert terms_of(impostor, table) == "Penalties"
@@ -121,13 +126,15 @@ Article 7
 
 Illegal access
 
-1. Each State Party shall adopt such legislative measures as may be necessary to establish as a criminal offence the access to the whole or any part of an information and communications technology system without right.
+1. Each State Party shall establish as a criminal offence the access to the whole or any part of an
+information and communications technology system without right.
 
 Article 25
 
 Expedited preservation of stored electronic data
 
-1. Each State Party shall adopt measures to enable its competent authorities to order the expeditious preservation of specified electronic data.
+1. Each State Party shall enable its competent authorities to order the expeditious preservation of
+specified electronic data.
 """
 BUDAPEST_TEXT = """Convention on Cybercrime
 
@@ -135,13 +142,15 @@ Article 2
 
 Illegal access
 
-Each Party shall adopt such legislative measures as may be necessary to establish as criminal offences under its domestic law the access to the whole or any part of a computer system without right.
+Each Party shall establish as criminal offences under its domestic law the access to the whole or any
+part of a computer system without right.
 
 Article 16
 
 Expedited preservation of stored computer data
 
-1. Each Party shall adopt such measures as may be necessary to enable its competent authorities to order the expeditious preservation of specified computer data.
+1. Each Party shall enable its competent authorities to order the expeditious preservation of specified
+computer data.
 """
 UNTOC_TEXT = """United Nations Convention against Transnational Organized Crime
 
@@ -149,7 +158,8 @@ Article 5
 
 Criminalization of participation in an organized criminal group
 
-1. Each State Party shall establish as a criminal offence agreeing with one or more other persons to commit a serious crime.
+1. Each State Party shall establish as a criminal offence agreeing with one or more other persons to
+commit a serious crime.
 """
 UPLOAD_TEXT = """Republic of Testland
 
@@ -165,7 +175,8 @@ Article 4
 
 Illegal access
 
-The access to the whole or any part of a computer system without right is punishable by imprisonment.
+The access to the whole or any part of a computer system without right is punishable by
+imprisonment.
 """
 
 
@@ -177,7 +188,7 @@ def engine(tmp_path: Path, make_settings, embeddings) -> Engine:
         (docs / f"{name}.txt").write_text(text, encoding="utf-8")
     settings = make_settings(tmp_path, embedding_backend="minilm")
     engine = Engine(settings)
-    Ingestor(settings, engine.store, embeddings).run([docs])
+    engine.ingest([docs])
     return engine
 
 
@@ -203,18 +214,20 @@ def test_the_convention_beside_budapest_searches_both(engine: Engine) -> None:
     assert set(_docs_of(engine, "Under the Budapest Convention, what is illegal access?")) == {BUDAPEST}
 
 
-def test_editing_an_uploads_names_persists_and_scopes(engine: Engine, embeddings) -> None:
+def test_editing_an_uploads_names_persists_and_scopes(engine: Engine) -> None:
     engine.update_document_names(UPLOAD, "Testland Act", ["the hacking statute"])
     reopened = Engine(engine.settings)
     entry = reopened.registry().get(UPLOAD)
     assert entry is not None and entry.short_title == "Testland Act" and entry.aliases == ("the hacking statute",)
     assert _docs_of(reopened, "Is illegal access punished under the hacking statute?")[0] == UPLOAD
-    label = next(h.passage.label for h in reopened.search("the hacking statute illegal access") if h.passage.doc_id == UPLOAD)
+    label = next(
+        h.passage.label for h in reopened.search("the hacking statute illegal access") if h.passage.doc_id == UPLOAD
+    )
     assert label.startswith("Testland Act")
     # Re-ingesting the changed file keeps the names a person gave it.
     path = Path(reopened.store.manifest()[UPLOAD].source_path)
     path.write_text(UPLOAD_TEXT + "\nArticle 5\n\nPenalties\n\nA fine applies.\n", encoding="utf-8")
-    Ingestor(reopened.settings, reopened.store, embeddings).run([path])
+    reopened.ingest([path])
     assert Engine(engine.settings).registry().entries[UPLOAD].short_title == "Testland Act"
 
 

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.keyword_index import tokenize
 from rag.documents import builtin_registry
+from rag.keyword_index import tokenize
 from rag.references import ARTICLE_REF_RE, CHAPTER_REF_RE, NOTE_REF_RE
 
 # Six off-topic questions ("a recipe for banana bread", "fix a flat tyre") scored 0.07-0.16 and no
