@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rag.documents import builtin_registry
+from rag.documents import REGISTRY_FILE, builtin_registry, load_registry
 from rag.keyword_index import KeywordIndex
 from rag.types import Passage
 
@@ -76,12 +76,19 @@ def _read_file(path: Path, doc_hash: str) -> list[PlainTerms]:
 
 
 @lru_cache(maxsize=4)
-def load_plain_terms(data_dir: Path = DATA_DIR) -> dict[str, tuple[PlainTerms, ...]]:
-    """Every table named in the registry, by the content hash of the text it describes."""
+def load_plain_terms(
+    data_dir: Path = DATA_DIR, registry_file: Path = REGISTRY_FILE
+) -> dict[str, tuple[PlainTerms, ...]]:
+    """Every table the registry names, by the content hash of the text it describes."""
+    registry = builtin_registry() if registry_file == REGISTRY_FILE else load_registry(registry_file)
     table = {}
-    for entry in builtin_registry().entries.values():
-        if entry.plain_terms:
-            table[entry.content_hash] = tuple(_read_file(data_dir / entry.plain_terms, entry.content_hash))
+    for entry in registry.entries.values():
+        if not entry.plain_terms:
+            continue
+        path = data_dir / entry.plain_terms
+        if not path.is_file():
+            raise ValueError(f"{registry_file.name}: {entry.id!r} names {path}, which does not exist")
+        table[entry.content_hash] = tuple(_read_file(path, entry.content_hash))
     return table
 
 

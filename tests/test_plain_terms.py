@@ -86,5 +86,10 @@ def test_plain_question_ranks_the_provision_it_means_first(corpus_passages: dict
 
 def test_a_malformed_line_names_the_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "doc.jsonl").write_text('{"article": "1", "paragraph": null, "terms": "a"}\n{"article": 2}\n')
+    registry = tmp_path / "documents.toml"
+    registry.write_text(
+        'default_document = "doc"\n[[document]]\nid = "doc"\ntitle = "D"\nshort_title = "D"\n'
+        'content_hash = "h"\nplain_terms = "doc.jsonl"\n'
+    )
     with pytest.raises(ValueError, match=r"doc\.jsonl:2: not a plain-terms record"):
-        load_plain_terms(tmp_path)
+        load_plain_terms(tmp_path, registry)
