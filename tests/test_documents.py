@@ -17,7 +17,7 @@ from rag.references import read_query
 from rag.settings import Settings
 from rag.types import Passage
 
-FIXTURES = Path(__file__).parent / "fixtures" / "uploads"
+FIXTURES = Path(__file__).parent / "fixtures" / "user-documents"
 UN, BUDAPEST, UNTOC, UNCAC = "un-cybercrime-convention-2024", "budapest-convention-ets185", "untoc-2000", "uncac-2003"
 UPLOAD = "testland-cybercrime-act"
 
