@@ -175,6 +175,7 @@ class QuestionResult:
         n = len(self.question.gold)
         top = self.retrieved[:k]
         precision, recall = metrics.span_precision_recall([(r.doc, r.start, r.end) for r in top], self.evidence)
+        gold_docs = {g.doc for g in self.question.gold}
         return {
             f"item_recall@{k}": metrics.item_recall_at_k(self.matched, n, k),
             f"full_recall@{k}": metrics.full_recall_at_k(self.matched, n, k),
@@ -182,6 +183,9 @@ class QuestionResult:
             f"ndcg@{k}": metrics.ndcg_at_k(self.matched, n, k),
             f"span_precision@{k}": precision,
             f"span_recall@{k}": recall,
+            # Was the right document searched at all? (An upload without parsed articles can score
+            # no item recall while its passages are retrieved.)
+            f"document_recall@{k}": len(gold_docs & {r.doc for r in top}) / len(gold_docs) if gold_docs else 0.0,
         }
 
     def to_json(self, k: int, max_k: int) -> dict[str, Any]:

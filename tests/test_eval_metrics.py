@@ -433,6 +433,7 @@ def test_evaluate_system_and_write_report(tmp_path, tiny_corpus):
     assert summary["item_recall@1"] == pytest.approx((0 + 0.5) / 2)
     assert summary["full_recall@1"] == 0.0
     assert summary["mrr@3"] == pytest.approx((0.5 + 1.0) / 2)
+    assert summary["document_recall@1"] == 1.0
     assert res.curves()["item_recall"][:2] == [pytest.approx(0.25), pytest.approx(0.75)]
     assert [q.question.id for q in res.misses()] == ["dev-001", "dev-002"]
     assert res.by_tag()["scope"]["n"] == 1
