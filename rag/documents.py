@@ -260,6 +260,7 @@ _DESIGNATION_RE = re.compile(
     r"\b((?:[A-Z][A-Za-z]+\s+)?(?:act|law|decree|ordinance|code|proclamation))\s+no\.?\s*(\d[\w/-]*)", re.IGNORECASE
 )
 _YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_YEAR_SUFFIX_RE = re.compile(r"(?:,|\s+of)?\s+(?:1[89]\d\d|20\d\d)$")
 _HEAD_CHARS = 4000  # a cited-as clause or designation stands near the top
 
 
@@ -285,8 +286,9 @@ def derive_names(doc_id: str, title: str, text: str) -> tuple[str, tuple[str, ..
     """A short title and aliases for an uploaded document, from its title and its own text.
 
     The name a law gives itself ("shall be known as ...") is preferred for the short title;
-    aliases add the full title, an official designation ("Republic Act No. 10175", "RA 10175")
-    and the acronym with and without the year ("CPA 2012", "CPA").
+    aliases add the full title, the name without its year ("Cybercrime Prevention Act"), an
+    official designation ("Republic Act No. 10175", "RA 10175") and the acronym with and without
+    the year ("CPA 2012", "CPA").
     """
     head = text[:_HEAD_CHARS]
     title = _clean_title(title) or doc_id.replace("-", " ")
@@ -302,6 +304,7 @@ def derive_names(doc_id: str, title: str, text: str) -> tuple[str, tuple[str, ..
         if len(initials) >= 2:
             names += [f"{initials} {number}", f"{'.'.join(initials)}. {number}"]
     main_name = cited_name or title
+    names.append(_YEAR_SUFFIX_RE.sub("", main_name))  # "Cybercrime Prevention Act" is said without "of 2012"
     initials = acronym(main_name)
     if 2 <= len(initials) <= 6:
         year = _YEAR_RE.search(main_name)
