@@ -45,6 +45,12 @@ class DocumentEntry:
     def builtin(self) -> bool:
         return self.kind != "upload"
 
+    @property
+    def narrows_when_named(self) -> bool:
+        """Named alone, it is the one document searched: an instrument searched only when named,
+        or an upload (its names come from its own title, so naming it means it)."""
+        return self.scope == "named" or self.kind == "upload"
+
 
 @dataclass(frozen=True)
 class NameMatch:
@@ -108,6 +114,9 @@ class Registry:
 
     def named_only(self) -> set[str]:
         return {e.id for e in self.entries.values() if not e.searched_by_default}
+
+    def narrowing(self) -> set[str]:
+        return {e.id for e in self.entries.values() if e.narrows_when_named}
 
     def by_content_hash(self) -> dict[str, DocumentEntry]:
         return {e.content_hash: e for e in self.entries.values() if e.content_hash}

@@ -172,17 +172,18 @@ class Retriever:
         """Documents a question may be answered from.
 
         Documents the registry searches only when named (Budapest, UNTOC, UNCAC) are searched
-        when named; named alone they narrow the search to them; otherwise everything else is in
-        scope (the UN convention, its notes, the resolution, the news report and any upload).
+        when named; named alone, they or an upload narrow the search to them; otherwise everything
+        else is in scope (the UN convention, its notes, the resolution, the news report, uploads).
         """
         known = set(view.manifest)
         if filters.docs:
             return known & set(filters.docs)
         registry = view.registry
         named_only = registry.named_only()
+        narrowing = registry.narrowing()
         named = set(reading.documents)
         companions = {d for d in named if (entry := registry.get(d)) and entry.narrows_with_named}
-        if named & named_only and not (named - named_only) - companions:
+        if named & narrowing and not (named - narrowing) - companions:
             return named & known
         scope = (known - named_only) | named
         annotating = {e.id for e in registry.entries.values() if e.annotates} | named_only

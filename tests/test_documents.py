@@ -180,16 +180,27 @@ imprisonment.
 """
 
 
-@pytest.fixture
-def engine(tmp_path: Path, make_settings, embeddings) -> Engine:
-    docs = tmp_path / "docs"
+def _small_store(folder: Path, make_settings) -> Engine:
+    """Three built-in ids with a few articles each and one upload, ingested with the MiniLM model."""
+    docs = folder / "docs"
     docs.mkdir()
     for name, text in [(UN, UN_TEXT), (BUDAPEST, BUDAPEST_TEXT), (UNTOC, UNTOC_TEXT), (UPLOAD, UPLOAD_TEXT)]:
         (docs / f"{name}.txt").write_text(text, encoding="utf-8")
-    settings = make_settings(tmp_path, embedding_backend="minilm")
-    engine = Engine(settings)
+    engine = Engine(make_settings(folder, embedding_backend="minilm"))
     engine.ingest([docs])
     return engine
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory, make_settings, embeddings) -> Engine:
+    """A small store the read-only tests share."""
+    return _small_store(tmp_path_factory.mktemp("registry-store"), make_settings)
+
+
+@pytest.fixture
+def own_engine(tmp_path: Path, make_settings, embeddings) -> Engine:
+    """A small store of the test's own, for tests that change it."""
+    return _small_store(tmp_path, make_settings)
 
 
 def _docs_of(engine: Engine, question: str) -> list[str]:
@@ -214,7 +225,8 @@ def test_the_convention_beside_budapest_searches_both(engine: Engine) -> None:
     assert set(_docs_of(engine, "Under the Budapest Convention, what is illegal access?")) == {BUDAPEST}
 
 
-def test_editing_an_uploads_names_persists_and_scopes(engine: Engine) -> None:
+def test_editing_an_uploads_names_persists_and_scopes(own_engine: Engine) -> None:
+    engine = own_engine
     engine.update_document_names(UPLOAD, "Testland Act", ["the hacking statute"])
     reopened = Engine(engine.settings)
     entry = reopened.registry().get(UPLOAD)
