@@ -214,7 +214,7 @@ def test_an_alias_question_is_searched_in_that_document_only(engine: Engine) -> 
 def test_an_uploads_derived_acronym_scopes_the_question_to_it(engine: Engine) -> None:
     entry = engine.registry().get(UPLOAD)
     assert entry is not None and entry.short_title == "Testland Cybercrime Act of 2019"
-    assert _docs_of(engine, "Is illegal access punished under TCA 2019?")[0] == UPLOAD
+    assert set(_docs_of(engine, "Is illegal access punished under TCA 2019?")) == {UPLOAD}
     assert _docs_of(engine, "Is illegal access punished under Republic Act 4242?")[0] == UPLOAD
     assert _docs_of(engine, "Is illegal access punished under the UN cybercrime treaty?")[0] == UN
 
