@@ -366,3 +366,12 @@ def test_uploads_ingest_a_text_and_report_a_broken_pdf(empty_env: Path) -> None:
     table = at.dataframe[0].value
     assert list(table["Id"]) == ["Data-protection-model"]
     assert int(table["Passages"][0]) >= 1
+    # The upload's names are shown and can be edited; the table shows the saved names.
+    at.text_input(key="names_short").set_value("Model Data Act")
+    at.text_area(key="names_aliases").set_value("the model act\nMDA")
+    at.button(key="names_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Saved" in s.value for s in at.success)
+    at.run()
+    table = at.dataframe[0].value
+    assert list(table["Short title"]) == ["Model Data Act"] and list(table["Also called"]) == ["the model act, mda"]

@@ -82,12 +82,13 @@ def _render_names_form(engine: Engine, uploads: list[ManifestEntry]) -> None:
         if entry is None:
             return
         with st.form(f"names-{doc_id}", border=False):
-            short = st.text_input("Short title (used in citations)", value=entry.short_title)
+            short = st.text_input("Short title (used in citations)", value=entry.short_title, key="names_short")
             aliases = st.text_area(
                 "Also called (one name a line; a question naming one of them searches this document)",
                 value="\n".join(entry.aliases),
+                key="names_aliases",
             )
-            if st.form_submit_button("Save names", icon=":material/save:"):
+            if st.form_submit_button("Save names", icon=":material/save:", key="names_save"):
                 try:
                     engine.update_document_names(doc_id, short, aliases.splitlines())
                 except RagError as error:
