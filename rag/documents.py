@@ -258,6 +258,7 @@ _SMALL_WORDS = frozenset(
         "with",
         "against",
         "regard",
+        "no",  # "Act No. 5" gives "A", not "AN"
     ]
 )
 # "This Act shall be known as the "Cybercrime Prevention Act of 2012"", "may be cited as".
