@@ -122,7 +122,7 @@ class Registry:
         return {e.content_hash: e for e in self.entries.values() if e.content_hash}
 
     def read(self, question: str, known: set[str] | None = None) -> Reading:
-        """Documents ``question`` names (in registry order), and whether it says "the convention".
+        """Documents ``question`` names (most specific first), and whether it says "the convention".
 
         A name inside a longer name of another document does not count ("Hanoi" in "the Hanoi
         Convention"), nor a bare word another named document's name contains ("UN" beside
@@ -139,7 +139,10 @@ class Registry:
             for m in _alias_pattern(alias).finditer(lowered)
         ]
         matches = [m for m in matches if not any(m.inside(o) and o.doc_id != m.doc_id for o in matches)]
-        found = list(dict.fromkeys(m.doc_id for m in matches))
+        order = {doc_id: index for index, doc_id in enumerate(self.entries)}
+        # Most specific first: registry order (uploads after the built-ins), the default document last.
+        ranked = sorted(matches, key=lambda m: (m.doc_id == self.default_document, order[m.doc_id]))
+        found = list(dict.fromkeys(m.doc_id for m in ranked))
         absorbed = {alias for doc_id in found for alias in self.entries[doc_id].absorbs}
         found = [d for d in found if any(m.alias not in absorbed for m in matches if m.doc_id == d)]
         generic_spans = [
