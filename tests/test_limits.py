@@ -47,7 +47,7 @@ def test_k_out_of_range_is_refused(engine: Engine, k: int) -> None:
 
 def test_a_document_with_too_many_passages_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "long.txt"
-    articles = (f"Article {n}\n\nScope of matter {n}\n\nEach State Party shall act on matter {n}." for n in range(1, 40))
+    articles = (f"Article {n}\n\nScope {n}\n\nEach State Party shall act on matter {n}." for n in range(1, 40))
     path.write_text("Convention on Limits\n\n" + "\n\n".join(articles), encoding="utf-8")
     settings = Settings(store_path=tmp_path / "store", max_passages_per_document=10)
     with pytest.raises(DocumentError, match=r"39 passages, over the limit of 10"):
