@@ -199,7 +199,11 @@ def answer_results(
     chosen = questions[:limit] if limit else questions
     log(f"answers: {len(chosen)} questions, mode {mode or engine.settings.answer_mode} ...")
     supports = judge_supports(SupportJudge(engine.sentence_embeddings))
-    run = run_answers(engine, chosen, supports, mode=mode, k=k, progress=stderr_progress(len(chosen), "answers"))
+    out.mkdir(parents=True, exist_ok=True)
+    partial = out / "answers.partial.jsonl"
+    partial.unlink(missing_ok=True)
+    progress = stderr_progress(len(chosen), "answers")
+    run = run_answers(engine, chosen, supports, mode=mode, k=k, progress=progress, partial=partial)
     run.write_jsonl(out / "answers.jsonl")
     result = run.to_json()
     result["answers_file"] = str(out / "answers.jsonl")
@@ -253,6 +257,11 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
             f"citation recall {fmt(s['citation_recall'])}, precision {fmt(s['citation_precision'])}, "
             f"faithfulness {fmt(s['faithfulness'])}, refusal precision {fmt(r['precision'])}, "
             f"recall {fmt(r['recall'])}, answerable answered {fmt(s['answerable_answered'])}"
+            + (
+                f", answered keeping a model-written sentence {fmt(s['model_sentence_kept'])}"
+                if s.get("model_sentence_kept") is not None
+                else ""
+            )
         )
         if answers.get("errors"):
             lines.append(f"answers: {len(answers['errors'])} question(s) failed (see report)")

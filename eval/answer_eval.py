@@ -122,7 +122,11 @@ def score_answer(answer: dict[str, Any], question: GoldQuestion, supports: metri
         "cites_gold": None,
         "quote_fallbacks": 0,
         "timings": dict(answer.get("timings") or {}),
+        # A generative answer that keeps at least one sentence its model wrote (no fallback to quotes).
+        "model_sentence_kept": None,
     }
+    if answer.get("mode") not in (None, "extractive") and not refused:
+        record["model_sentence_kept"] = not answer.get("notice") and any(s.get("supported") for s in drafted)
     if question.answerable:
         text = "" if refused else strip_markers(str(answer.get("answer", "")))
         record["token_f1"] = metrics.token_f1(text, question.reference_answer) if text else 0.0
@@ -194,6 +198,7 @@ def summarise(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "citation_precision": _mean_of(records, "citation_precision"),
         "faithfulness": _mean_of(records, "faithfulness"),
         "self_supported": _mean_of(records, "self_supported"),
+        "model_sentence_kept": _mean_of(records, "model_sentence_kept"),
         "cites_gold": _mean_of(records, "cites_gold"),
         "quote_fallbacks": sum(r["quote_fallbacks"] for r in records),
         "hidden_sentences": sum(r["hidden_sentences"] for r in records),
@@ -238,10 +243,13 @@ def run_answers(
     mode: str | None = None,
     k: int | None = None,
     progress: Callable[[str], None] | None = None,
+    partial: Path | None = None,
 ) -> AnswerRun:
     """Ask every question through ``engine.ask`` and score each answer.
 
-    A question whose ``ask`` raises is recorded in ``errors`` and left out of the metrics.
+    A question whose ``ask`` raises is recorded in ``errors`` and left out of the metrics.  With ``partial``,
+    each answer and its metrics are appended to that JSONL file as soon as they are known
+    (``python -m eval.answer_eval FILE`` summarises such a file).
     """
     run = AnswerRun(mode=mode)
     for q in questions:
@@ -258,6 +266,10 @@ def run_answers(
         answer["timings"].setdefault("total", time.perf_counter() - started)
         run.answers.append((q.id, answer))
         run.records.append(score_answer(answer, q, supports))
+        if partial is not None:  # a long run (the local model) leaves what it measured if stopped
+            line = {"id": q.id, "answer": answer, "record": run.records[-1]}
+            with partial.open("a", encoding="utf-8") as fh:
+                fh.write(json.dumps(line, ensure_ascii=False) + "\n")
         if progress:
             progress(q.id)
     return run
@@ -272,3 +284,22 @@ def judge_supports(judge: Any) -> metrics.SupportsFn:
         return bool(judge.score(sentence, "\n\n".join(texts)).supported(judge.threshold))
 
     return supports
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m eval.answer_eval FILE``: the summary of a run's ``answers.partial.jsonl``."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m eval.answer_eval", description=main.__doc__)
+    parser.add_argument("partial", type=Path)
+    args = parser.parse_args(argv)
+    with args.partial.open(encoding="utf-8") as fh:
+        records = [json.loads(line)["record"] for line in fh if line.strip()]
+    json.dump(summarise(records), sys.stdout, indent=1)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -124,6 +124,10 @@ def run_compare(engine: Engine, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(comparison.to_json(), ensure_ascii=False))
         return 0
+    if comparison.written is not None:
+        print(comparison.written.question + "\n")
+        print_answer(comparison.written)
+        print()
     for left, right, similarity in comparison.rows:
         left_label = left.passage.label if left else "—"
         right_label = right.passage.label if right else "—"

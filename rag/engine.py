@@ -6,13 +6,20 @@ is one path from a question to an answer.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 
-from rag.answering.compare import Comparison, align
+from rag.answering.compare import Comparison, align, write_comparison
 from rag.answering.service import AnswerService
-from rag.answering.summarize import LEADS_PER_ARTICLE, group_by_article, group_by_chapter, summarize
+from rag.answering.summarize import (
+    LEADS_PER_ARTICLE,
+    group_by_article,
+    group_by_chapter,
+    group_by_paragraph,
+    summarize,
+)
 from rag.answering.types import Answer
 from rag.document_text import DocumentText, document_text
 from rag.documents import DocumentEntry, Registry, builtin_registry
@@ -25,6 +32,8 @@ from rag.retrieval import Retriever, SearchFilters
 from rag.settings import Settings, get_settings
 from rag.store import ManifestEntry, PassageStore
 from rag.types import Passage, ScoredPassage, short_title
+
+log = logging.getLogger(__name__)
 
 MAX_NAME_CHARS = 120  # a short title or alias
 MAX_ALIASES = 30
@@ -98,7 +107,10 @@ class Engine:
             groups = group_by_chapter(passages)
             if len(groups) < 2:
                 groups = group_by_article(p for p in passages if p.kind == "article")
-            title, leads = short_title(doc_id, title), 1
+            leads = 1
+            if not groups:  # a resolution or a news report: no chapters, no articles
+                groups, leads = group_by_paragraph(passages), LEADS_PER_ARTICLE
+            title = short_title(doc_id, title)
         if not groups:
             raise QueryError(f"nothing to summarise: {title} not found")
         return summarize(groups, title, self.answers.judge, leads, mode or "extractive", self.settings)
@@ -108,7 +120,18 @@ class Engine:
         answer_a = self.ask(topic, mode, k, SearchFilters(docs=(doc_a,)))
         answer_b = self.ask(topic, mode, k, SearchFilters(docs=(doc_b,)))
         rows = align(answer_a.passages, answer_b.passages, self.sentence_embeddings)
-        return Comparison(topic, doc_a, doc_b, rows, answer_a, answer_b)
+        written = None
+        mode = mode or self.settings.answer_mode
+        if mode != "extractive":  # written from both sides' hits, each sentence verified like an answer's
+            manifest = self.retriever.view().manifest
+            name_a, name_b = (short_title(d, manifest[d].title) if d in manifest else d for d in (doc_a, doc_b))
+            try:
+                written = write_comparison(
+                    answer_a, answer_b, (name_a, name_b), topic, self.answers.judge, mode, self.settings
+                )
+            except Exception as error:  # each side's answer already stands on its own; say why there is no more
+                log.warning("the written comparison failed: %s", type(error).__name__)
+        return Comparison(topic, doc_a, doc_b, rows, answer_a, answer_b, written)
 
     def passages_of(self, doc_id: str, article: str | None = None, chapter: str | None = None) -> list[Passage]:
         """Passages of a document (or one article or chapter of it), in reading order."""

@@ -27,6 +27,7 @@ AnswerMode = Literal["extractive", "local", "openai"]
 # The answer modes, in the order the app offers them: the one list settings, service, CLI, UI and eval read.
 ANSWER_MODES: tuple[str, ...] = get_args(AnswerMode)
 EmbeddingBackend = Literal["e5", "minilm", "openai"]
+Drafting = Literal["schema", "free"]
 
 
 class Settings(BaseSettings):
@@ -90,6 +91,33 @@ class Settings(BaseSettings):
     llm_threads: int = Field(2, ge=1, description="CPU threads for llama.cpp.")
     llm_context: int = Field(4096, ge=512, description="llama.cpp context window in tokens.")
     llm_max_tokens: int = Field(220, ge=16, description="Longest generated answer in tokens.")
+    local_prompt_passages: int = Field(
+        4, ge=1, le=20, description="Passages shown to the local model (its best-ranked hits)."
+    )
+    local_excerpt_chars: int = Field(
+        360,
+        ge=80,
+        description="Each passage reaches the local model as its best sentences, in reading order, up to this "
+        "many characters: reading the prompt dominates a local answer on 2 cores.",
+    )
+    openai_context_tokens: int = Field(
+        3000,
+        ge=200,
+        description="The openai provider sees whole passages, as stored, in rank order (hits, then the "
+        "provisions they cite) up to this many tokens, estimated at 4 characters a token.",
+    )
+    local_context_tokens: int = Field(
+        700,
+        ge=100,
+        description="What the local model reads for a summary or a comparison (lead sentences or whole "
+        "passages), in tokens estimated at 4 characters a token.",
+    )
+    local_drafting: Drafting = Field(
+        "schema",
+        description="How the local model drafts: 'schema' (a JSON object: a direct answer and claims, each "
+        "with its passage number and the words it rests on) or 'free' (sentences with [n] markers, as the openai "
+        "provider always drafts).",
+    )
     model_cache: Path = Field(
         Path.home() / ".cache" / "treatyqa", description="Where packaged GGUF parts are assembled."
     )

@@ -357,6 +357,32 @@ def test_run_answers_contract(tmp_path):
     assert summary["latency"]["total"]["p50"] == pytest.approx(0.05)
 
 
+def test_generative_answer_keeps_a_model_sentence_unless_it_fell_back_to_quotes():
+    q = question("dev-001", [GoldItem("un", "7")])
+    written = {**fake_answer(), "mode": "local", "notice": None}
+    quoted = {**written, "notice": "The model's sentences could not be verified; the answer quotes them instead."}
+    assert score_answer(written, q, words_support)["model_sentence_kept"] is True
+    assert score_answer(quoted, q, words_support)["model_sentence_kept"] is False
+    assert score_answer({**fake_answer(), "mode": "extractive"}, q, words_support)["model_sentence_kept"] is None
+    records = [score_answer(a, q, words_support) for a in (written, quoted, {**written, "refused": True})]
+    assert summarise(records)["model_sentence_kept"] == 0.5  # of the answered
+
+
+def test_each_answer_is_appended_to_the_partial_file_as_it_comes(tmp_path):
+    class Engine:
+        def ask(self, q, mode=None, k=None):
+            if "boom" in q:
+                raise RuntimeError("stopped")
+            return type("A", (), {"to_json": lambda self: fake_answer()})()
+
+    questions = [question("dev-001", [GoldItem("un", "7")]), GoldQuestion("dev-002", "boom", True, [], "x", [], [])]
+    partial = tmp_path / "answers.partial.jsonl"
+    run_answers(Engine(), questions, words_support, partial=partial)
+    lines = [json.loads(x) for x in partial.read_text().splitlines()]
+    assert [x["id"] for x in lines] == ["dev-001"]
+    assert lines[0]["record"] == run_answers(Engine(), questions[:1], words_support).records[0]
+
+
 # --------------------------------------------------------------------------- baselines
 
 

@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from rag.answering.attribution import CitationBook, DraftSentence, attribute
-from rag.answering.generative import parse_drafts
+from rag.answering.context import PromptContext
+from rag.answering.drafting import parse_drafts
 from rag.answering.refusal import names_in
 from rag.references import read_query
 from rag.sentences import split_sentences
@@ -110,7 +111,8 @@ def test_sentence_spans_cover_every_visible_character(text: str) -> None:
 @example("The answer is NOT_IN_DOCUMENTS.", 3)
 @example("[" + "9" * 400 + "] big", 3)
 def test_parse_drafts_never_raises_and_claims_only_existing_passages(text: str, passage_count: int) -> None:
-    drafts, declined = parse_drafts(text, passage_count)
+    shown = tuple(range(passage_count))
+    drafts, declined = parse_drafts(text, PromptContext(shown, ("",) * passage_count, ("",) * passage_count))
     assert isinstance(declined, bool)
     if declined:
         assert drafts == []

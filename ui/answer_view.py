@@ -17,8 +17,9 @@ def markers(numbers: tuple[int, ...]) -> str:
 
 
 def sentences_markdown(answer: Answer) -> str:
-    """Each sentence on its own line with its markers; unsupported sentences visibly marked."""
-    lines = []
+    """The direct answer in bold, then each sentence on its own line with its markers; unsupported
+    sentences visibly marked."""
+    lines = [f"**{escape_markdown(answer.direct)}**"] if answer.direct else []
     for sentence in answer.sentences:
         text = escape_markdown(sentence.text.strip())
         if sentence.supported:

@@ -28,6 +28,9 @@ class DraftSentence:
     # Set by the extractive provider: the sentence is this exact span of that passage.
     verbatim_of: int | None = None
     span: tuple[int, int] | None = None
+    # Set when the system rejected the draft before verification, and why (e.g. its quoted words
+    # are in no passage); such a sentence is kept unsupported and never cited.
+    rejection: str | None = None
 
 
 _LEADING_LABEL_RE = re.compile(r"^(?:\d{1,3}\.\s+)?(?:\(?[a-z]{1,4}\)\s+)?")
@@ -95,6 +98,9 @@ def attribute(
     for draft in drafts:
         text = strip_citations(draft.text)
         if not text:
+            continue
+        if draft.rejection is not None:
+            sentences.append(AnswerSentence(text, (), False, 0.0, "not_found", draft.rejection))
             continue
         if looks_like_instruction(text):
             sentences.append(AnswerSentence(text, (), False, 0.0, "not_found", "reads as an instruction, not a claim"))

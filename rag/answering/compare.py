@@ -1,14 +1,23 @@
-"""Compare two documents on a topic: aligned provisions side by side, each side cited."""
+"""Compare two documents on a topic: aligned provisions side by side, each side cited, and in a
+generative mode a written comparison whose every sentence is verified and cited like an answer's."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from rag.answering.types import Answer
+from rag.answering.attribution import CitationBook, attribute
+from rag.answering.context import whole_passages
+from rag.answering.drafting import draft, finish, schema_for
+from rag.answering.generative import build_chat_model
+from rag.answering.types import Answer, AnswerSentence
+from rag.prompts import COMPARE_TOPIC, SCHEMA_SUMMARY_PROMPT, SUMMARY_PROMPT
+from rag.settings import Settings
+from rag.support import SupportJudge
 from rag.types import ScoredPassage
 
 ALIGNMENT_FLOOR = 0.35  # below this cosine, two provisions are shown on rows of their own
@@ -24,9 +33,12 @@ class Comparison:
     rows: list[tuple[ScoredPassage | None, ScoredPassage | None, float]]
     answer_a: Answer
     answer_b: Answer
+    # The model's comparison across both documents (generative modes; None when none was verified).
+    written: Answer | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "written": self.written.to_json() if self.written else None,
             "topic": self.topic,
             "docs": [self.doc_a, self.doc_b],
             "rows": [
@@ -66,3 +78,45 @@ def align(
     rows += [(p, None, 0.0) for i, p in enumerate(left) if i not in used_left]
     rows += [(None, p, 0.0) for j, p in enumerate(right) if j not in used_right]
     return rows
+
+
+def write_comparison(
+    answer_a: Answer,
+    answer_b: Answer,
+    names: tuple[str, str],
+    topic: str,
+    judge: SupportJudge,
+    mode: str,
+    settings: Settings,
+) -> Answer | None:
+    """The model states what each document provides on ``topic``; its sentences are verified.
+
+    The two sides' hits are shown alternately (A1, B1, A2, ...) so a budget cut keeps both. The
+    model writes plain claims; the system, which knows the document of each citation, opens each
+    verified sentence with that document's name and puts the first document's sentences first,
+    so the difference reads side by side. None when no sentence is verified.
+    """
+    sides = ([p for p in a.passages if not p.supporting] for a in (answer_a, answer_b))
+    paired = [p for pair in itertools.zip_longest(*sides) for p in pair if p is not None]
+    if not paired:
+        return None
+    budget = settings.openai_context_tokens if mode == "openai" else settings.local_context_tokens
+    context = whole_passages(paired, budget)
+    schema = schema_for(mode, settings, context.size, direct=False)
+    prompt = SCHEMA_SUMMARY_PROMPT if schema is not None else SUMMARY_PROMPT
+    title = COMPARE_TOPIC.format(doc_a=names[0], doc_b=names[1], topic=topic)
+    messages = prompt.format_messages(passages=context.numbered, topic=title)
+    written = finish(draft(build_chat_model(settings, mode), messages, context, paired, schema))
+    sentences, citations = attribute(written.sentences, paired, judge, CitationBook())
+    doc_a = answer_a.passages[0].passage.doc_id if answer_a.passages else None
+    named: list[tuple[int, AnswerSentence]] = []
+    for sentence in sentences:
+        if not sentence.supported:
+            continue
+        doc = citations[sentence.citations[0] - 1].doc
+        name = names[0] if doc == doc_a else names[1]
+        named.append((0 if doc == doc_a else 1, replace(sentence, text=f"{name}: {sentence.text}")))
+    if not named:
+        return None
+    named.sort(key=lambda item: item[0])  # stable: each side keeps the model's order
+    return Answer(f"Comparison: {title}", mode, [s for _, s in named], citations, paired, False)

@@ -1,25 +1,20 @@
 """Generative providers behind LangChain chat models: the packaged local GGUF or any OpenAI-compatible server.
 
-Both are ``BaseChatModel``s driven by the same prompt; the provider only drafts sentences
-with claimed ``[n]`` markers, and ``attribution`` decides what is cited.
+Both are ``BaseChatModel``s; a provider only drafts (``drafting`` reads what it wrote), and
+``attribution`` decides what is cited.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from rag.answering.attribution import DraftSentence
 from rag.errors import ModelUnavailableError
 from rag.models import ensure_gguf
-from rag.prompts import CANNOT_ANSWER_PHRASE
-from rag.sentences import split_sentences
 from rag.settings import Settings
-
-_MARKER_RE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 
 
 def build_chat_model(settings: Settings, mode: str) -> BaseChatModel:
@@ -71,27 +66,17 @@ def _local_chat_model(size: str, cache_dir: str, threads: int, context: int, max
         raise ModelUnavailableError(f"the local model could not be loaded: {exc}") from exc
 
 
-def stream_text(model: BaseChatModel, messages: list) -> Iterator[str]:  # type: ignore[type-arg]
-    """Yield the model's text as it is generated."""
-    for chunk in model.stream(messages):
+def stream_text(
+    model: BaseChatModel,
+    messages: list,  # type: ignore[type-arg]
+    schema: dict[str, Any] | None = None,
+) -> Iterator[str]:
+    """Yield the model's text as it is generated; with ``schema``, llama.cpp's grammar makes it a
+    JSON object that fills the schema."""
+    options: dict[str, Any] = {}
+    if schema is not None:
+        options["response_format"] = {"type": "json_object", "schema": schema}
+    for chunk in model.stream(messages, **options):
         content = chunk.content
         if isinstance(content, str) and content:
             yield content
-
-
-def parse_drafts(text: str, passage_count: int) -> tuple[list[DraftSentence], bool]:
-    """Sentences with their claimed passage indices, and whether the model declined to answer."""
-    if CANNOT_ANSWER_PHRASE in text or CANNOT_ANSWER_PHRASE.replace("_", " ") in text.upper():
-        return [], True
-    drafts = []
-    for start, end in split_sentences(text.strip()):
-        sentence = text.strip()[start:end]
-        claimed = []
-        for group in _MARKER_RE.findall(sentence):
-            for number in group.split(","):
-                index = int(number) - 1
-                if 0 <= index < passage_count:
-                    claimed.append(index)
-        if _MARKER_RE.sub("", sentence).strip(" .;,"):
-            drafts.append(DraftSentence(sentence, tuple(dict.fromkeys(claimed))))
-    return drafts, False

@@ -16,27 +16,21 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from rag.answering import answerability, refusal
-from rag.answering.attribution import CitationBook, DraftSentence, attribute
+from rag.answering.attribution import CitationBook, attribute
+from rag.answering.context import context_for
 from rag.answering.conversation import contextualize
-from rag.answering.extractive import Candidate, extractive_drafts, overlaps, rank_sentences
-from rag.answering.generative import build_chat_model, parse_drafts, stream_text
+from rag.answering.drafting import Draft, backed_direct, draft, schema_for
+from rag.answering.extractive import Candidate, extractive_drafts, rank_sentences
+from rag.answering.generative import build_chat_model
 from rag.answering.types import Answer
 from rag.errors import ModelUnavailableError, QueryError
-from rag.prompts import ANSWER_PROMPT, format_passages
+from rag.prompts import ANSWER_PROMPT, SCHEMA_ANSWER_PROMPT
 from rag.retrieval import Retriever, SearchFilters
 from rag.settings import ANSWER_MODES, Settings
 from rag.support import SupportJudge
 from rag.types import ScoredPassage
 
 log = logging.getLogger(__name__)
-
-# The prompt carries the top hits only.
-PROMPT_PASSAGES = 4
-# Each passage reaches the model as its best-scored sentences, in reading order, up to this many
-# characters: reading the prompt dominates a local answer on 2 cores (37-42 tokens/s for the 1.5B
-# model with the portable llama.cpp build), and attribution checks every sentence against the
-# whole passage anyway.
-PROMPT_EXCERPT_CHARS = 360
 
 
 @dataclass(frozen=True)
@@ -114,32 +108,33 @@ class AnswerService:
             return
 
         notice = None
-        drafts: list[DraftSentence]
         generation_started = time.perf_counter()
         if mode == "extractive":
-            drafts = extractive_drafts(candidates, passages)
-            declined = False
+            drafted = Draft(None, extractive_drafts(candidates, passages))
         else:
             try:
-                drafts, declined = yield from self._generate(mode, question, passages, candidates)
+                drafting = self._generate(mode, question, passages, candidates)
+                drafted = yield from first_text_timed(drafting, timings, started)
             except ModelUnavailableError as error:
                 notice = f"The {mode} model is unavailable ({error}); this answer is extractive."
-                drafts, declined = extractive_drafts(candidates, passages), False
+                drafted = Draft(None, extractive_drafts(candidates, passages))
             except Exception as error:  # a server or model failure must not lose the question
                 log.warning("generation failed: %s", type(error).__name__)
                 notice = f"The {mode} model failed ({type(error).__name__}); this answer is extractive."
-                drafts, declined = extractive_drafts(candidates, passages), False
+                drafted = Draft(None, extractive_drafts(candidates, passages))
         verification_started = time.perf_counter()
         timings["generation"] = verification_started - generation_started
-        sentences, citations = attribute(drafts, passages, self.judge, CitationBook())
-        if mode != "extractive" and not declined and not any(s.supported for s in sentences):
+        sentences, citations = attribute(drafted.sentences, passages, self.judge, CitationBook())
+        model_verified = mode != "extractive" and notice is None and any(s.supported for s in sentences)
+        if mode != "extractive" and not drafted.declined and not any(s.supported for s in sentences):
             # The model wrote nothing the passages support, yet the evidence is there: show it.
             notice = "The model's sentences could not be verified against the sources; the answer quotes them instead."
             sentences, citations = attribute(extractive_drafts(candidates, passages), passages, self.judge)
+        direct = backed_direct(drafted.direct, sentences, citations, passages, model_verified)
         timings["verification"] = time.perf_counter() - verification_started
         timings["total"] = time.perf_counter() - started
-        refused = declined or not any(s.supported for s in sentences)
-        answer = Answer(question, mode, sentences, citations, passages, refused, timings, notice, probability)
+        refused = drafted.declined or not any(s.supported for s in sentences)
+        answer = Answer(question, mode, sentences, citations, passages, refused, timings, notice, probability, direct)
         if mode == "extractive" or notice:
             yield answer.text
         yield answer
@@ -180,36 +175,28 @@ class AnswerService:
 
     def _generate(
         self, mode: str, question: str, passages: list[ScoredPassage], candidates: list[Candidate]
-    ) -> Generator[str, None, tuple[list[DraftSentence], bool]]:
-        """Stream the model's draft; return its sentences and whether it declined."""
+    ) -> Generator[str, None, Draft]:
+        """Stream the model's readable draft; return what it drafted.
+
+        The local model fills the answer schema (unless ``local_drafting`` is "free"); a capable
+        model writes free text with ``[n]`` markers. Each sees the passages its budget allows.
+        """
         model = build_chat_model(self.settings, mode)
-        shown = [p for p in passages if not p.supporting][:PROMPT_PASSAGES]
-        excerpts = [excerpt(index, p, candidates) for index, p in enumerate(shown)]
-        numbered = format_passages([(p.passage.label, text) for p, text in zip(shown, excerpts, strict=True)])
-        messages = ANSWER_PROMPT.format_messages(passages=numbered, question=question)
-        pieces: list[str] = []
-        for piece in stream_text(model, messages):
-            pieces.append(piece)
-            yield piece
-        return parse_drafts("".join(pieces), len(passages))
+        context = context_for(mode, passages, candidates, self.settings)
+        schema = schema_for(mode, self.settings, context.size)
+        prompt = SCHEMA_ANSWER_PROMPT if schema is not None else ANSWER_PROMPT
+        messages = prompt.format_messages(passages=context.numbered, question=question)
+        return (yield from draft(model, messages, context, passages, schema))
 
 
-def excerpt(index: int, scored: ScoredPassage, candidates: list[Candidate]) -> str:
-    """The best-scored sentences of passage ``index``, in reading order, within ``PROMPT_EXCERPT_CHARS``.
-
-    A passage with no scored sentence (a bare heading) is cut at the same length instead.
-    """
-    chosen: list[Candidate] = []
-    used = 0
-    for candidate in candidates:  # best first
-        if candidate.passage_index != index or any(overlaps(candidate, c) for c in chosen):
-            continue
-        if chosen and used + len(candidate.text) > PROMPT_EXCERPT_CHARS:
-            break
-        chosen.append(candidate)
-        used += len(candidate.text)
-    text = scored.passage.text
-    if not chosen:
-        return text[:PROMPT_EXCERPT_CHARS]
-    chosen.sort(key=lambda c: c.start)
-    return " … ".join(text[c.start : c.end] for c in chosen)
+def first_text_timed(
+    drafting: Generator[str, None, Draft], timings: dict[str, float], started: float
+) -> Generator[str, None, Draft]:
+    """Pass the draft's text through, noting in ``timings["first_text"]`` when the first piece came."""
+    while True:
+        try:
+            piece = next(drafting)
+        except StopIteration as done:
+            return done.value
+        timings.setdefault("first_text", time.perf_counter() - started)
+        yield piece

@@ -1,10 +1,11 @@
 """Summaries of an article, a chapter or a document, map-reduced over the legal structure.
 
-Map: each article is reduced to its lead sentences (the opening sentence of each numbered
-paragraph, up to a few), quoted verbatim with citations. Reduce: an article keeps its leads; a
-chapter keeps one lead per article; a document keeps its statement of purpose and one lead per
-chapter. With a generative mode, the model rewrites the mapped sentences in plain words and
-every rewritten sentence is verified and cited like an answer sentence.
+Map: each article (or, in a document without articles, each paragraph) is reduced to its lead
+sentences (the opening sentence of each numbered paragraph, up to a few), quoted verbatim with
+citations. Reduce: an article keeps its leads; a chapter keeps one lead per article; a document
+keeps one lead per chapter, per article or per paragraph. With a generative mode, the model
+writes the summary in plain words and every sentence is verified and cited like an answer
+sentence; the quoted leads are the fallback.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from collections import OrderedDict
 from collections.abc import Iterable
 
 from rag.answering.attribution import CitationBook, DraftSentence, attribute, verbatim_draft
-from rag.answering.generative import build_chat_model, parse_drafts, stream_text
+from rag.answering.context import PromptContext, whole_passages
+from rag.answering.drafting import draft, finish, schema_for
+from rag.answering.generative import build_chat_model
 from rag.answering.types import Answer
 from rag.errors import ModelUnavailableError, QueryError
-from rag.prompts import SUMMARY_PROMPT, format_passages
+from rag.prompts import SCHEMA_SUMMARY_PROMPT, SUMMARY_PROMPT
 from rag.sentences import split_sentences
+from rag.settings import Settings
 from rag.support import SupportJudge
 from rag.types import Passage, ScoredPassage
 
@@ -66,9 +70,14 @@ def summarize(
     judge: SupportJudge,
     leads_per_group: int,
     mode: str = "extractive",
-    settings: object | None = None,
+    settings: Settings | None = None,
 ) -> Answer:
-    """Map each group (article or chapter) to lead sentences; reduce to a cited summary."""
+    """Map each group (article, chapter or paragraph) to lead sentences; reduce to a cited summary.
+
+    In a generative mode the model writes the summary in plain words from the passages (whole for
+    a capable model, their lead sentences for the local one); every sentence is verified and cited
+    like an answer's, and the lead sentences are the fallback when none is verified.
+    """
     mapped: list[tuple[Passage, int, int]] = []
     for passages in groups.values():
         mapped.extend(lead_sentences(passages, leads_per_group))
@@ -77,27 +86,50 @@ def summarize(
         raise QueryError(f"nothing to summarise for {title}")
     scored = list(OrderedDict((p.id, ScoredPassage(p, 1.0)) for p, _, _ in mapped).values())
     index_of = {sp.passage.id: i for i, sp in enumerate(scored)}
-    drafts = [verbatim_draft(p.text, a, b, index_of[p.id]) for p, a, b in mapped]
+    leads = [verbatim_draft(p.text, a, b, index_of[p.id]) for p, a, b in mapped]
     notice = None
     if mode != "extractive" and settings is not None:
         try:
-            drafts = _rewrite(drafts, scored, title, mode, settings) or drafts
+            written = _write(leads, scored, title, mode, settings)
         except ModelUnavailableError as error:
             notice = f"The {mode} model is unavailable ({error}); this summary is extractive."
-    sentences, citations = attribute(drafts, scored, judge, CitationBook())
+        except Exception as error:  # a server or model failure must not lose the summary
+            notice = f"The {mode} model failed ({type(error).__name__}); this summary is extractive."
+        else:
+            sentences, citations = attribute(written, scored, judge, CitationBook())
+            if any(s.supported for s in sentences):
+                return Answer(f"Summary: {title}", mode, sentences, citations, scored, False, {}, notice)
+            notice = "The model's summary could not be verified against the sources; it quotes them instead."
+    sentences, citations = attribute(leads, scored, judge, CitationBook())
     refused = not any(s.supported for s in sentences)
     return Answer(f"Summary: {title}", mode, sentences, citations, scored, refused, {}, notice)
 
 
-def _rewrite(
-    drafts: list[DraftSentence], scored: list[ScoredPassage], title: str, mode: str, settings: object
+def summary_context(leads: list[DraftSentence], scored: list[ScoredPassage], mode: str, budget: int) -> PromptContext:
+    """A capable model reads the passages whole, within its budget; the local model their lead sentences."""
+    if mode == "openai":
+        return whole_passages(scored, budget)
+    by_passage: OrderedDict[int, list[str]] = OrderedDict()
+    for lead in leads:
+        assert lead.verbatim_of is not None
+        by_passage.setdefault(lead.verbatim_of, []).append(lead.text)
+    return PromptContext(
+        tuple(by_passage),
+        tuple(scored[i].passage.label for i in by_passage),
+        tuple(" … ".join(texts) for texts in by_passage.values()),
+    )
+
+
+def _write(
+    leads: list[DraftSentence], scored: list[ScoredPassage], title: str, mode: str, settings: Settings
 ) -> list[DraftSentence]:
-    model = build_chat_model(settings, mode)  # type: ignore[arg-type]
-    numbered = format_passages([(sp.passage.label, sp.passage.text) for sp in scored], max_chars=700)
-    messages = SUMMARY_PROMPT.format_messages(passages=numbered, topic=title)
-    text = "".join(stream_text(model, messages))
-    rewritten, _ = parse_drafts(text, len(scored))
-    return rewritten
+    """The model's plain-language summary sentences, with the passages they claim."""
+    model = build_chat_model(settings, mode)
+    context = summary_context(leads, scored, mode, settings.openai_context_tokens)
+    schema = schema_for(mode, settings, context.size, direct=False)
+    prompt = SCHEMA_SUMMARY_PROMPT if schema is not None else SUMMARY_PROMPT
+    messages = prompt.format_messages(passages=context.numbered, topic=title)
+    return finish(draft(model, messages, context, scored, schema)).sentences
 
 
 def group_by_article(passages: Iterable[Passage]) -> OrderedDict[str, list[Passage]]:
@@ -117,3 +149,14 @@ def group_by_chapter(passages: Iterable[Passage]) -> OrderedDict[str, list[Passa
         if key not in chapters or chapters[key][0].article == passage.article:
             chapters.setdefault(key, []).append(passage)
     return chapters
+
+
+def group_by_paragraph(passages: Iterable[Passage]) -> OrderedDict[str, list[Passage]]:
+    """One group per passage, in reading order: the map step for a document without articles.
+
+    A document with numbered paragraphs (a resolution's operative part) is summarised by them,
+    not by its preamble; one without (a news report) by all its passages.
+    """
+    body = [p for p in passages if p.kind != "heading"]
+    numbered = [p for p in body if p.paragraphs and p.article != "preamble"]
+    return OrderedDict((p.id, [p]) for p in numbered or body)

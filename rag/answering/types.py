@@ -78,14 +78,16 @@ class Answer:
     # The answerability model's probability that the passages answer the question (None where the
     # model was not asked: a summary, or an outright refusal).
     answerability: float | None = None
+    # The model's direct answer ("Yes", "No", "90 days"), kept only when a verified sentence backs it.
+    direct: str | None = None
 
     @property
     def text(self) -> str:
-        """The answer as shown: supported sentences with their markers, or the refusal."""
+        """The answer as shown: the direct answer, then supported sentences with their markers; or the refusal."""
         if self.refused:
             nearest = "; ".join(dict.fromkeys(p.passage.label for p in self.passages if not p.supporting))
             return REFUSAL_TEXT + (f" The closest provisions are: {nearest}." if nearest else "")
-        parts = []
+        parts = [self.direct if self.direct[-1] in ".!?" else self.direct + "."] if self.direct else []
         for sentence in self.sentences:
             if not sentence.supported:
                 continue
@@ -112,6 +114,7 @@ class Answer:
             "question": self.question,
             "mode": self.mode,
             "answer": self.text,
+            "direct": self.direct,
             "refused": self.refused,
             "sentences": [s.to_json() for s in self.sentences],
             "citations": [c.to_json() for c in self.citations],

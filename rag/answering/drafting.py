@@ -1,0 +1,294 @@
+"""Read what a model drafted into sentences that claim passages: free text with ``[n]`` markers, or
+a JSON object filled against a schema (the drafting small models get right).
+
+Both readers map the prompt's numbers to retrieved passages through the same ``PromptContext``,
+and both separate the direct answer ("Yes", "No", "90 days") from the claims that explain it.
+A schema claim names the few words of its passage it rests on; a claim whose words are in no
+shown passage is rejected before verification, with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import BaseMessage
+
+from rag.answering.attribution import DraftSentence
+from rag.answering.context import PromptContext
+from rag.answering.generative import stream_text
+from rag.answering.types import AnswerSentence, Citation
+from rag.prompts import CANNOT_ANSWER_PHRASE, MAX_CLAIMS
+from rag.sentences import split_sentences
+from rag.settings import Settings
+from rag.types import ScoredPassage
+
+_MARKER_RE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+# "Yes." / "No, ..." at the start of a free-text answer.
+_YES_NO_RE = re.compile(r"^(yes|no)\b[\s,.;:!—–-]*", re.IGNORECASE)
+# A first sentence of at most this many words, with no citation marker, is the direct answer.
+MAX_DIRECT_WORDS = 8
+_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What a model drafted: its direct answer, its sentences, and whether it declined."""
+
+    direct: str | None
+    sentences: list[DraftSentence] = field(default_factory=list)
+    declined: bool = False
+
+
+def declines(text: str) -> bool:
+    return CANNOT_ANSWER_PHRASE in text or CANNOT_ANSWER_PHRASE.replace("_", " ") in text.upper()
+
+
+def parse_drafts(text: str, context: PromptContext) -> tuple[list[DraftSentence], bool]:
+    """Sentences with the retrieved passages they claim by ``[n]``, and whether the model declined."""
+    if declines(text):
+        return [], True
+    body = text.strip()
+    drafts = []
+    for start, end in split_sentences(body):
+        sentence = body[start:end]
+        claimed: list[int] = []
+        for group in _MARKER_RE.findall(sentence):
+            for number in group.split(","):
+                index = context.retrieved_index(int(number)) if len(number.strip()) < 4 else None
+                if index is not None:
+                    claimed.append(index)
+        if _MARKER_RE.sub("", sentence).strip(" .;,"):
+            drafts.append(DraftSentence(sentence, tuple(dict.fromkeys(claimed))))
+    return drafts, False
+
+
+def parse_free_text(text: str, context: PromptContext) -> Draft:
+    """A free-text answer: an opening "Yes."/"No."/short phrase is the direct answer, the rest claims."""
+    sentences, declined = parse_drafts(text, context)
+    if declined or not sentences:
+        return Draft(None, [], declined)
+    first = sentences[0]
+    opening = _YES_NO_RE.match(first.text)
+    if opening:
+        rest = first.text[opening.end() :].strip()
+        direct = opening.group(1).capitalize()
+        if rest and _MARKER_RE.sub("", rest).strip(" .;,"):
+            return Draft(direct, [DraftSentence(rest[0].upper() + rest[1:], first.claimed), *sentences[1:]])
+        return Draft(direct, sentences[1:])
+    words = _MARKER_RE.sub("", first.text).split()
+    if len(sentences) > 1 and not first.claimed and len(words) <= MAX_DIRECT_WORDS:
+        return Draft(" ".join(words).rstrip("."), sentences[1:])
+    return Draft(None, sentences)
+
+
+def answer_schema(passage_count: int, direct: bool = True) -> dict[str, Any]:
+    """The JSON schema a small model fills: the direct answer (when ``direct``) and the claims.
+
+    Strings carry no ``maxLength``: llama.cpp turns one into as many nested grammar rules, which
+    slows sampling; the prompt asks for short strings and ``llm_max_tokens`` bounds them.
+    """
+    claim = {
+        "type": "object",
+        "properties": {
+            "passage": {"type": "integer", "enum": list(range(1, max(1, passage_count) + 1))},
+            "quote": {"type": "string"},
+            "claim": {"type": "string"},
+        },
+        "required": ["passage", "quote", "claim"],
+        "additionalProperties": False,
+    }
+    properties: dict[str, Any] = {
+        "claims": {"type": "array", "items": claim, "minItems": 1, "maxItems": MAX_CLAIMS if direct else MAX_CLAIMS + 2}
+    }
+    if direct:  # after the claims: the model answers from what it has just stated
+        properties["answer"] = {"type": "string"}
+    return {"type": "object", "properties": properties, "required": list(properties), "additionalProperties": False}
+
+
+def schema_for(mode: str, settings: Settings, passage_count: int, direct: bool = True) -> dict[str, Any] | None:
+    """The schema provider ``mode`` fills, or None when it writes free text: only the local model
+    drafts by schema (unless ``local_drafting`` says "free")."""
+    if mode == "local" and settings.local_drafting == "schema":
+        return answer_schema(passage_count, direct)
+    return None
+
+
+def parse_schema(text: str, context: PromptContext, passages: Sequence[ScoredPassage]) -> Draft:
+    """A filled answer schema: each claim's words are looked for in its passage, then in the others shown.
+
+    A claim whose words are in no shown passage is kept as a rejected draft (never cited); one whose
+    words are in another shown passage claims that one instead.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        # Cut at the token limit: keep the whole claims written before the cut.
+        data = _complete_prefix(text)
+    if not isinstance(data, dict):
+        return Draft(None, [], False)
+    direct = str(data.get("answer") or "").strip().rstrip(".") or None
+    if direct and declines(direct):
+        return Draft(None, [], True)
+    drafts: list[DraftSentence] = []
+    seen: set[str] = set()
+    for item in data.get("claims") or []:
+        if not isinstance(item, dict):
+            continue
+        claim = " ".join(str(item.get("claim") or "").split())
+        if not claim or claim.lower() in seen or declines(claim):
+            continue
+        seen.add(claim.lower())
+        quote = str(item.get("quote") or "")
+        number = item.get("passage")
+        claimed = context.retrieved_index(number) if isinstance(number, int) else None
+        drafts.append(_anchored_claim(claim, quote, claimed, number, context, passages))
+    return Draft(direct, drafts, False)
+
+
+def _anchored_claim(
+    claim: str,
+    quote: str,
+    claimed: int | None,
+    number: object,
+    context: PromptContext,
+    passages: Sequence[ScoredPassage],
+) -> DraftSentence:
+    """The claim with the passage its quoted words are in: the claimed one first, then the others shown."""
+    order = ([claimed] if claimed is not None else []) + [i for i in context.indices if i != claimed]
+    for index in order:
+        if locate_quote(quote, passages[index].passage.text) is not None:
+            return DraftSentence(claim, (index,))
+    shown = " ".join(quote.split())[:60]
+    return DraftSentence(claim, (), rejection=f"the words it rests on (“{shown}”) are not in passage {number}")
+
+
+def locate_quote(quote: str, text: str) -> tuple[int, int] | None:
+    """Where ``quote`` occurs in ``text``, ignoring case and differences of whitespace; None if absent.
+
+    Quotation marks and end punctuation around the quote are not required to match. A quote of
+    fewer than two words is too weak to anchor a claim and is never found.
+    """
+    words = quote.strip().strip("\"'“”‘’").strip(" .,;:").split()
+    if len(words) < 2:
+        return None
+    pattern = r"\s+".join(re.escape(word) for word in words)
+    match = re.search(pattern, text, re.IGNORECASE)
+    return (match.start(), match.end()) if match else None
+
+
+def _complete_prefix(text: str) -> object:
+    """The JSON object of ``text`` up to its last complete claim (a generation cut at its token limit)."""
+    for cut in range(len(text) - 1, 0, -1):
+        if text[cut] != "}":
+            continue
+        candidate = text[: cut + 1] + "]}"
+        try:
+            return json.loads(candidate)
+        except json.JSONDecodeError:
+            continue
+    return None
+
+
+def numbers_given(direct: str, texts: Sequence[str]) -> bool:
+    """Does every number of the direct answer appear in one of ``texts``?"""
+    wanted = _NUMBER_RE.findall(direct)
+    return all(any(re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d])", t) for t in texts) for n in wanted)
+
+
+class FieldStream:
+    """The readable text of a JSON answer while it is generated: its claims, one after the other.
+
+    ``feed`` takes the next piece of raw model output and returns the new readable text, so a
+    user sees words, not JSON, stream in. The direct answer comes last in the JSON; the final
+    answer puts it first.
+    """
+
+    _FIELD_RE = re.compile(r'"claim"\s*:\s*"((?:[^"\\]|\\.)*)')
+
+    def __init__(self) -> None:
+        self._raw = ""
+        self._emitted: list[int] = []  # characters already shown, per field
+
+    def feed(self, piece: str) -> str:
+        self._raw += piece
+        out = []
+        for position, match in enumerate(self._FIELD_RE.finditer(self._raw)):
+            value = _unescape(match.group(1))
+            if position == len(self._emitted):
+                self._emitted.append(0)
+                if position > 0:
+                    out.append(" ")
+            done = self._emitted[position]
+            if len(value) > done:
+                out.append(value[done:])
+                self._emitted[position] = len(value)
+        return "".join(out)
+
+
+def _unescape(raw: str) -> str:
+    raw = raw[:-1] if raw.endswith("\\") and not raw.endswith("\\\\") else raw
+    try:
+        return str(json.loads(f'"{raw}"'))
+    except json.JSONDecodeError:
+        return raw.replace('\\"', '"')
+
+
+def backed_direct(
+    direct: str | None,
+    sentences: Sequence[AnswerSentence],
+    citations: Sequence[Citation],
+    passages: list[ScoredPassage],
+    model_verified: bool,
+) -> str | None:
+    """The direct answer, when the verified answer backs it; else None.
+
+    "Yes" and "No" stand only beside a verified sentence the model wrote (``model_verified``).
+    Any other direct answer ("24 December", "in Hanoi") needs all its numbers and all its words
+    of four letters or more in the passages the answer cites, quoted or written.
+    """
+    if not direct or not any(s.supported for s in sentences):
+        return None
+    if direct.lower() in ("yes", "no"):
+        return direct if model_verified else None
+    cited = {c.passage_id for c in citations}
+    texts = [p.passage.text for p in passages if p.passage.id in cited]
+    words = {w.lower() for w in re.findall(r"[^\W\d_]{4,}", direct)}
+    joined = " ".join(texts).lower()
+    backed = numbers_given(direct, texts) and all(w in joined for w in words)
+    return direct if backed else None
+
+
+def draft(
+    model: BaseChatModel,
+    messages: list[BaseMessage],
+    context: PromptContext,
+    passages: Sequence[ScoredPassage],
+    schema: dict[str, Any] | None,
+) -> Generator[str, None, Draft]:
+    """Stream the model's readable text as it is generated; return what it drafted.
+
+    With ``schema`` the model fills it (a JSON object) and the readable text is its fields'.
+    """
+    pieces: list[str] = []
+    readable = FieldStream() if schema is not None else None
+    for piece in stream_text(model, messages, schema):
+        pieces.append(piece)
+        shown = readable.feed(piece) if readable is not None else piece
+        if shown:
+            yield shown
+    text = "".join(pieces)
+    return parse_schema(text, context, passages) if schema is not None else parse_free_text(text, context)
+
+
+def finish(drafting: Generator[str, None, Draft]) -> Draft:
+    """Run a streaming draft to its end, when nobody reads the text as it comes."""
+    while True:
+        try:
+            next(drafting)
+        except StopIteration as done:
+            return done.value
