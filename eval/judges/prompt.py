@@ -19,7 +19,7 @@ verdict:
 - "supported": the passage says what the claim says (plain wording or a summary is fine).
 - "contradicted": the passage says otherwise: "may" or "shall endeavour" turned into "must" or "shall", another actor (State Party, requesting or requested State, service provider), a "not" added or dropped, another number, a condition left out, another treaty or article.
 - "not_found": the claim adds something the passage does not say.
-reason: one short line naming the difference, e.g. "modality: passage says may, claim says must"."""
+reason: at most 12 words naming the difference, e.g. "modality: passage says may, claim says must"."""
 
 JUDGE_USER_TEMPLATE = "Passage ({source}):\n{passage}\n\nClaim: {claim}"
 
@@ -28,7 +28,7 @@ VERDICT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "verdict": {"type": "string", "enum": list(VERDICTS)},
-        "reason": {"type": "string", "maxLength": 160},
+        "reason": {"type": "string", "maxLength": 100},
     },
     "required": ["verdict", "reason"],
     "additionalProperties": False,
