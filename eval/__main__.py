@@ -37,7 +37,7 @@ from typing import Any
 from eval.judges import INDEPENDENT_JUDGES, JUDGES
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "reports" / "latest"
-DEFAULT_LABELS = Path(__file__).resolve().parent / "labels" / "support_pairs.jsonl"
+DEFAULT_LABELS = Path(__file__).resolve().parent / "labels" / "claims-dev.jsonl"
 DEFAULT_JUDGES = ("verifier", "old")
 
 
