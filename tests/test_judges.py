@@ -412,15 +412,22 @@ def test_the_old_judge_accepts_a_verbatim_sentence_and_rejects_an_unrelated_one(
     assert unrelated.verdict == "not_found" and "<" in unrelated.reason
 
 
-def test_the_verifier_judge_passes_the_document_and_article_to_the_verifier(embeddings):
+def test_the_verifier_judge_reports_what_the_verifier_says_given_the_document_and_article(embeddings):
     pytest.importorskip("rag.verification", reason="the product verifier (rag.verification) is not in this checkout")
+    from rag.verification import Verifier
+
     from eval.judges.verifier import VerifierJudge
 
-    judge = VerifierJudge(embeddings)
-    verbatim = judge.judge("A State Party shall not be obliged to extradite its own nationals.", PASSAGE, "un", "22")
-    assert verbatim.verdict == "supported"
-    flipped = judge.judge("A State Party shall be obliged to extradite its own nationals.", PASSAGE, "un", "22")
-    assert flipped.verdict in VERDICTS and flipped.verdict != "supported" and flipped.reason
+    judge, verifier = VerifierJudge(embeddings), Verifier(embeddings)
+    for sentence, doc, article in [
+        ("A State Party shall not be obliged to extradite its own nationals.", "un-cybercrime-convention-2024", "22"),
+        (MODALITY, "un-cybercrime-convention-2024", "22"),
+        ("Under the Budapest Convention, States may establish jurisdiction.", "un-cybercrime-convention-2024", "22"),
+    ]:
+        expected = verifier.verify(sentence, PASSAGE, doc_id=doc, article=article)
+        judgement = judge.judge(sentence, PASSAGE, doc, article)
+        assert judgement == Judgement(expected.verdict.value, expected.reason or "", expected.score)
+        assert judgement.verdict in VERDICTS
 
 
 # --------------------------------------------------------------------------- the local model
