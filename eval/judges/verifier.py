@@ -5,6 +5,7 @@ from __future__ import annotations
 from langchain_core.embeddings import Embeddings
 
 from eval.judges.base import Judgement
+from rag.errors import ModelUnavailableError
 
 
 class VerifierJudge:
@@ -13,8 +14,12 @@ class VerifierJudge:
     name = "verifier"
 
     def __init__(self, embeddings: Embeddings) -> None:
-        from rag.verification import Verifier
-
+        try:
+            from rag.verification import Verifier
+        except ImportError as exc:
+            raise ModelUnavailableError(
+                "the product verifier (rag.verification) is not in this checkout; choose other judges with --judges"
+            ) from exc
         self._verifier = Verifier(embeddings)
 
     def judge(self, sentence: str, passage_text: str, doc: str | None = None, article: str | None = None) -> Judgement:
