@@ -3,15 +3,20 @@
     python -m eval retrieval --dataset FILE [--k 5] [--baselines] [--store DIR] [--collection NAME]
                              [--json] [--out DIR]
     python -m eval answers   --dataset FILE [--mode local|openai|extractive] [--limit N]
-                             [--store DIR] [--collection NAME] [--json] [--out DIR]
+                             [--judge openai|local] [--store DIR] [--collection NAME] [--json] [--out DIR]
     python -m eval all       --dataset FILE [--k 5] [--limit N] [--store DIR] [--collection NAME]
                              [--json] [--out DIR]
-    python -m eval judge     --labels FILE [--store DIR] [--json] [--out DIR]
+    python -m eval judge     [--labels FILE] [--judges verifier,old,openai,local] [--limit N]
+                             [--json] [--out DIR]
 
 ``all`` evaluates the product's retrieval and the three baselines (``eval.baselines``), the
 ratios of the product to the best baseline, then the answers in extractive mode.  Reports go to ``--out`` (default
 ``eval/reports/latest/``): ``report.json``, ``report.md``, PNG plots and, for answers,
 ``answers.jsonl``.  An empty store is first built from the corpus (``settings.corpus_path``).
+
+``answers --judge`` grades faithfulness with an independent judge as well as the product's;
+``judge`` prints each judge's agreement with hand-labelled pairs, per error kind, in one
+report (``judge.json``, ``judge.md``); ``--limit`` takes pairs in turn from each kind.
 
 Standard output holds only the result (a summary, or one JSON object with ``--json``);
 progress and notes go to standard error.  Exit status: 0 on success, 1 when the engine
@@ -29,8 +34,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from eval.judges import INDEPENDENT_JUDGES, JUDGES
+
 DEFAULT_OUT = Path(__file__).resolve().parent / "reports" / "latest"
-DEFAULT_LABELS = Path(__file__).resolve().parent / "labels" / "support_pairs.jsonl"
+DEFAULT_LABELS = Path(__file__).resolve().parent / "labels" / "claims-dev.jsonl"
+DEFAULT_JUDGES = ("verifier", "old")
 
 
 def log(message: str) -> None:
@@ -65,18 +73,52 @@ def build_parser() -> argparse.ArgumentParser:
     answers.add_argument("--mode", choices=("local", "openai", "extractive"), default=None)
     answers.add_argument("--limit", type=int, default=None, help="only the first N questions")
     answers.add_argument("--k", type=int, default=None, help="passages given to the answerer")
+    answers.add_argument(
+        "--judge",
+        choices=INDEPENDENT_JUDGES,
+        default=None,
+        help="also grade faithfulness with this independent judge (an OpenAI-compatible endpoint, or the local model)",
+    )
 
     everything = commands.add_parser("all", help="retrieval (product + baselines), then extractive answers")
     common(everything)
     everything.add_argument("--k", type=int, default=5)
     everything.add_argument("--limit", type=int, default=None, help="only the first N questions for answers")
 
-    judge = commands.add_parser("judge", help="support judge vs hand labels")
+    judge = commands.add_parser("judge", help="the judges' agreement with hand-labelled pairs")
     common(judge, dataset=False)
     judge.add_argument(
         "--labels", type=Path, default=DEFAULT_LABELS, help=f"hand-labelled pairs (default: {DEFAULT_LABELS})"
     )
+    judge.add_argument(
+        "--judges",
+        type=judge_list,
+        default=DEFAULT_JUDGES,
+        help=f"comma-separated judges among {', '.join(JUDGES)} (default: {','.join(DEFAULT_JUDGES)})",
+    )
+    judge.add_argument("--limit", type=positive_int, default=None, help="at most N pairs, taken in turn from each kind")
     return parser
+
+
+def judge_list(text: str) -> tuple[str, ...]:
+    """``--judges a,b``: known judge names, in order, each once."""
+    names = tuple(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
+    unknown = [n for n in names if n not in JUDGES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown judge(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(JUDGES)}"
+        )
+    return names
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return value
 
 
 # --------------------------------------------------------------------------- helpers
@@ -190,24 +232,48 @@ def retrieval_results(
 
 
 def answer_results(
-    engine: Any, questions: list[Any], mode: str | None, k: int | None, limit: int | None, out: Path
+    engine: Any,
+    questions: list[Any],
+    mode: str | None,
+    k: int | None,
+    limit: int | None,
+    out: Path,
+    judge: str | None = None,
 ) -> dict[str, Any]:
-    from eval.answer_eval import judge_supports, run_answers
+    """Ask and score the questions; faithfulness by the product's judge and, when named, an independent one."""
+    from eval.answer_eval import JudgeSupports, run_answers
+    from eval.judges import PRODUCT_JUDGE, build_judge
     from eval.retrieval_eval import stderr_progress
-    from rag.support import SupportJudge
 
     chosen = questions[:limit] if limit else questions
     log(f"answers: {len(chosen)} questions, mode {mode or engine.settings.answer_mode} ...")
-    supports = judge_supports(SupportJudge(engine.sentence_embeddings))
+    supports = JudgeSupports(build_judge(PRODUCT_JUDGE, engine.settings))
+    independent = {judge: JudgeSupports(build_judge(judge, engine.settings))} if judge else {}
     out.mkdir(parents=True, exist_ok=True)
     partial = out / "answers.partial.jsonl"
     partial.unlink(missing_ok=True)
-    progress = stderr_progress(len(chosen), "answers")
-    run = run_answers(engine, chosen, supports, mode=mode, k=k, progress=progress, partial=partial)
+    run = run_answers(
+        engine,
+        chosen,
+        supports,
+        mode=mode,
+        k=k,
+        progress=stderr_progress(len(chosen), "answers"),
+        partial=partial,
+        independent=independent,
+    )
     run.write_jsonl(out / "answers.jsonl")
     result = run.to_json()
     result["answers_file"] = str(out / "answers.jsonl")
+    result["judges"] = {PRODUCT_JUDGE: supports.stats(), **{name: j.stats() for name, j in independent.items()}}
+    result["faithfulness_judge"] = PRODUCT_JUDGE
     return result
+
+
+def aligned(rows: list[list[str]]) -> list[str]:
+    """Rows of cells as lines of left-aligned columns."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
 
 
 def summary_lines(report: dict[str, Any]) -> list[str]:
@@ -236,8 +302,7 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
                     "-" if lat["p95"] is None else f"{1000 * lat['p95']:.0f}",
                 ]
             )
-        widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
-        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+        lines += aligned(rows)
         comparison = report.get("comparison")
         if comparison:
             lines.append("product / best baseline:")
@@ -263,6 +328,14 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
                 else ""
             )
         )
+        for name, value in s.get("judge_faithfulness", {}).items():
+            stats = answers.get("judges", {}).get(name, {})
+            lines.append(
+                f"faithfulness by the {name} judge: {fmt(value)} "
+                f"({stats.get('calls', 0)} sentences judged, {stats.get('unparsed', 0)} unparsed, "
+                f"{fmt(stats.get('seconds_per_call'), 2)} s each); by the product's "
+                f"{answers.get('faithfulness_judge')}: {fmt(s['faithfulness'])}"
+            )
         if answers.get("errors"):
             lines.append(f"answers: {len(answers['errors'])} question(s) failed (see report)")
     return lines
@@ -302,7 +375,7 @@ def cmd_answers(args: argparse.Namespace) -> int:
     questions = load_dataset(args.dataset)
     engine = open_engine(args)
     report = base_report(args, engine, 5, 10)
-    report["answers"] = answer_results(engine, questions, args.mode, args.k, args.limit, args.out)
+    report["answers"] = answer_results(engine, questions, args.mode, args.k, args.limit, args.out, args.judge)
     return finish(report, args)
 
 
@@ -322,27 +395,25 @@ def cmd_all(args: argparse.Namespace) -> int:
 
 def cmd_judge(args: argparse.Namespace) -> int:
     from eval.judge_eval import LabelsError, run_judge_eval
-    from eval.report import fmt, write_judge_report
+    from eval.report import judge_rows, write_judge_report
     from rag.cli_common import settings_from_args
 
+    def progress(judge: str, pair_id: str) -> None:
+        log(f"  {judge}: {pair_id}")
+
+    log(f"judges {', '.join(args.judges)} on {args.labels} ...")
     try:
-        result = run_judge_eval(args.labels, settings_from_args(args))
+        result = run_judge_eval(args.labels, settings_from_args(args), args.judges, args.limit, progress)
     except LabelsError as exc:
         raise UsageProblem(str(exc)) from exc
     written = write_judge_report(result, args.out)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0
-    at, best = result["at_threshold"], result["best_f1"]
-    print(f"labels {result['labels']}: {result['n']} pairs, {result['positives']} supported")
-    print(
-        f"at threshold {fmt(result['threshold'], 2)}: accuracy {fmt(at['accuracy'])}, "
-        f"precision {fmt(at['precision'])}, recall {fmt(at['recall'])}, F1 {fmt(at['f1'])}"
-    )
-    print(
-        f"best F1 at threshold {fmt(best['threshold'], 2)}: accuracy {fmt(best['accuracy'])}, "
-        f"precision {fmt(best['precision'])}, recall {fmt(best['recall'])}, F1 {fmt(best['f1'])}"
-    )
+    print(f"labels {result['labels']}: {result['n']} pairs, {result['positives']} labelled supported")
+    overall, per_kind = judge_rows(result)
+    for line in [*aligned(overall), "", *aligned(per_kind)]:
+        print(line)
     print(f"report: {written[1]}")
     return 0
 

@@ -14,11 +14,12 @@ A sentence's citation ``n`` names the entry of ``citations`` whose ``"n"`` is ``
 text of a cited passage is the ``text`` of the entry of ``passages`` whose ``id`` is the
 citation's ``passage_id`` (the citation's ``quote`` stands in, and is counted, when that
 passage is missing).  Support is decided by an injected ``supports(sentence, texts)``
-callable; the command line uses the product's offline ``SupportJudge`` on the
-concatenated texts, which is the only judge available offline: it is the same judge the
-product uses to verify its sentences, so citation scores measure consistency with that
-judge, not agreement with a human (see ``python -m eval judge`` for its agreement with
-hand labels).
+callable; the command line uses the product's own judge (``eval.judges``) on the
+concatenated texts, so citation scores and ``faithfulness`` measure consistency with the
+product's verification, not agreement with a human.  An independent judge (an LLM behind an
+OpenAI-compatible endpoint, or the local model) can grade faithfulness too
+(``--judge openai|local``): its figure is ``judge_faithfulness[name]``, beside the product's.
+``python -m eval judge`` gives every judge's agreement with hand labels.
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from eval import metrics
 from eval.dataset import GoldQuestion
+from eval.judges.base import UNPARSED, Judge
 
 _MARKER_RE = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 
@@ -93,14 +95,20 @@ def shown_sentences(answer: dict[str, Any], drafted: Sequence[dict[str, Any]]) -
     return shown or list(drafted)
 
 
-def score_answer(answer: dict[str, Any], question: GoldQuestion, supports: metrics.SupportsFn) -> dict[str, Any]:
+def score_answer(
+    answer: dict[str, Any],
+    question: GoldQuestion,
+    supports: metrics.SupportsFn,
+    independent: Mapping[str, metrics.SupportsFn] | None = None,
+) -> dict[str, Any]:
     """Every per-answer metric of one ``Answer.to_json()`` object.
 
     Correctness (token F1, ROUGE-L recall) is scored for answerable questions only, and a
     refusal scores 0.  Citation recall/precision, faithfulness and gold citation are scored
     on the shown sentences (:func:`shown_sentences`) of answers that were not refused;
     otherwise they are ``None``.  ``self_supported`` is the share of all drafted sentences
-    that the product's own verification marked supported.
+    that the product's own verification marked supported.  ``judge_faithfulness`` holds the
+    faithfulness each ``independent`` judge gives (by name).
     """
     refused = bool(answer.get("refused"))
     drafted = [s for s in answer.get("sentences", []) if strip_markers(str(s.get("text", "")))]
@@ -121,6 +129,7 @@ def score_answer(answer: dict[str, Any], question: GoldQuestion, supports: metri
         "self_supported": None,
         "cites_gold": None,
         "quote_fallbacks": 0,
+        "judge_faithfulness": {name: None for name in independent or {}},
         "timings": dict(answer.get("timings") or {}),
         # A generative answer that keeps at least one sentence its model wrote (no fallback to quotes).
         "model_sentence_kept": None,
@@ -151,6 +160,10 @@ def score_answer(answer: dict[str, Any], question: GoldQuestion, supports: metri
         self_supported=sum(1 for s in drafted if s.get("supported")) / len(drafted),
         cites_gold=cites_gold(answer, question) if question.answerable else None,
         quote_fallbacks=fallbacks,
+        judge_faithfulness={
+            name: metrics.faithfulness([s for s, _ in judged], context, judge)
+            for name, judge in (independent or {}).items()
+        },
     )
     return record
 
@@ -197,6 +210,12 @@ def summarise(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "citation_recall": _mean_of(records, "citation_recall"),
         "citation_precision": _mean_of(records, "citation_precision"),
         "faithfulness": _mean_of(records, "faithfulness"),
+        "judge_faithfulness": {
+            name: metrics.mean(
+                float(r["judge_faithfulness"][name]) for r in records if r["judge_faithfulness"][name] is not None
+            )
+            for name in sorted({n for r in records for n in r.get("judge_faithfulness", {})})
+        },
         "self_supported": _mean_of(records, "self_supported"),
         "model_sentence_kept": _mean_of(records, "model_sentence_kept"),
         "cites_gold": _mean_of(records, "cites_gold"),
@@ -244,8 +263,9 @@ def run_answers(
     k: int | None = None,
     progress: Callable[[str], None] | None = None,
     partial: Path | None = None,
+    independent: Mapping[str, metrics.SupportsFn] | None = None,
 ) -> AnswerRun:
-    """Ask every question through ``engine.ask`` and score each answer.
+    """Ask every question through ``engine.ask`` and score each answer (``independent``: see :func:`score_answer`).
 
     A question whose ``ask`` raises is recorded in ``errors`` and left out of the metrics.  With ``partial``,
     each answer and its metrics are appended to that JSONL file as soon as they are known
@@ -265,7 +285,7 @@ def run_answers(
         answer.setdefault("timings", {})
         answer["timings"].setdefault("total", time.perf_counter() - started)
         run.answers.append((q.id, answer))
-        run.records.append(score_answer(answer, q, supports))
+        run.records.append(score_answer(answer, q, supports, independent))
         if partial is not None:  # a long run (the local model) leaves what it measured if stopped
             line = {"id": q.id, "answer": answer, "record": run.records[-1]}
             with partial.open("a", encoding="utf-8") as fh:
@@ -275,15 +295,35 @@ def run_answers(
     return run
 
 
-def judge_supports(judge: Any) -> metrics.SupportsFn:
-    """``supports`` from a ``rag.support.SupportJudge``: the joined texts scored as one passage."""
+@dataclass
+class JudgeSupports:
+    """``supports`` from a judge (``eval.judges``): the joined texts judged as one passage.
 
-    def supports(sentence: str, texts: list[str]) -> bool:
+    Counts the calls, the replies without a verdict (taken as not supported) and the time spent,
+    so a report can say how far to trust, and how much it cost, each judge's figure.
+    """
+
+    judge: Judge
+    calls: int = 0
+    unparsed: int = 0
+    seconds: float = 0.0
+
+    def __call__(self, sentence: str, texts: list[str]) -> bool:
         if not texts:
             return False
-        return bool(judge.score(sentence, "\n\n".join(texts)).supported(judge.threshold))
+        started = time.perf_counter()
+        judgement = self.judge.judge(sentence, "\n\n".join(texts))
+        self.seconds += time.perf_counter() - started
+        self.calls += 1
+        self.unparsed += judgement.verdict == UNPARSED
+        return judgement.supported
 
-    return supports
+    def stats(self) -> dict[str, Any]:
+        return {
+            "calls": self.calls,
+            "unparsed": self.unparsed,
+            "seconds_per_call": self.seconds / self.calls if self.calls else None,
+        }
 
 
 def main(argv: list[str] | None = None) -> int:

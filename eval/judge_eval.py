@@ -1,25 +1,36 @@
-"""Agreement of the offline support judge (``rag.support.SupportJudge``) with hand labels.
+"""Agreement of the judges (``eval.judges``) with hand-labelled (sentence, passage) pairs.
 
 The label file is JSON Lines, one pair per line::
 
-    {"sentence": "...", "passage_text": "...", "supported": true, "source": "..."}
+    {"id", "doc", "article", "passage_text", "sentence",
+     "label": "supported" | "contradicted" | "not_found",
+     "kind": "faithful" | "modality" | "actor" | "negation" | "number" | "condition" | "extra" | "instrument",
+     "origin", "note"}
 
-``source`` says where the pair came from (e.g. which answer mode or which hand-built
-perturbation).  The report gives accuracy, precision and recall of "supported" at the
-judge's threshold, per source, and over a sweep of thresholds.
+The earlier form ``{"sentence", "passage_text", "supported": bool, "source"}`` is read too: its
+pairs are ``supported`` (kind ``faithful``) or ``not_found`` (kind ``unsupported``), with the
+source as origin.
+
+For each judge the report gives the accuracy of "supported" against "not supported", the
+share of faithful sentences it accepts, the share it accepts of each error kind (each should
+be near 0), the agreement of its three-way verdict with the label, how many replies gave no
+verdict, and the time per pair.
 """
 
 from __future__ import annotations
 
 import json
+import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from eval import metrics
+from eval.judges.base import SUPPORTED, UNPARSED, VERDICTS, Judge, Judgement
 
-SWEEP = tuple(round(0.30 + 0.02 * i, 2) for i in range(31))  # 0.30 .. 0.90
+FAITHFUL = "faithful"
 
 
 class LabelsError(ValueError):
@@ -28,18 +39,59 @@ class LabelsError(ValueError):
 
 @dataclass(frozen=True)
 class LabelledPair:
+    """A sentence, the passage it is judged against, and the label a person gave the pair."""
+
+    id: str
     sentence: str
     passage_text: str
-    supported: bool
-    source: str
+    label: str  # one of eval.judges.base.VERDICTS
+    kind: str  # "faithful", or the kind of error the sentence carries
+    origin: str = ""
+    doc: str | None = None
+    article: str | None = None
+
+    @property
+    def supported(self) -> bool:
+        return self.label == SUPPORTED
+
+
+def _pair(obj: dict[str, Any], where: str, lineno: int) -> LabelledPair:
+    missing = {"sentence", "passage_text"} - set(obj)
+    if "label" not in obj and "supported" not in obj:
+        missing.add("label")
+    if missing:
+        raise LabelsError(f"{where}: missing field(s) {sorted(missing)}")
+    if "label" in obj:
+        label = obj["label"]
+        if label not in VERDICTS:
+            raise LabelsError(f"{where}: 'label' must be one of {', '.join(VERDICTS)}, not {label!r}")
+        kind = str(obj.get("kind") or (FAITHFUL if label == SUPPORTED else "unsupported"))
+        origin = str(obj.get("origin", ""))
+    else:
+        if not isinstance(obj["supported"], bool):
+            raise LabelsError(f"{where}: 'supported' must be true or false")
+        label = SUPPORTED if obj["supported"] else "not_found"
+        kind = FAITHFUL if obj["supported"] else "unsupported"
+        origin = str(obj.get("source", ""))
+    article = obj.get("article")
+    return LabelledPair(
+        id=str(obj.get("id") or f"line-{lineno}"),
+        sentence=str(obj["sentence"]),
+        passage_text=str(obj["passage_text"]),
+        label=label,
+        kind=kind,
+        origin=origin,
+        doc=str(obj["doc"]) if obj.get("doc") else None,
+        article=str(article) if article not in (None, "") else None,
+    )
 
 
 def load_labels(path: Path) -> list[LabelledPair]:
     """Read the label file; raise :class:`LabelsError` with the reason when it is unusable."""
     if not path.is_file():
         raise LabelsError(
-            f"label file {path} does not exist: it holds hand-labelled (sentence, passage) pairs, "
-            'one JSON object per line: {"sentence", "passage_text", "supported": bool, "source"}'
+            f"label file {path} does not exist: it holds hand-labelled (sentence, passage) pairs, one JSON "
+            'object per line: {"sentence", "passage_text", "label": supported|contradicted|not_found, "kind"}'
         )
     pairs: list[LabelledPair] = []
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -51,62 +103,141 @@ def load_labels(path: Path) -> list[LabelledPair]:
             raise LabelsError(f"{path}:{lineno}: invalid JSON: {exc}") from exc
         if not isinstance(obj, dict):
             raise LabelsError(f"{path}:{lineno}: not a JSON object")
-        missing = {"sentence", "passage_text", "supported"} - set(obj)
-        if missing:
-            raise LabelsError(f"{path}:{lineno}: missing field(s) {sorted(missing)}")
-        if not isinstance(obj["supported"], bool):
-            raise LabelsError(f"{path}:{lineno}: 'supported' must be true or false")
-        pairs.append(
-            LabelledPair(str(obj["sentence"]), str(obj["passage_text"]), obj["supported"], str(obj.get("source", "")))
-        )
+        pairs.append(_pair(obj, f"{path}:{lineno}", lineno))
     if not pairs:
         raise LabelsError(f"{path} holds no labelled pairs")
     return pairs
 
 
-def _scores_json(scores: metrics.BinaryScores) -> dict[str, Any]:
-    return metrics.as_dict(scores)  # type: ignore[return-value]
+def spread_over_kinds(pairs: Sequence[LabelledPair], limit: int | None) -> list[LabelledPair]:
+    """At most ``limit`` pairs, taken in turn from each kind (in file order), so every kind is measured."""
+    if limit is None or limit >= len(pairs):
+        return list(pairs)
+    by_kind: dict[str, list[LabelledPair]] = {}
+    for pair in pairs:
+        by_kind.setdefault(pair.kind, []).append(pair)
+    chosen: list[LabelledPair] = []
+    depth = 0
+    while len(chosen) < limit:
+        for group in by_kind.values():
+            if depth < len(group) and len(chosen) < limit:
+                chosen.append(group[depth])
+        depth += 1
+    order = {id(p): i for i, p in enumerate(pairs)}
+    return sorted(chosen, key=lambda p: order[id(p)])
 
 
-def evaluate_judge(
-    pairs: Sequence[LabelledPair],
-    score: Callable[[str, str], float],
-    threshold: float,
-    sweep: Sequence[float] = SWEEP,
-    labels_path: str = "",
+def run_judge(
+    judge: Judge, pairs: Sequence[LabelledPair], progress: Callable[[str], None] | None = None
+) -> tuple[list[Judgement], list[float]]:
+    """The judge's verdict on every pair and the seconds each took.
+
+    Pairs are judged grouped by passage (a model that caches its prompt prefix reads a shared
+    passage once); the results come back in the order of ``pairs``.
+    """
+    first_seen: dict[str, int] = {}
+    for index, pair in enumerate(pairs):
+        first_seen.setdefault(pair.passage_text, index)
+    order = sorted(range(len(pairs)), key=lambda i: (first_seen[pairs[i].passage_text], i))
+    judgements: list[Judgement | None] = [None] * len(pairs)
+    seconds = [0.0] * len(pairs)
+    for index in order:
+        pair = pairs[index]
+        started = time.perf_counter()
+        judgements[index] = judge.judge(pair.sentence, pair.passage_text, pair.doc, pair.article)
+        seconds[index] = time.perf_counter() - started
+        if progress:
+            progress(pair.id)
+    return [j for j in judgements if j is not None], seconds
+
+
+def _rate(values: Sequence[bool]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def agreement(
+    pairs: Sequence[LabelledPair], judgements: Sequence[Judgement], seconds: Sequence[float]
 ) -> dict[str, Any]:
-    """Score every pair with ``score(sentence, passage_text)`` and compare with the labels."""
-    values = [float(score(p.sentence, p.passage_text)) for p in pairs]
-    labels = [p.supported for p in pairs]
-    at = metrics.binary_scores([v >= threshold for v in values], labels)
-    swept = [{"threshold": t, **_scores_json(s)} for t, s in metrics.threshold_sweep(values, labels, sweep)]
-    best = max(swept, key=lambda r: (r["f1"] or 0.0, r["accuracy"] or 0.0))
-    by_source: dict[str, Any] = {}
-    for source in sorted({p.source for p in pairs}):
-        idx = [i for i, p in enumerate(pairs) if p.source == source]
-        by_source[source or "(none)"] = _scores_json(
-            metrics.binary_scores([values[i] >= threshold for i in idx], [labels[i] for i in idx])
-        )
+    """How one judge's verdicts agree with the labels (see the module docstring)."""
+    if len(pairs) != len(judgements):
+        raise ValueError("one judgement per pair is needed")
+    accepted = [j.supported for j in judgements]
+    binary = metrics.binary_scores(accepted, [p.supported for p in pairs])
+    by_kind: dict[str, Any] = {}
+    for kind in sorted({p.kind for p in pairs}, key=lambda k: (k != FAITHFUL, k)):
+        idx = [i for i, p in enumerate(pairs) if p.kind == kind]
+        by_kind[kind] = {
+            "n": len(idx),
+            "accepted": _rate([accepted[i] for i in idx]),
+            "verdicts": dict(Counter(judgements[i].verdict for i in idx)),
+        }
+    by_origin: dict[str, Any] = {}
+    for origin in sorted({p.origin for p in pairs}):
+        idx = [i for i, p in enumerate(pairs) if p.origin == origin]
+        by_origin[origin or "(none)"] = {
+            "n": len(idx),
+            "accuracy": _rate([accepted[i] == pairs[i].supported for i in idx]),
+        }
+    faithful = [accepted[i] for i, p in enumerate(pairs) if p.kind == FAITHFUL]
+    errors = [accepted[i] for i, p in enumerate(pairs) if not p.supported]
     return {
-        "labels": labels_path,
         "n": len(pairs),
-        "positives": sum(labels),
-        "threshold": threshold,
-        "at_threshold": _scores_json(at),
-        "best_f1": best,
-        "by_source": by_source,
-        "sweep": swept,
-        "scores": [round(v, 4) for v in values],
+        "accuracy": binary.accuracy,
+        "binary": metrics.as_dict(binary),
+        "faithful_accepted": _rate(faithful),
+        "errors_accepted": _rate(errors),
+        "verdict_accuracy": _rate([j.verdict == p.label for j, p in zip(judgements, pairs, strict=True)]),
+        "unparsed": sum(1 for j in judgements if j.verdict == UNPARSED),
+        "seconds_per_pair": metrics.latency_summary(list(seconds)),
+        "by_kind": by_kind,
+        "by_origin": by_origin,
     }
 
 
-def run_judge_eval(labels_path: Path, settings: Any) -> dict[str, Any]:
-    """Load the labels and the product's judge (with its embedding model) and evaluate."""
-    pairs = load_labels(labels_path)
-    from rag import embeddings as models
-    from rag.support import SupportJudge
+def evaluate_judges(
+    pairs: Sequence[LabelledPair],
+    judges: Sequence[Judge],
+    labels_path: str = "",
+    progress: Callable[[str, str], None] | None = None,
+) -> dict[str, Any]:
+    """Every judge on every pair: the agreement of each and, per pair, each judge's verdict and reason."""
+    results: dict[str, Any] = {}
+    verdicts: dict[str, list[Judgement]] = {}
+    for judge in judges:
+        report = (lambda pair_id, name=judge.name: progress(name, pair_id)) if progress else None
+        judgements, seconds = run_judge(judge, pairs, report)
+        verdicts[judge.name] = judgements
+        results[judge.name] = agreement(pairs, judgements, seconds)
+    per_pair = [
+        {
+            "id": p.id,
+            "kind": p.kind,
+            "label": p.label,
+            "judges": {name: {"verdict": js[i].verdict, "reason": js[i].reason} for name, js in verdicts.items()},
+        }
+        for i, p in enumerate(pairs)
+    ]
+    kinds = Counter(p.kind for p in pairs)
+    return {
+        "labels": labels_path,
+        "n": len(pairs),
+        "positives": sum(p.supported for p in pairs),
+        "kinds": dict(sorted(kinds.items(), key=lambda kv: (kv[0] != FAITHFUL, kv[0]))),
+        "judges": results,
+        "pairs": per_pair,
+    }
 
-    # The judge runs on the sentence model when the product has one, else the embedding model.
-    load = getattr(models, "get_sentence_embeddings", models.get_embeddings)
-    judge = SupportJudge(load(settings))
-    return evaluate_judge(pairs, lambda s, p: judge.score(s, p).score, judge.threshold, labels_path=str(labels_path))
+
+def run_judge_eval(
+    labels_path: Path,
+    settings: Any,
+    judge_names: Sequence[str],
+    limit: int | None = None,
+    progress: Callable[[str, str], None] | None = None,
+) -> dict[str, Any]:
+    """Load the labels (``limit`` of them, spread over the kinds) and the named judges, and evaluate."""
+    from eval.judges import build_judge
+
+    pairs = spread_over_kinds(load_labels(labels_path), limit)
+    judges = [build_judge(name, settings) for name in judge_names]
+    return evaluate_judges(pairs, judges, labels_path=str(labels_path), progress=progress)

@@ -208,7 +208,14 @@ def answers_section(answers: dict[str, Any]) -> list[str]:
         ["token F1, answered only", fmt(s["token_f1_answered"])],
         ["ALCE citation recall", fmt(s["citation_recall"])],
         ["ALCE citation precision", fmt(s["citation_precision"])],
-        ["faithfulness (sentences supported by context)", fmt(s["faithfulness"])],
+        [
+            f"faithfulness (sentences supported by context; {answers.get('faithfulness_judge', 'product')} judge)",
+            fmt(s["faithfulness"]),
+        ],
+        *(
+            [f"faithfulness by the independent {name} judge", fmt(value)]
+            for name, value in s.get("judge_faithfulness", {}).items()
+        ),
         ["drafted sentences the product marks supported", fmt(s["self_supported"])],
         ["drafted sentences hidden from the answer", fmt(s.get("hidden_sentences"))],
         ["answers citing a gold location", fmt(s["cites_gold"])],
@@ -338,53 +345,81 @@ def write_report(report: dict[str, Any], out_dir: Path) -> list[Path]:
     return written
 
 
+def judge_rows(result: dict[str, Any]) -> tuple[list[list[str]], list[list[str]]]:
+    """The judge report's two tables, as cells: one row per judge, then one row per kind.
+
+    First: accuracy (supported vs not), precision and recall of "supported", faithful
+    sentences accepted, errors accepted, three-way verdict agreement, unparsed replies and
+    seconds per pair. Second: for each kind, the share each judge accepts.
+    """
+    judges = result["judges"]
+    overall = [
+        [
+            "judge",
+            "accuracy",
+            "precision",
+            "recall",
+            "faithful accepted",
+            "errors accepted",
+            "verdict agreement",
+            "unparsed",
+            "s/pair (mean)",
+            "s/pair (p50)",
+        ],
+    ]
+    for name, r in judges.items():
+        timing = r["seconds_per_pair"]
+        overall.append(
+            [
+                name,
+                fmt(r["accuracy"]),
+                fmt(r["binary"]["precision"]),
+                fmt(r["binary"]["recall"]),
+                fmt(r["faithful_accepted"]),
+                fmt(r["errors_accepted"]),
+                fmt(r["verdict_accuracy"]),
+                fmt(r["unparsed"]),
+                fmt(timing["mean"], 3),
+                fmt(timing["p50"], 3),
+            ]
+        )
+    per_kind = [["kind (accepted rate)", "n", *judges]]
+    for kind, n in result["kinds"].items():
+        per_kind.append([kind, fmt(n), *(fmt(r["by_kind"][kind]["accepted"]) for r in judges.values())])
+    return overall, per_kind
+
+
 def judge_markdown(result: dict[str, Any]) -> str:
-    """The support-judge agreement report as Markdown."""
-    at = result["at_threshold"]
+    """The judges' agreement with the hand labels as Markdown."""
+    overall, per_kind = judge_rows(result)
+    origins = sorted({o for r in result["judges"].values() for o in r["by_origin"]})
     out = [
-        "# Support judge vs hand labels",
+        "# Judges vs hand labels",
         "",
         f"- labels: `{result['labels']}` ({result['n']} pairs, {result['positives']} labelled supported)",
-        f"- judge threshold: {fmt(result['threshold'])}",
-        "- the best-F1 threshold is chosen on these same labels, so its row is optimistic",
+        '- accuracy is of "supported" against "not supported"; a faithful sentence should be accepted,',
+        "  a sentence of any error kind should not; verdict agreement compares the three-way verdict",
+        "- an unparsed reply (no verdict read) counts as not accepted",
+        "",
+        *_table(overall[0], overall[1:]),
+        "",
+        "## Accepted rate per kind",
+        "",
+        *_table(per_kind[0], per_kind[1:]),
+        "",
+        "## Accuracy per origin",
         "",
         *_table(
-            ["", "accuracy", "precision (supported)", "recall (supported)", "F1"],
+            ["origin", "n", *result["judges"]],
             [
                 [
-                    "at the judge's threshold",
-                    fmt(at["accuracy"]),
-                    fmt(at["precision"]),
-                    fmt(at["recall"]),
-                    fmt(at["f1"]),
-                ],
-                [
-                    f"best F1 (threshold {fmt(result['best_f1']['threshold'], 2)})",
-                    fmt(result["best_f1"]["accuracy"]),
-                    fmt(result["best_f1"]["precision"]),
-                    fmt(result["best_f1"]["recall"]),
-                    fmt(result["best_f1"]["f1"]),
-                ],
-            ],
-        ),
-        "",
-        "## By source",
-        "",
-        *_table(
-            ["source", "n", "accuracy", "precision", "recall"],
-            [
-                [src, fmt(s["n"]), fmt(s["accuracy"]), fmt(s["precision"]), fmt(s["recall"])]
-                for src, s in result["by_source"].items()
-            ],
-        ),
-        "",
-        "## Threshold sweep",
-        "",
-        *_table(
-            ["threshold", "accuracy", "precision", "recall", "F1"],
-            [
-                [fmt(r["threshold"], 2), fmt(r["accuracy"]), fmt(r["precision"]), fmt(r["recall"]), fmt(r["f1"])]
-                for r in result["sweep"]
+                    origin,
+                    fmt(
+                        next(r["by_origin"][origin]["n"] for r in result["judges"].values() if origin in r["by_origin"])
+                    ),
+                    *(fmt(r["by_origin"].get(origin, {}).get("accuracy")) for r in result["judges"].values()),
+                ]
+                for origin in origins
             ],
         ),
         "",

@@ -21,8 +21,8 @@ from eval.answer_eval import (
 from eval.baselines import PassageIndex, map_chunk
 from eval.dataset import Evidence, GoldItem, GoldQuestion, load_corpus
 from eval.fast_subset import check_thresholds, load_thresholds, select_fast_subset
-from eval.judge_eval import LabelsError, evaluate_judge, load_labels
-from eval.report import markdown, write_judge_report, write_report
+from eval.judge_eval import LabelsError, load_labels
+from eval.report import markdown, write_report
 from eval.retrieval_eval import (
     Anchor,
     Retrieved,
@@ -517,27 +517,6 @@ def test_judge_labels_malformed(tmp_path):
     path.write_text('{"sentence": "a", "passage_text": "b", "supported": "yes"}\n')
     with pytest.raises(LabelsError, match="true or false"):
         load_labels(path)
-
-
-def test_evaluate_judge(tmp_path):
-    path = tmp_path / "labels.jsonl"
-    rows = [
-        {"sentence": "s1", "passage_text": "p", "supported": True, "source": "a"},
-        {"sentence": "s2", "passage_text": "p", "supported": True, "source": "a"},
-        {"sentence": "s3", "passage_text": "p", "supported": False, "source": "b"},
-        {"sentence": "s4", "passage_text": "p", "supported": False, "source": "b"},
-    ]
-    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
-    scores = {"s1": 0.9, "s2": 0.5, "s3": 0.55, "s4": 0.1}
-    result = evaluate_judge(load_labels(path), lambda s, p: scores[s], threshold=0.6)
-    at = result["at_threshold"]
-    assert (at["accuracy"], at["precision"], at["recall"]) == (0.75, 1.0, 0.5)
-    assert result["by_source"]["b"]["accuracy"] == 1.0
-    # No threshold separates 0.5 (supported) from 0.55 (not): the best F1 is 0.8, from 0.30 up.
-    assert result["best_f1"]["f1"] == pytest.approx(0.8)
-    assert result["best_f1"]["threshold"] == 0.3
-    written = write_judge_report(result, tmp_path / "out")
-    assert "Threshold sweep" in written[1].read_text()
 
 
 # --------------------------------------------------------------------------- fast subset
