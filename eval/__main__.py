@@ -327,6 +327,11 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
                 if s.get("model_sentence_kept") is not None
                 else ""
             )
+            + (
+                f", false premise corrected {fmt(s['premise_corrected'])}"
+                if s.get("premise_corrected") is not None
+                else ""
+            )
         )
         for name, value in s.get("judge_faithfulness", {}).items():
             stats = answers.get("judges", {}).get(name, {})

@@ -130,12 +130,17 @@ def score_answer(
         "cites_gold": None,
         "quote_fallbacks": 0,
         "judge_faithfulness": {name: None for name in independent or {}},
+        # For a false-premise question: whether the answer's first sentence opens with "No".
+        "premise_corrected": None,
         "timings": dict(answer.get("timings") or {}),
         # A generative answer that keeps at least one sentence its model wrote (no fallback to quotes).
         "model_sentence_kept": None,
     }
     if answer.get("mode") not in (None, "extractive") and not refused:
         record["model_sentence_kept"] = not answer.get("notice") and any(s.get("supported") for s in drafted)
+    if question.premise is not None:
+        first = str(sentences[0].get("text", "")) if sentences and not refused else ""
+        record["premise_corrected"] = first.lstrip().lower().startswith("no")
     if question.answerable:
         text = "" if refused else strip_markers(str(answer.get("answer", "")))
         record["token_f1"] = metrics.token_f1(text, question.reference_answer) if text else 0.0
@@ -220,6 +225,7 @@ def summarise(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "model_sentence_kept": _mean_of(records, "model_sentence_kept"),
         "cites_gold": _mean_of(records, "cites_gold"),
         "quote_fallbacks": sum(r["quote_fallbacks"] for r in records),
+        "premise_corrected": _mean_of(records, "premise_corrected"),
         "hidden_sentences": sum(r["hidden_sentences"] for r in records),
         "latency": latency,
         "by_tag": by_tag,

@@ -9,6 +9,9 @@ The gold sets live in ``eval/datasets/gold-dev.jsonl`` (for tuning) and
      "evidence": [{"doc": "un-cybercrime-convention-2024", "quote": "..."}],
      "tags": ["un", "un-ch4", "rights"]}
 
+A question resting on a false premise may add ``"premise"``: the wrong claim it takes for
+granted, in a few words (the reference answer corrects it).
+
 Document ids are the corpus file names without ``.txt``.  ``article`` is the article
 number as a string, or ``"preamble"``; ``paragraph`` is the numbered paragraph inside the
 article, or, for documents without articles (the interpretative notes, the GA resolution),
@@ -57,6 +60,8 @@ LABEL_ONLY_ARTICLE_HEADINGS: frozenset[str] = frozenset(builtin_registry().of_ki
 RECORD_FIELDS: frozenset[str] = frozenset(
     {"id", "question", "answerable", "gold", "reference_answer", "evidence", "tags"}
 )
+#: Fields a record may add: ``premise`` names the wrong claim of a false-premise question.
+OPTIONAL_FIELDS: frozenset[str] = frozenset({"premise"})
 GOLD_FIELDS: frozenset[str] = frozenset({"doc", "article", "paragraph"})
 EVIDENCE_FIELDS: frozenset[str] = frozenset({"doc", "quote"})
 
@@ -132,6 +137,8 @@ class GoldQuestion:
     reference_answer: str
     evidence: list[Evidence]
     tags: list[str]
+    #: The wrong claim a false-premise question takes for granted; None for other questions.
+    premise: str | None = None
     #: Where the record was read from ("file:line"); not part of the JSON.
     source: str = field(default="", compare=False)
     #: Schema problems found while parsing; reported by :func:`validate_questions`.
@@ -139,7 +146,7 @@ class GoldQuestion:
 
     def to_json(self) -> dict[str, object]:
         """Return the JSON form with exactly the documented fields."""
-        return {
+        out: dict[str, object] = {
             "id": self.id,
             "question": self.question,
             "answerable": self.answerable,
@@ -148,6 +155,9 @@ class GoldQuestion:
             "evidence": [e.to_json() for e in self.evidence],
             "tags": list(self.tags),
         }
+        if self.premise is not None:
+            out["premise"] = self.premise
+        return out
 
 
 # --------------------------------------------------------------------------- loading
@@ -157,12 +167,12 @@ def _parse_record(obj: object, source: str) -> GoldQuestion:
     """Turn one decoded JSON value into a :class:`GoldQuestion`, noting schema problems."""
     problems: list[str] = []
     if not isinstance(obj, dict):
-        return GoldQuestion("", "", False, [], "", [], [], source, ["record is not an object"])
+        return GoldQuestion("", "", False, [], "", [], [], None, source, ["record is not an object"])
 
     keys = set(obj)
-    if keys != RECORD_FIELDS:
+    if keys - OPTIONAL_FIELDS != RECORD_FIELDS:
         missing = sorted(RECORD_FIELDS - keys)
-        extra = sorted(keys - RECORD_FIELDS)
+        extra = sorted(keys - RECORD_FIELDS - OPTIONAL_FIELDS)
         if missing:
             problems.append(f"missing fields {missing}")
         if extra:
@@ -234,7 +244,12 @@ def _parse_record(obj: object, source: str) -> GoldQuestion:
         if not tags:
             problems.append("field 'tags' is empty")
 
-    return GoldQuestion(qid, question, answerable, gold, reference, evidence, tags, source, problems)
+    premise = obj.get("premise")
+    if premise is not None and (not isinstance(premise, str) or not premise.strip()):
+        problems.append("field 'premise' must be a non-empty string")
+        premise = None
+
+    return GoldQuestion(qid, question, answerable, gold, reference, evidence, tags, premise, source, problems)
 
 
 def load_questions(path: str | os.PathLike[str]) -> list[GoldQuestion]:

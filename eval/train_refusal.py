@@ -1,6 +1,6 @@
 """Train the answerability model on synthetic questions and calibrate its threshold on the dev split.
 
-``python -m eval.train_refusal [--train FILE ...] [--dev eval/datasets/gold-dev.jsonl] [--write]``
+``python -m eval.train_refusal [--train FILE ...] [--dev eval/datasets/gold-dev.jsonl ...] [--write]``
 
 The training questions (``eval/datasets/refusal-train-*.jsonl``) were written from the corpus texts
 alone, half of them near misses that sound answerable but are not; the gold splits are never
@@ -75,12 +75,9 @@ def read_training(paths: list[Path]) -> list[tuple[str, bool, str]]:
 
 def examples(engine: Engine, questions: list[tuple[str, bool, str]]) -> list[Example]:
     """The features the answer service computes for each question, as it would at answer time."""
-    service = engine.answers
     found = []
     for question, answerable, source in questions:
-        passages = engine.search(question)
-        service._preload_sentences(passages)
-        evidence = service.evidence(question, question, passages)
+        evidence = engine.answers.gather(question).evidence
         outright = refusal.outright(evidence.values, evidence.missing_names) is not None
         found.append(
             Example(
@@ -206,17 +203,19 @@ def calibrate(model: AnswerabilityModel, dev: list[Example], train: list[Example
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.train_refusal", description=__doc__)
     parser.add_argument("--train", type=Path, nargs="+", default=sorted(DATASETS.glob("refusal-train-*.jsonl")))
-    parser.add_argument("--dev", type=Path, default=DATASETS / "gold-dev.jsonl")
+    parser.add_argument(
+        "--dev", type=Path, nargs="+", default=[DATASETS / "gold-dev.jsonl"], help="dev splits to calibrate on"
+    )
     parser.add_argument("--write", action="store_true", help="save the model to rag/data/answerability.npz")
     parser.add_argument("--verbose", action="store_true", help="print the dev questions decided wrongly")
     add_store_arguments(parser)
     args = parser.parse_args(argv)
-    if "test" in args.dev.name:
-        print("refusing to calibrate on the test split", file=sys.stderr)
+    if any("test" in path.name for path in args.dev):
+        print("refusing to calibrate on a test split", file=sys.stderr)
         return 2
     engine = Engine(settings_from_args(args))
     train = examples(engine, read_training(args.train))
-    dev = examples(engine, [(q.question, q.answerable, args.dev.name) for q in load_questions(args.dev)])
+    dev = examples(engine, [(q.question, q.answerable, path.name) for path in args.dev for q in load_questions(path)])
     held_out = held_out_probabilities(train)
     model = fit(train)
     threshold = calibrate(model, dev, train, held_out)
@@ -225,6 +224,13 @@ def main(argv: list[str] | None = None) -> int:
     dev_refused, dev_answered = rates(model, threshold, dev)
     print(f"trained on {len(train)} questions; threshold {threshold:.4f} (>= {MIN_ANSWER_RATE:.0%} answered)")
     print(f"dev:                 unanswerable refused {dev_refused:.3f}, answerable answered {dev_answered:.3f}")
+    if len(args.dev) > 1:
+        for path in args.dev:
+            rows = [e for e in dev if e.source == path.name]
+            refused_share, answered_share = rates(model, threshold, rows)
+            print(
+                f"  {path.name:30s} unanswerable refused {refused_share:.3f}, answerable answered {answered_share:.3f}"
+            )
     print(f"train, file held out: unanswerable refused {train_refused:.3f}, answerable answered {train_answered:.3f}")
     shares = held_out_refusal(train, held_out)
     print(f"train, file held out, at 90% answered in each file: {np.mean(list(shares.values())):.3f} refused")

@@ -25,15 +25,23 @@ class DraftSentence:
 
     text: str
     claimed: tuple[int, ...] = ()
-    # Set by the extractive provider: the sentence is this exact span of that passage.
+    # Set by the extractive provider: the sentence is this exact span of that passage, after
+    # ``framing`` (words of the product's own that introduce the quote, e.g. its provision's label).
     verbatim_of: int | None = None
     span: tuple[int, int] | None = None
     # Set when the system rejected the draft before verification, and why (e.g. its quoted words
     # are in no passage); such a sentence is kept unsupported and never cited.
     rejection: str | None = None
+    framing: str = ""
+
+    @property
+    def quoted(self) -> str:
+        """The verbatim part of the sentence: ``text`` less its framing."""
+        return self.text[len(self.framing) :]
 
 
-_LEADING_LABEL_RE = re.compile(r"^(?:\d{1,3}\.\s+)?(?:\(?[a-z]{1,4}\)\s+)?")
+# Matched at a sentence's start (``match(text, start)``), so no "^": that would only match at 0.
+_LEADING_LABEL_RE = re.compile(r"(?:\d{1,3}\.\s+)?(?:\(?[a-z]{1,4}\)\s+)?")
 
 
 def verbatim_draft(text: str, start: int, end: int, passage_index: int) -> DraftSentence:
@@ -41,6 +49,11 @@ def verbatim_draft(text: str, start: int, end: int, passage_index: int) -> Draft
     label = _LEADING_LABEL_RE.match(text, start)
     shift = label.end() - start if label else 0
     return DraftSentence(text[start + shift : end], (passage_index,), passage_index, (start + shift, end))
+
+
+def framed_draft(framing: str, text: str, start: int, end: int, passage_index: int) -> DraftSentence:
+    """``framing`` followed by the exact span ``text[start:end]`` of passage ``passage_index``."""
+    return DraftSentence(framing + text[start:end], (passage_index,), passage_index, (start, end), framing=framing)
 
 
 class CitationBook:

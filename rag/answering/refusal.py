@@ -350,6 +350,22 @@ def unknown_names(question: str, corpus: str) -> list[str]:
     return [name for name in names_in(question) if not _known(name, corpus, lower)]
 
 
+_SOURCE_HEAD_RE = re.compile(r"^(.*?)(?:\s+(?:who|which|that|in|on|at|from|of|for|with|quoted|working)\b|$)")
+
+
+def source_recorded(source: str, corpus: str) -> bool:
+    """Whether the documents mention the source a question quotes: a name of it ("Access Now",
+    "Deutsche Welle") or, for a source named by a common noun ("six US senators", "a newspaper"),
+    that noun."""
+    lower = _lowered(corpus)
+    if any(_known(name, corpus, lower) for name in names_in(source)):
+        return True
+    head = _SOURCE_HEAD_RE.match(source.strip())
+    words = head.group(1).split() if head else []
+    noun = words[-1] if words else ""
+    return noun.islower() and len(noun) > 3 and re.search(rf"\b{re.escape(noun)}\b", lower) is not None
+
+
 def outright(values: dict[str, float], missing_names: Sequence[str]) -> RefusalDecision | None:
     """The refusal that no model probability overrides, if any: evidence under the floor, or names
     the question relies on (``unknown_names``) that no document mentions."""

@@ -17,20 +17,26 @@ from langchain_core.embeddings import Embeddings
 
 from rag.answering import answerability, refusal
 from rag.answering.attribution import CitationBook, attribute
+from rag.answering.claims import QuestionReading, read_question
 from rag.answering.context import context_for
 from rag.answering.conversation import contextualize
 from rag.answering.drafting import Draft, backed_direct, draft, schema_for
-from rag.answering.extractive import Candidate, extractive_drafts, rank_sentences
+from rag.answering.extractive import PREMISE_CORRECTION, Candidate, extractive_drafts, rank_sentences
 from rag.answering.generative import build_chat_model
+from rag.answering.premise import Contradiction, contradicted_premise, unknown_premise_names
 from rag.answering.types import Answer
 from rag.errors import ModelUnavailableError, QueryError
 from rag.prompts import ANSWER_PROMPT, SCHEMA_ANSWER_PROMPT
-from rag.retrieval import Retriever, SearchFilters
+from rag.retrieval import Retriever, SearchFilters, asks_broadly
 from rag.settings import ANSWER_MODES, Settings
 from rag.support import SupportJudge
 from rag.types import ScoredPassage
 
 log = logging.getLogger(__name__)
+
+# A broad question ("could it be used against journalists?") is answered from this many more
+# passages than the default k, so that each provision it needs can lend a sentence.
+BROAD_EXTRA_PASSAGES = 3
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,17 @@ class Evidence:
     missing_names: list[str]
     # The question asks what a provision it names says, and retrieval found that provision.
     asks_for_named_provision: bool
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """A question read (``QuestionReading``), its retrieval query, passages and evidence."""
+
+    reading: QuestionReading
+    query: str
+    broad: bool
+    passages: list[ScoredPassage]
+    evidence: Evidence
 
 
 class AnswerService:
@@ -87,12 +104,10 @@ class AnswerService:
         if mode not in ANSWER_MODES:
             raise QueryError(f"unknown answer mode {mode!r}; choose from {', '.join(ANSWER_MODES)}")
         started = time.perf_counter()
-        query = contextualize(question, history)
-        passages = self.retriever.search(query, k, filters)
-        self._preload_sentences(passages)
+        gathered = self.gather(question, k, filters, history)
+        passages, found = gathered.passages, gathered.evidence
         retrieved = time.perf_counter()
         timings = {"retrieval": retrieved - started}
-        found = self.evidence(question, query, passages)
         candidates = found.candidates
         model = answerability.load_model()
         probability = model.probability(found.values, found.question_vector)
@@ -106,11 +121,17 @@ class AnswerService:
             yield answer.text
             yield answer
             return
+        source = gathered.reading.source
+        remark = gathered.reading.remark(
+            source is not None and refusal.source_recorded(source, self.retriever.view().corpus_text)
+        )
 
         notice = None
         generation_started = time.perf_counter()
         if mode == "extractive":
-            drafted = Draft(None, extractive_drafts(candidates, passages))
+            contradiction, correction = self._premise_check(gathered)
+            lead = contradiction.sentence if contradiction else None
+            drafted = Draft(None, extractive_drafts(candidates, passages, lead, gathered.broad, correction))
         else:
             try:
                 drafting = self._generate(mode, question, passages, candidates)
@@ -134,15 +155,55 @@ class AnswerService:
         timings["verification"] = time.perf_counter() - verification_started
         timings["total"] = time.perf_counter() - started
         refused = drafted.declined or not any(s.supported for s in sentences)
-        answer = Answer(question, mode, sentences, citations, passages, refused, timings, notice, probability, direct)
+        answer = Answer(
+            question, mode, sentences, citations, passages, refused, timings, notice, probability, direct, remark
+        )
         if mode == "extractive" or notice:
             yield answer.text
         yield answer
 
-    def evidence(self, question: str, query: str, passages: list[ScoredPassage]) -> Evidence:
+    def _premise_check(self, gathered: Gathered) -> tuple[Contradiction | None, str]:
+        """Whether the best sentences contradict what the question takes for granted, and the words
+        that say so: a premise naming what no document mentions, or ``contradicted_premise``."""
+        candidates = gathered.evidence.candidates
+        premise = gathered.reading.premise
+        if premise and candidates:
+            names = refusal.unknown_names(premise, self.retriever.view().corpus_text)
+            if names:
+                return Contradiction(0, "the premise names what no document mentions"), unknown_premise_names(names)
+        contradiction = contradicted_premise(gathered.query, [c.text for c in candidates])
+        return contradiction, PREMISE_CORRECTION
+
+    def gather(
+        self,
+        question: str,
+        k: int | None = None,
+        filters: SearchFilters | None = None,
+        history: Sequence[str] = (),
+    ) -> Gathered:
+        """Read the question, retrieve for what it asks, and weigh the evidence.
+
+        A question quoting someone is searched and weighed by its claim (``read_question``), so the
+        quoted source neither steers retrieval nor counts as a name the question relies on. A broad
+        question (``asks_broadly``) gets ``BROAD_EXTRA_PASSAGES`` more passages unless ``k`` is given.
+        """
+        reading = read_question(question)
+        query = contextualize(reading.asked, history)
+        broad = asks_broadly(query)
+        if k is None:
+            k = self.settings.top_k + (BROAD_EXTRA_PASSAGES if broad else 0)
+            k = min(k, self.settings.max_k)
+        passages = self.retriever.search(query, k, filters)
+        self._preload_sentences(passages)
+        found = self.evidence(reading.asked, query, passages, reading.relied_on)
+        return Gathered(reading, query, broad, passages, found)
+
+    def evidence(
+        self, question: str, query: str, passages: list[ScoredPassage], relied_on: str | None = None
+    ) -> Evidence:
         """The passages' sentences ranked against ``query``, and what refusal weighs: the
         answerability features of ``question``, the answerability model's vector of ``query`` and
-        the names of ``question`` that no document mentions.
+        the names of ``relied_on`` (default: ``question``) that no document mentions.
 
         ``query`` is the question made standalone by the conversation; refusal reads the question
         as asked. Sentence vectors must be preloaded (``_preload_sentences``).
@@ -154,7 +215,7 @@ class AnswerService:
         candidates = rank_sentences(query, named or passages, self.judge, np.asarray(query_vector))
         view = self.retriever.view()
         hits = [p.passage for p in passages if not p.supporting]
-        missing_names = refusal.unknown_names(question, view.corpus_text)
+        missing_names = refusal.unknown_names(question if relied_on is None else relied_on, view.corpus_text)
         values = answerability.features(
             question,
             [c.text for c in candidates],

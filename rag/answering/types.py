@@ -80,6 +80,8 @@ class Answer:
     answerability: float | None = None
     # The model's direct answer ("Yes", "No", "90 days"), kept only when a verified sentence backs it.
     direct: str | None = None
+    # After the answer to a claim quoted from a source the documents do not mention: says so.
+    remark: str | None = None
 
     @property
     def text(self) -> str:
@@ -93,6 +95,8 @@ class Answer:
                 continue
             markers = "".join(f"[{n}]" for n in sentence.citations)
             parts.append(f"{sentence.text} {markers}".strip())
+        if parts and self.remark:
+            parts.append(self.remark)
         return " ".join(parts)
 
     @property
@@ -122,4 +126,5 @@ class Answer:
             "passages": [p.to_json() for p in self.passages],
             "notice": self.notice,
             "answerability": None if self.answerability is None else round(self.answerability, 4),
+            "remark": self.remark,
         }

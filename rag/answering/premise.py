@@ -1,0 +1,169 @@
+"""Spot a premise of the question that the best evidence contradicts, so the answer opens with "No".
+
+"Since the treaty applies to crimes with a minimum of four years..." takes for granted what the
+text words otherwise ("a maximum deprivation of liberty of at least four years"). Four rules
+compare what the question states with the best-scored sentences:
+
+- a figure: the question states a number of days, years, months or instruments, or an age, and
+  the evidence gives only other numbers of that kind, or the same number with the other bound
+  ("minimum" against "maximum");
+- an obligation: a question asserting that the text requires, obliges or always does something
+  ("Since ... makes it mandatory ...", "... isn't it?") where the evidence says a State "may";
+- a permission: the question says a State can, may or is let do something the evidence says it
+  "may not" or "shall not" do;
+- immediacy: "with immediate effect", "from the day" against a waiting period in the evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# How many of the best sentences may carry the contradicting wording.
+EVIDENCE_SENTENCES = 3
+
+_CARDINALS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "sixteen": 16, "eighteen": 18, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90, "hundred": 100,
+}  # fmt: skip
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fifth": 5, "tenth": 10, "thirtieth": 30, "fortieth": 40,
+    "fiftieth": 50, "sixtieth": 60, "ninetieth": 90,
+}  # fmt: skip
+_NUMBER = rf"(?:\d+|{'|'.join(sorted({**_CARDINALS, **_ORDINALS}, key=len, reverse=True))})"
+# Units that a figure is compared within; a figure of another kind is not evidence against it.
+_UNIT_KINDS = {
+    "day": "days", "days": "days", "month": "months", "months": "months", "year": "years", "years": "years",
+    "hour": "hours", "hours": "hours", "ratification": "instruments", "ratifications": "instruments",
+    "instrument": "instruments", "instruments": "instruments",
+}  # fmt: skip
+_FIGURE_RE = re.compile(
+    rf"\b(?P<number>{_NUMBER})(?:-|\s+)(?:[\w-]+\s+){{0,2}}?(?P<unit>{'|'.join(_UNIT_KINDS)})\b", re.IGNORECASE
+)
+_AGE_RE = re.compile(r"\b(?:under|over|below|above|younger than|older than)\s+(?:the age of\s+)?(?P<number>\d+)\b")
+_MIN_BOUND_RE = re.compile(r"\b(?:minimum|at least|no less than|not less than)\b[^.;]{0,40}$", re.IGNORECASE)
+_MAX_BOUND_RE = re.compile(r"\b(?:maximum|up to|at most|no more than)\b[^.;]{0,40}$", re.IGNORECASE)
+_ASKS_FIGURE_RE = re.compile(r"\bhow (?:many|much|long|old|soon)\b|\bwhat (?:number|age|period)\b", re.IGNORECASE)
+
+# A question that asserts rather than asks: a premise clause, or a tag asking for confirmation.
+_ASSERTS_RE = re.compile(
+    r"^(?:since|given that|as|because|now that|once|considering that)\b"
+    r"|\b(?:isn'?t it|doesn'?t it|don'?t they|right|true|correct|is that (?:so|true|right|correct))\s*\?",
+    re.IGNORECASE,
+)
+_OBLIGATION_RE = re.compile(
+    r"\b(?:mandatory|obligatory|oblige[sd]?|obligat\w+|requires?|required|must|has to|have to|always|forces?)\b",
+    re.IGNORECASE,
+)
+_MAY_RE = re.compile(r"\bmay\b(?!\s+not\b)", re.IGNORECASE)
+_SHALL_RE = re.compile(r"\bshall\b(?!\s+not\b)", re.IGNORECASE)
+_PERMISSION_RE = re.compile(r"\b(?:can|could|may|lets?|allows?|permits?|free to|able to)\b", re.IGNORECASE)
+_FORBIDDEN_RE = re.compile(r"\b(?:may|shall) not (\w+)", re.IGNORECASE)
+_IMMEDIATE_RE = re.compile(
+    r"\bimmediate(?:ly)?\b|\bat once\b|\bfrom the (?:first )?day\b|\bstraight away\b|\bright away\b", re.IGNORECASE
+)
+_WAITING_RE = re.compile(
+    rf"\b(?:{_NUMBER})\s+(?:days?|months?|years?)\s+(?:after|from|following)\b|\bafter the expiry\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """Which of the given sentences contradicts the question's premise, and why."""
+
+    sentence: int
+    reason: str
+
+
+def unknown_premise_names(names: list[str]) -> str:
+    """The correction that opens an answer whose premise names what no document mentions
+    ("Since the signing was in Geneva, ..."): the documents' own account then follows."""
+    quoted = " or ".join(f"“{name}”" for name in names)
+    return f"No, the documents never mention {quoted}; "
+
+
+def _value(word: str) -> int:
+    lowered = word.lower()
+    return int(lowered) if lowered.isdigit() else _CARDINALS.get(lowered) or _ORDINALS[lowered]
+
+
+def _figures(text: str) -> list[tuple[int, str, str]]:
+    """(value, unit kind, bound) of each figure in ``text``; the bound is "min", "max" or ""."""
+    found = []
+    for match in _FIGURE_RE.finditer(text):
+        before = text[max(0, match.start() - 60) : match.start()]
+        bound = "max" if _MAX_BOUND_RE.search(before) else "min" if _MIN_BOUND_RE.search(before) else ""
+        found.append((_value(match.group("number")), _UNIT_KINDS[match.group("unit").lower()], bound))
+    found += [(int(m.group("number")), "age", "") for m in _AGE_RE.finditer(text)]
+    return found
+
+
+def _figure_contradicts(question: str, sentence: str) -> bool:
+    if _ASKS_FIGURE_RE.search(question):
+        return False
+    evidence = _figures(sentence)
+    for value, unit, bound in _figures(question):
+        same_unit = [(v, b) for v, u, b in evidence if u == unit or {u, unit} == {"age", "years"}]
+        if not same_unit:
+            continue
+        equal = [b for v, b in same_unit if v == value]
+        if not equal:
+            return True
+        if bound and all(b and b != bound for b in equal):
+            return True
+    return False
+
+
+def _obligation_contradicts(question: str, sentence: str) -> bool:
+    return bool(
+        _ASSERTS_RE.search(question)
+        and _OBLIGATION_RE.search(question)
+        and _MAY_RE.search(sentence)
+        and not _SHALL_RE.search(sentence)
+    )
+
+
+def _permission_contradicts(question: str, sentence: str) -> bool:
+    lowered = question.lower()
+    for match in _FORBIDDEN_RE.finditer(sentence):
+        verb = match.group(1).lower()
+        stem = verb[:5]
+        if _PERMISSION_RE.search(question) and re.search(rf"\b{re.escape(stem)}\w*", lowered):
+            negated = re.search(rf"\b(?:not|n't|never|cannot)\s+(?:\w+\s+)?{re.escape(stem)}", lowered)
+            if not negated:
+                return True
+    return False
+
+
+def _immediacy_contradicts(question: str, sentence: str) -> bool:
+    return bool(_IMMEDIATE_RE.search(question) and _WAITING_RE.search(sentence))
+
+
+_RULES = (
+    (_permission_contradicts, "the text forbids it"),
+    (_obligation_contradicts, "the text makes it optional"),
+    (_immediacy_contradicts, "the text sets a waiting period"),
+)
+
+
+def contradicted_premise(question: str, sentences: Sequence[str]) -> Contradiction | None:
+    """The first of the best ``sentences`` (best first) whose wording contradicts what ``question``
+    takes for granted, by the rules above; None when none does.
+
+    A figure is judged against the best sentences together (one of them giving the question's
+    figure is enough to confirm it); the other rules sentence by sentence.
+    """
+    best = list(sentences[:EVIDENCE_SENTENCES])
+    if _figure_contradicts(question, " ".join(best)):
+        return next(
+            Contradiction(index, "the text gives another figure")
+            for index, sentence in enumerate(best)
+            if _figure_contradicts(question, sentence)
+        )
+    for index, sentence in enumerate(best):
+        for rule, reason in _RULES:
+            if rule(question, sentence):
+                return Contradiction(index, reason)
+    return None

@@ -1,0 +1,65 @@
+"""A question not about one article gets several provisions in its top k."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.retrieval import CorpusView, Retriever, _spread_over_articles, asks_broadly
+from rag.types import Passage
+
+UN = "un-cybercrime-convention-2024"
+
+
+def passage(article: str, paragraph: str) -> Passage:
+    return Passage(
+        id=f"{UN}:{article}:{paragraph}", doc_id=UN, doc_title="UN", text="text", start=0, end=4, context="",
+        kind="paragraph", article=article, paragraphs=(paragraph,),
+    )  # fmt: skip
+
+
+# Five paragraphs of article 40 rank first, then articles 6, 24 and 37.
+RANKED = [passage("40", str(p)) for p in range(1, 6)] + [passage("6", "2"), passage("24", "1"), passage("37", "15")]
+VIEW = CorpusView("signature", {}, {p.id: p for p in RANKED}, keyword=None)  # type: ignore[arg-type]
+
+
+def articles_in_top(per_article: int, k: int = 5) -> list[str]:
+    fused = [(p.id, 1.0, "hybrid") for p in RANKED]
+    return [VIEW.passages[pid].article or "" for pid, _, _ in _spread_over_articles(VIEW, fused, k, per_article)[:k]]
+
+
+def test_at_most_two_passages_of_one_article_in_the_top_k() -> None:
+    assert articles_in_top(per_article=2) == ["40", "40", "6", "24", "37"]
+
+
+def test_a_broad_question_gets_one_passage_per_article_and_the_rest_follow() -> None:
+    top = articles_in_top(per_article=1, k=4)
+    assert top == ["40", "6", "24", "37"]
+    fused = [(p.id, 1.0, "hybrid") for p in RANKED]
+    assert len(_spread_over_articles(VIEW, fused, 4, 1)) == len(RANKED)  # nothing is lost, only moved
+
+
+def test_could_it_be_used_questions_are_broad_and_a_question_about_one_term_is_not() -> None:
+    assert asks_broadly("Could a government use this treaty against journalists?")
+    assert asks_broadly("Could the convention be used to spy on political opponents abroad?")
+    assert not asks_broadly("How does the treaty define serious crime?")
+
+
+@pytest.mark.slow
+def test_a_broad_question_gets_three_articles_in_the_top_five_on_the_corpus(corpus_store) -> None:
+    found = Retriever(corpus_store.settings, corpus_store.store).search(
+        "Could a government use this treaty against journalists?", 5
+    )
+    articles = {(r.passage.doc_id, r.passage.article) for r in found if not r.supporting}
+    assert len(articles) >= 3
+
+
+def test_a_broad_question_gets_one_passage_of_a_document_without_articles() -> None:
+    news = [
+        Passage(id=f"news:{n}", doc_id="news", doc_title="News", text="t", start=0, end=1, context="", kind="news")
+        for n in range(3)
+    ]
+    view = CorpusView("signature", {}, {p.id: p for p in [*news, *RANKED]}, keyword=None)  # type: ignore[arg-type]
+    fused = [(p.id, 1.0, "hybrid") for p in [*news, *RANKED]]
+    top = [pid for pid, _, _ in _spread_over_articles(view, fused, 3, per_article=1)[:3]]
+    assert top == ["news:0", RANKED[0].id, RANKED[5].id]
+    assert [pid for pid, _, _ in _spread_over_articles(view, fused, 3, per_article=2)[:3]] == [p.id for p in news]

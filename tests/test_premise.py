@@ -1,0 +1,67 @@
+"""A premise the text contradicts is spotted, so the answer can open with "No"."""
+
+from __future__ import annotations
+
+from rag.answering.premise import contradicted_premise
+
+SERIOUS_CRIME = (
+    "“Serious crime” shall mean conduct constituting an offence punishable by a maximum deprivation of "
+    "liberty of at least four years or a more serious penalty;"
+)
+PRESERVATION = (
+    "to preserve and maintain the integrity of those electronic data for a period of time as long as necessary, "
+    "up to a maximum of 90 days"
+)
+ATTEMPT = (
+    "Each State Party may adopt the necessary legislative and other measures to establish as a criminal offence "
+    "any attempt to commit an offence."
+)
+FISCAL = (
+    "States Parties may not refuse a request for mutual legal assistance on the sole ground that the offence is "
+    "also considered to involve fiscal matters."
+)
+DENUNCIATION = (
+    "Such denunciation shall become effective one year after the date of receipt of the notification by the "
+    "Secretary-General."
+)
+
+
+def test_a_minimum_where_the_text_says_maximum_is_contradicted() -> None:
+    found = contradicted_premise(
+        "Since the treaty applies to crimes with a minimum of four years, which qualify?", [SERIOUS_CRIME]
+    )
+    assert found is not None and found.sentence == 0
+
+
+def test_another_number_of_days_is_contradicted_but_the_same_one_is_not() -> None:
+    assert contradicted_premise("Why must data be preserved for at least 180 days?", [PRESERVATION]) is not None
+    assert contradicted_premise("Is it true that preservation lasts up to 90 days?", [PRESERVATION]) is None
+
+
+def test_a_question_asking_for_a_figure_states_no_premise() -> None:
+    assert contradicted_premise("How many days can data be preserved for?", [PRESERVATION]) is None
+
+
+def test_mandatory_where_the_text_says_may_is_contradicted_only_when_asserted() -> None:
+    asserted = "Since the convention makes it mandatory to criminalise attempts, how is attempt defined?"
+    asked = "Must states criminalise attempts?"
+    assert contradicted_premise(asserted, [ATTEMPT]) is not None
+    assert contradicted_premise(asked, [ATTEMPT]) is None
+
+
+def test_a_permission_the_text_denies_is_contradicted() -> None:
+    assert contradicted_premise(
+        "As the treaty lets states refuse assistance for tax offences, what about VAT?", [FISCAL]
+    )
+    assert contradicted_premise("Why can states not refuse assistance for tax offences?", [FISCAL]) is None
+
+
+def test_immediate_effect_against_a_waiting_period_is_contradicted() -> None:
+    assert contradicted_premise("Since withdrawal takes immediate effect, how is it notified?", [DENUNCIATION])
+
+
+def test_the_contradicting_sentence_is_named_among_the_best() -> None:
+    found = contradicted_premise(
+        "Since a country can withdraw with immediate effect, how?", [SERIOUS_CRIME, DENUNCIATION]
+    )
+    assert found is not None and found.sentence == 1
