@@ -97,7 +97,7 @@ def _call_bounded(function, seconds: float):  # type: ignore[no-untyped-def]
 
 
 def test_the_proxy_refuses_requests_without_the_token(proxy) -> None:
-    from services import http_status
+    from eval.services import http_status
 
     assert http_status(f"{proxy.url}/api/v2/heartbeat") == 401
     assert http_status(f"{proxy.url}/api/v2/heartbeat", {"Authorization": "Bearer nope"}) == 401
