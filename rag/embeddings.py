@@ -173,5 +173,5 @@ def get_question_embeddings(settings: Settings) -> E5Embeddings:
 
 
 def get_sentence_embeddings(settings: Settings) -> MiniLMEmbeddings:
-    """The sentence model behind answer selection and the support judge (MiniLM: fast, local)."""
+    """The sentence model behind answer selection and the verifier (MiniLM: fast, local)."""
     return _cached_minilm(settings.embedding_batch_size)

@@ -116,7 +116,7 @@ class Engine:
             title = short_title(doc_id, title)
         if not groups:
             raise QueryError(f"nothing to summarise: {title} not found")
-        return summarize(groups, title, self.answers.judge, leads, mode or "extractive", self.settings)
+        return summarize(groups, title, self.answers.verifier, leads, mode or "extractive", self.settings)
 
     def compare(self, doc_a: str, doc_b: str, topic: str, k: int = 3, mode: str | None = None) -> Comparison:
         """Aligned provisions of two documents on ``topic``, with a cited answer from each."""
@@ -130,7 +130,7 @@ class Engine:
             name_a, name_b = (short_title(d, manifest[d].title) if d in manifest else d for d in (doc_a, doc_b))
             try:
                 written = write_comparison(
-                    answer_a, answer_b, (name_a, name_b), topic, self.answers.judge, mode, self.settings
+                    answer_a, answer_b, (name_a, name_b), topic, self.answers.verifier, mode, self.settings
                 )
             except Exception as error:  # each side's answer already stands on its own; say why there is no more
                 log.warning("the written comparison failed: %s", type(error).__name__)

@@ -2,7 +2,7 @@
 
 Hypothesis feeds random text (unicode, RTL marks, zero-width characters, odd citation
 markers) to the sentence splitter, the model-output parser, attribution (with a fake,
-deterministic support judge), the query reader and the name finder. None may raise, and
+deterministic verifier), the query reader and the name finder. None may raise, and
 the offsets and indices they return must stay inside what they were given.
 """
 
@@ -19,8 +19,8 @@ from rag.answering.drafting import parse_drafts
 from rag.answering.refusal import names_in
 from rag.references import read_query
 from rag.sentences import split_sentences
-from rag.support import Support, SupportJudge
 from rag.types import Passage, ScoredPassage
+from rag.verification import Verdict, Verification, Verifier
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -123,20 +123,27 @@ def test_parse_drafts_never_raises_and_claims_only_existing_passages(text: str, 
 
 
 # ----- attribute with a fake judge -----
-class FakeJudge(SupportJudge):
-    """A deterministic judge: the score is a hash of the pair, the window a slice of the passage."""
+class FakeVerifier(Verifier):
+    """A deterministic verifier: the verdict is a hash of the pair, the window a slice of the passage."""
 
     def __init__(self, threshold: float = 0.5) -> None:
         self.threshold = threshold
-        self._window_cache = {}
 
-    def score(self, sentence: str, passage_text: str) -> Support:
+    def prepare(self, sentences: list[str]) -> None:
+        """Nothing to embed."""
+
+    def verify(
+        self, sentence: str, passage_text: str, *, doc_id: str | None = None, article: str | None = None
+    ) -> Verification:
         digest = hashlib.sha256(f"{sentence}\x00{passage_text}".encode()).digest()
         value = digest[0] / 255
         if not passage_text:
-            return Support(0.0, 0, 0, 0.0, 0.0)
+            return Verification(Verdict.NOT_FOUND, "empty passage", 0, 0, 0.0)
         a, b = sorted((digest[1] % (len(passage_text) + 1), digest[2] % (len(passage_text) + 1)))
-        return Support(value, a, b, value, value)
+        if value >= self.threshold:
+            return Verification(Verdict.SUPPORTED, None, a, b, value)
+        verdict = Verdict.CONTRADICTED if digest[3] % 2 else Verdict.NOT_FOUND
+        return Verification(verdict, "fuzzed", a, b, value)
 
 
 def _passages(texts: list[str]) -> tuple[str, list[ScoredPassage]]:
@@ -179,7 +186,7 @@ def test_attribution_cites_only_real_spans_whatever_the_drafts_claim(
     drafts: list[DraftSentence], texts: list[str], threshold: float
 ) -> None:
     document, passages = _passages(texts)
-    sentences, citations = attribute(drafts, passages, FakeJudge(threshold), CitationBook())
+    sentences, citations = attribute(drafts, passages, FakeVerifier(threshold), CitationBook())
     assert [c.n for c in citations] == list(range(1, len(citations) + 1))
     for citation in citations:
         assert document[citation.start : citation.end] == citation.quote
@@ -199,7 +206,7 @@ def test_verbatim_drafts_cite_exactly_their_span(texts: list[str], data: st.Data
     start = data.draw(st.integers(0, len(text)))
     end = data.draw(st.integers(start, len(text)))
     draft = DraftSentence(text[start:end] or "x", (index,), index, (start, end))
-    _sentences, citations = attribute([draft], passages, FakeJudge(), CitationBook())
+    _sentences, citations = attribute([draft], passages, FakeVerifier(), CitationBook())
     for citation in citations:
         assert document[citation.start : citation.end] == citation.quote == text[start:end]
 

@@ -414,9 +414,8 @@ def test_the_old_judge_accepts_a_verbatim_sentence_and_rejects_an_unrelated_one(
 
 def test_the_verifier_judge_reports_what_the_verifier_says_given_the_document_and_article(embeddings):
     pytest.importorskip("rag.verification", reason="the product verifier (rag.verification) is not in this checkout")
-    from rag.verification import Verifier
-
     from eval.judges.verifier import VerifierJudge
+    from rag.verification import Verifier
 
     judge, verifier = VerifierJudge(embeddings), Verifier(embeddings)
     for sentence, doc, article in [

@@ -16,16 +16,28 @@ def markers(numbers: tuple[int, ...]) -> str:
     return " ".join(f":blue[**\\[{n}\\]**]" for n in numbers)
 
 
+VERDICT_BADGES = {
+    "contradicted": ":red-badge[:material/error: contradicted by the sources]",
+    "not_found": ":orange-badge[:material/help: not found in the sources]",
+}
+
+
 def sentences_markdown(answer: Answer) -> str:
-    """The direct answer in bold, then each sentence on its own line with its markers; unsupported
-    sentences visibly marked."""
+    """The direct answer in bold, then each sentence on its own line with its markers.
+
+    A sentence the sources do not support stays in place, struck through, after a badge with the
+    verifier's verdict and reason: the reader sees what was claimed and why it was not verified,
+    and cannot mistake it for a cited statement. Copied and exported answers leave it out.
+    """
     lines = [f"**{escape_markdown(answer.direct)}**"] if answer.direct else []
     for sentence in answer.sentences:
         text = escape_markdown(sentence.text.strip())
         if sentence.supported:
             lines.append(f"{text} {markers(sentence.citations)}".strip())
-        else:
-            lines.append(f":red-badge[:material/warning: not supported by the sources] :gray[{text}]")
+            continue
+        badge = VERDICT_BADGES.get(sentence.verdict, VERDICT_BADGES["not_found"])
+        reason = f" :gray[({escape_markdown(sentence.reason, at_line_start=False)})]" if sentence.reason else ""
+        lines.append(f"{badge}{reason} :gray[~~{text}~~]")
     return "\n\n".join(lines)
 
 

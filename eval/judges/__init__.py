@@ -45,7 +45,7 @@ JUDGES: dict[str, Callable[[Settings], Judge]] = {
     "local": _local,
 }
 # The judge the product verifies its answers with; the answer eval's faithfulness is its.
-PRODUCT_JUDGE = "old"
+PRODUCT_JUDGE = "verifier"
 # Judges that are not the product's own verification (its old judge shares its approach, so it is not one).
 INDEPENDENT_JUDGES = ("openai", "local")
 

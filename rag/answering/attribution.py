@@ -1,8 +1,10 @@
 """Tie each draft sentence to the passages that support it, and number the citations.
 
 Whatever the provider claims, the system decides: a sentence keeps a claimed passage only if
-the support judge accepts it; otherwise the best-supporting retrieved passage is cited
-instead; a sentence that no passage supports is kept as unsupported, with no citation.
+the verifier (``rag.verification``) finds it supported; otherwise the best-supporting retrieved
+passage is cited instead; a sentence that no passage supports is kept with the verifier's
+verdict (contradicted or not found) and reason, and no citation. A sentence the extractive
+provider quoted verbatim is supported by construction and is not verified again.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from dataclasses import dataclass
 
 from rag.answering.injection import looks_like_instruction
 from rag.answering.types import AnswerSentence, Citation
-from rag.support import Support, SupportJudge, strip_citations
 from rag.types import Passage, ScoredPassage
+from rag.verification import Verdict, Verification, Verifier, strip_citations
 
 MAX_CITATIONS_PER_SENTENCE = 2
 _PARAGRAPH_LABEL_RE = re.compile(r"(?m)^(\d{1,3})\.\s")
@@ -102,11 +104,12 @@ def paragraph_at(passage: Passage, local_offset: int) -> str | None:
 def attribute(
     drafts: list[DraftSentence],
     passages: list[ScoredPassage],
-    judge: SupportJudge,
+    verifier: Verifier,
     book: CitationBook | None = None,
 ) -> tuple[list[AnswerSentence], list[Citation]]:
     """Verified sentences and the citations they use."""
     book = book or CitationBook()
+    verifier.prepare([d.text for d in drafts if d.verbatim_of is None])
     sentences: list[AnswerSentence] = []
     for draft in drafts:
         text = strip_citations(draft.text)
@@ -123,27 +126,45 @@ def attribute(
             n = book.cite(passage, *draft.span)
             sentences.append(AnswerSentence(text, (n,), True, 1.0, "supported"))
             continue
-        supports = _supporting_passages(text, draft.claimed, passages, judge)
+        verified = _verify(text, draft.claimed, passages, verifier)
+        supports = _supporting(verified)
         if not supports:
-            best = max((judge.score(text, p.passage.text).score for p in passages), default=0.0)
-            sentences.append(AnswerSentence(text, (), False, best, "not_found", "no retrieved passage supports it"))
+            closest = max(verified.values(), key=_closeness, default=None)
+            if closest is None:
+                sentences.append(
+                    AnswerSentence(text, (), False, 0.0, "not_found", "no retrieved passage to check it against")
+                )
+            else:
+                sentences.append(AnswerSentence(text, (), False, closest.score, closest.verdict.value, closest.reason))
             continue
-        numbers = tuple(book.cite(passages[i].passage, s.start, s.end) for i, s in supports)
+        numbers = tuple(book.cite(passages[i].passage, v.start, v.end) for i, v in supports)
         sentences.append(AnswerSentence(text, tuple(dict.fromkeys(numbers)), True, supports[0][1].score, "supported"))
     return sentences, book.citations
 
 
-def _supporting_passages(
-    text: str, claimed: tuple[int, ...], passages: list[ScoredPassage], judge: SupportJudge
-) -> list[tuple[int, Support]]:
-    """Claimed passages that the judge accepts; else the best accepted passages overall."""
-    valid_claims = [i for i in claimed if 0 <= i < len(passages)]
-    scored = {i: judge.score(text, passages[i].passage.text) for i in valid_claims}
-    accepted = [(i, s) for i, s in scored.items() if s.supported(judge.threshold)]
-    if not accepted:
-        for i, scored_passage in enumerate(passages):
-            if i not in scored:
-                scored[i] = judge.score(text, scored_passage.passage.text)
-        accepted = [(i, s) for i, s in scored.items() if s.supported(judge.threshold)]
-    accepted.sort(key=lambda item: -item[1].score)
+def _verify(
+    text: str, claimed: tuple[int, ...], passages: list[ScoredPassage], verifier: Verifier
+) -> dict[int, Verification]:
+    """Verifications of the claimed passages; of every passage when none of those supports the sentence."""
+
+    def check(i: int) -> Verification:
+        passage = passages[i].passage
+        return verifier.verify(text, passage.text, doc_id=passage.doc_id, article=passage.article)
+
+    verified = {i: check(i) for i in claimed if 0 <= i < len(passages)}
+    if not any(v.supported for v in verified.values()):
+        for i in range(len(passages)):
+            if i not in verified:
+                verified[i] = check(i)
+    return verified
+
+
+def _supporting(verified: dict[int, Verification]) -> list[tuple[int, Verification]]:
+    """The supporting passages, best first, at most ``MAX_CITATIONS_PER_SENTENCE``."""
+    accepted = sorted(((i, v) for i, v in verified.items() if v.supported), key=lambda item: -item[1].score)
     return accepted[:MAX_CITATIONS_PER_SENTENCE]
+
+
+def _closeness(verification: Verification) -> tuple[bool, float]:
+    """Which verdict to show for an unsupported sentence: a contradiction before a mere absence."""
+    return verification.verdict is Verdict.CONTRADICTED, verification.score

@@ -17,8 +17,8 @@ from rag.answering.generative import build_chat_model
 from rag.answering.types import Answer, AnswerSentence
 from rag.prompts import COMPARE_TOPIC, SCHEMA_SUMMARY_PROMPT, SUMMARY_PROMPT
 from rag.settings import Settings
-from rag.support import SupportJudge
 from rag.types import ScoredPassage
+from rag.verification import Verifier
 
 ALIGNMENT_FLOOR = 0.35  # below this cosine, two provisions are shown on rows of their own
 
@@ -85,7 +85,7 @@ def write_comparison(
     answer_b: Answer,
     names: tuple[str, str],
     topic: str,
-    judge: SupportJudge,
+    verifier: Verifier,
     mode: str,
     settings: Settings,
 ) -> Answer | None:
@@ -107,7 +107,7 @@ def write_comparison(
     title = COMPARE_TOPIC.format(doc_a=names[0], doc_b=names[1], topic=topic)
     messages = prompt.format_messages(passages=context.numbered, topic=title)
     written = finish(draft(build_chat_model(settings, mode), messages, context, paired, schema))
-    sentences, citations = attribute(written.sentences, paired, judge, CitationBook())
+    sentences, citations = attribute(written.sentences, paired, verifier, CitationBook())
     doc_a = answer_a.passages[0].passage.doc_id if answer_a.passages else None
     named: list[tuple[int, AnswerSentence]] = []
     for sentence in sentences:

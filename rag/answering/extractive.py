@@ -19,8 +19,8 @@ from rag.answering.attribution import DraftSentence, framed_draft, paragraph_at,
 from rag.answering.injection import looks_like_instruction
 from rag.glossary import expansions
 from rag.keyword_index import tokenize
-from rag.support import SupportJudge
 from rag.types import ScoredPassage
+from rag.verification import Verifier
 
 SIMILARITY_WEIGHT = 0.6
 TERM_WEIGHT = 0.3
@@ -47,7 +47,7 @@ class Candidate:
 
 
 def rank_sentences(
-    question: str, passages: list[ScoredPassage], judge: SupportJudge, question_vector: np.ndarray
+    question: str, passages: list[ScoredPassage], verifier: Verifier, question_vector: np.ndarray
 ) -> list[Candidate]:
     """Every sentence of the hit passages, scored against the question (given with its sentence-model
     vector), best first."""
@@ -60,7 +60,7 @@ def rank_sentences(
             continue
         hit_rank += 1
         text = scored.passage.text
-        spans, vectors = judge.sentence_vectors(text)
+        spans, vectors = verifier.vectors.of_passage(text)
         similarities = vectors @ question_vector
         for position, ((start, end), similarity) in enumerate(zip(spans, similarities, strict=False)):
             sentence = text[start:end]

@@ -29,8 +29,8 @@ from rag.errors import ModelUnavailableError, QueryError
 from rag.prompts import ANSWER_PROMPT, SCHEMA_ANSWER_PROMPT
 from rag.retrieval import Retriever, SearchFilters, asks_broadly
 from rag.settings import ANSWER_MODES, Settings
-from rag.support import SupportJudge
 from rag.types import ScoredPassage
+from rag.verification import Verifier
 
 log = logging.getLogger(__name__)
 
@@ -68,13 +68,13 @@ class AnswerService:
     def __init__(
         self, settings: Settings, retriever: Retriever, embeddings: Embeddings, question_embeddings: Embeddings
     ) -> None:
-        """``embeddings`` is the sentence model (ranking, support); ``question_embeddings`` the
+        """``embeddings`` is the sentence model (ranking, verification); ``question_embeddings`` the
         second question model of the answerability model (e5)."""
         self.settings = settings
         self.retriever = retriever
         self.embeddings = embeddings
         self.question_embeddings = question_embeddings
-        self.judge = SupportJudge(embeddings)
+        self.verifier = Verifier(embeddings)
 
     def ask(
         self,
@@ -145,12 +145,12 @@ class AnswerService:
                 drafted = Draft(None, extractive_drafts(candidates, passages))
         verification_started = time.perf_counter()
         timings["generation"] = verification_started - generation_started
-        sentences, citations = attribute(drafted.sentences, passages, self.judge, CitationBook())
+        sentences, citations = attribute(drafted.sentences, passages, self.verifier, CitationBook())
         model_verified = mode != "extractive" and notice is None and any(s.supported for s in sentences)
         if mode != "extractive" and not drafted.declined and not any(s.supported for s in sentences):
             # The model wrote nothing the passages support, yet the evidence is there: show it.
             notice = "The model's sentences could not be verified against the sources; the answer quotes them instead."
-            sentences, citations = attribute(extractive_drafts(candidates, passages), passages, self.judge)
+            sentences, citations = attribute(extractive_drafts(candidates, passages), passages, self.verifier)
         direct = backed_direct(drafted.direct, sentences, citations, passages, model_verified)
         timings["verification"] = time.perf_counter() - verification_started
         timings["total"] = time.perf_counter() - started
@@ -212,7 +212,7 @@ class AnswerService:
         # Named provisions rank first, so they are a prefix of ``passages`` and indices still agree.
         named = [p for p in passages if not p.supporting and any(r.startswith("names ") for r in p.reasons)]
         query_vector = self.embeddings.embed_query(query)
-        candidates = rank_sentences(query, named or passages, self.judge, np.asarray(query_vector))
+        candidates = rank_sentences(query, named or passages, self.verifier, np.asarray(query_vector))
         view = self.retriever.view()
         hits = [p.passage for p in passages if not p.supporting]
         missing_names = refusal.unknown_names(question if relied_on is None else relied_on, view.corpus_text)
@@ -232,7 +232,7 @@ class AnswerService:
     def _preload_sentences(self, passages: list[ScoredPassage]) -> None:
         by_id = {p.passage.id: p.passage.text for p in passages}
         stored = self.retriever.store.sentence_vectors(list(by_id))
-        self.judge.preload({by_id[pid]: value for pid, value in stored.items()})
+        self.verifier.preload({by_id[pid]: value for pid, value in stored.items()})
 
     def _generate(
         self, mode: str, question: str, passages: list[ScoredPassage], candidates: list[Candidate]

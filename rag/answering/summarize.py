@@ -22,8 +22,8 @@ from rag.errors import ModelUnavailableError, QueryError
 from rag.prompts import SCHEMA_SUMMARY_PROMPT, SUMMARY_PROMPT
 from rag.sentences import split_sentences
 from rag.settings import Settings
-from rag.support import SupportJudge
 from rag.types import Passage, ScoredPassage
+from rag.verification import Verifier
 
 LEADS_PER_ARTICLE = 3
 MAX_SUMMARY_SENTENCES = 14
@@ -67,7 +67,7 @@ def _paragraph_key(text: str, offset: int) -> str:
 def summarize(
     groups: OrderedDict[str, list[Passage]],
     title: str,
-    judge: SupportJudge,
+    verifier: Verifier,
     leads_per_group: int,
     mode: str = "extractive",
     settings: Settings | None = None,
@@ -96,11 +96,11 @@ def summarize(
         except Exception as error:  # a server or model failure must not lose the summary
             notice = f"The {mode} model failed ({type(error).__name__}); this summary is extractive."
         else:
-            sentences, citations = attribute(written, scored, judge, CitationBook())
+            sentences, citations = attribute(written, scored, verifier, CitationBook())
             if any(s.supported for s in sentences):
                 return Answer(f"Summary: {title}", mode, sentences, citations, scored, False, {}, notice)
             notice = "The model's summary could not be verified against the sources; it quotes them instead."
-    sentences, citations = attribute(leads, scored, judge, CitationBook())
+    sentences, citations = attribute(leads, scored, verifier, CitationBook())
     refused = not any(s.supported for s in sentences)
     return Answer(f"Summary: {title}", mode, sentences, citations, scored, refused, {}, notice)
 

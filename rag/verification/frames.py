@@ -1,0 +1,135 @@
+"""Legal frames: who (actor) shall / may / must not (force) do what (predicate), and their comparison.
+
+A sentence's frame is matched with the passage frame whose predicate grounds most of its
+words; the two must agree in force (``modality``) and actor (``actors``), or the sentence
+is contradicted with a reason a person can read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rag.verification import actors, modality
+from rag.verification.actors import Mention
+from rag.verification.clauses import clauses
+from rag.verification.grounding import is_grounded, region_words
+from rag.verification.modality import Force, Modal
+from rag.verification.types import Conflict
+from rag.verification.words import TEXT_CACHE_SIZE, Token, content_tokens
+
+PREDICATE_WORDS = 10
+# A passage frame answers a sentence frame when it grounds this share of the sentence's predicate.
+MIN_PREDICATE_SHARE = 0.34
+
+
+@dataclass(frozen=True)
+class Frame:
+    modal: Modal
+    actor: Mention | None
+    predicate: tuple[Token, ...]
+    predicate_text: str
+    clause: tuple[int, int]
+
+
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
+def frames(text: str) -> tuple[Frame, ...]:
+    """The modal frames of ``text`` in reading order."""
+    found: list[Frame] = []
+    all_modals = modality.modals(text)
+    all_mentions = actors.mentions(text)
+    for clause_start, clause_end in clauses(text):
+        inside = [m for m in all_modals if clause_start <= m.start < clause_end]
+        previous_actor: Mention | None = None
+        for index, modal in enumerate(inside):
+            stop = inside[index + 1].start if index + 1 < len(inside) else clause_end
+            if modal.actor_after:
+                actor = next((a for a in all_mentions if modal.end <= a.start < stop), None)
+            else:
+                floor = inside[index - 1].end if index else clause_start
+                before = [a for a in all_mentions if floor <= a.start < modal.start]
+                actor = before[-1] if before else previous_actor
+            predicate_text = text[modal.end : stop]
+            predicate = tuple(content_tokens(predicate_text)[:PREDICATE_WORDS])
+            found.append(Frame(modal, actor, predicate, predicate_text, (clause_start, clause_end)))
+            previous_actor = actor
+    return tuple(found)
+
+
+# The verb and object right after the modal weigh most: a claim whose first words match a frame's
+# first words is about that frame.
+HEAD_WORDS = 2
+HEAD_BONUS = 0.5
+# A compatible passage frame within this share of the best match's score is taken as the match:
+# a passage often holds several frames over the same words ("may decline ...; may ... provide").
+COMPATIBLE_MARGIN = 0.75
+
+
+def match(claim: Frame, candidates: tuple[Frame, ...]) -> Frame | None:
+    """The passage frame whose predicate grounds most of ``claim``'s (a compatible one when nearly as good)."""
+    if not claim.predicate:
+        return None
+    scored = []
+    for candidate in candidates:
+        region = region_words(candidate.predicate_text)
+        share = sum(is_grounded(t, region) for t in claim.predicate) / len(claim.predicate)
+        if share < MIN_PREDICATE_SHARE:
+            continue
+        head = region_words(" ".join(t.surface for t in candidate.predicate[: HEAD_WORDS + 1]))
+        if any(is_grounded(t, head) for t in claim.predicate[:HEAD_WORDS]):
+            share += HEAD_BONUS
+        scored.append((share, candidate))
+    if not scored:
+        return None
+    best_share = max(share for share, _ in scored)
+    compatible = [
+        (share, c)
+        for share, c in scored
+        if share >= COMPATIBLE_MARGIN * best_share and modality.compatible(claim.modal.force, c.modal.force)
+    ]
+    pool = compatible or scored
+    return max(pool, key=lambda item: item[0])[1]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    conflicts: list[Conflict]
+    clauses: list[tuple[int, int]]  # the passage clauses the sentence's frames matched
+
+
+_FORCE_VERB = {
+    Force.OBLIGATION: "obliges",
+    Force.PERMISSION: "permits",
+    Force.PROHIBITION: "forbids",
+    Force.NO_OBLIGATION: "leaves free",
+    Force.SOFT: "asks",
+    Force.SHOULD: "asks",
+}
+
+
+def _said(modal: Modal) -> str:
+    surface = " ".join(modal.surface.split())
+    return "imposes no obligation to" if len(surface) > 40 else surface
+
+
+def compare(claim_text: str, passage_text: str) -> Comparison:
+    """Modality, negation and actor conflicts between the sentence's frames and the passage's."""
+    passage_frames = frames(passage_text)
+    conflicts: list[Conflict] = []
+    matched: list[tuple[int, int]] = []
+    for claim in frames(claim_text):
+        found = match(claim, passage_frames)
+        if found is None:
+            continue
+        matched.append(found.clause)
+        said, says = _said(found.modal), _said(claim.modal)
+        if not modality.compatible(claim.modal.force, found.modal.force):
+            kind = "negation" if modality.is_negation(claim.modal.force, found.modal.force) else "modality"
+            # One rule per pair of forces, so that calibration can switch off a pair that misreads.
+            rule = f"{claim.modal.force.name.lower()}-for-{found.modal.force.name.lower()}"
+            conflicts.append(Conflict(kind, f'{kind}: the passage says "{said}", the sentence says "{says}"', rule))
+        elif claim.actor and found.actor and not actors.compatible(claim.actor.role, found.actor.role):
+            verb = _FORCE_VERB.get(found.modal.force, "addresses")
+            reason = f"actor: the passage {verb} {found.actor.role.value}, the sentence {claim.actor.role.value}"
+            conflicts.append(Conflict("actor", reason))
+    return Comparison(conflicts, list(dict.fromkeys(matched)))

@@ -1,0 +1,115 @@
+"""Which instrument and article a sentence names, against the passage's document and article.
+
+A sentence about "the Budapest Convention" is not supported by an article of the UN
+convention, and one naming article 41 is not supported by article 40, unless the passage
+itself mentions that instrument or article. A sentence naming the passage's own article is
+never penalised for the number (the passage text rarely repeats it).
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.references import ARTICLE_REF_RE
+from rag.verification.numbers import REFERENCE_RE
+from rag.verification.types import Conflict
+
+
+class _Ids:
+    """The built-in documents' ids (``rag/data/documents.toml``) this check names."""
+
+    UN_CONVENTION = "un-cybercrime-convention-2024"
+    UN_NOTES = "un-cybercrime-convention-2024-interpretative-notes"
+    UN_RESOLUTION = "un-ga-resolution-79-243"
+    UN_NEWS = "news-us-support-un-cybercrime-convention"
+    BUDAPEST = "budapest-convention-ets185"
+    BUDAPEST_PROTOCOL = "budapest-convention-additional-protocol-ets189"
+    UNTOC = "untoc-2000"
+    UNCAC = "uncac-2003"
+
+
+references = _Ids
+
+# Names a sentence uses for an instrument (stricter than the question aliases of rag.references:
+# a sentence about corruption or a resolution does not name UNCAC or resolution 79/243).
+NAMES: dict[str, str] = {
+    references.BUDAPEST_PROTOCOL: r"additional protocol|ets\s*(?:no\.?\s*)?189",
+    references.BUDAPEST: r"budapest|council of europe convention|convention on cybercrime|ets\s*(?:no\.?\s*)?185",
+    references.UNTOC: r"\buntoc\b|palermo|(?:convention against )?transnational organi[sz]ed crime(?: convention)?",
+    references.UNCAC: r"\buncac\b|convention against corruption|m[eé]rida convention",
+    references.UN_NOTES: r"interpretative notes?|interpretive notes?",
+    references.UN_RESOLUTION: r"general assembly resolution|resolution 79/243",
+    references.UN_CONVENTION: r"\b(?:un|united nations)(?: cybercrime)? (?:convention|treaty)|"
+    r"convention against cybercrime|cybercrime (?:convention|treaty)",
+}
+_COMPILED = {doc: re.compile(pattern, re.IGNORECASE) for doc, pattern in NAMES.items()}
+TITLES = {
+    references.BUDAPEST_PROTOCOL: "the Budapest Additional Protocol",
+    references.BUDAPEST: "the Budapest Convention",
+    references.UNTOC: "UNTOC",
+    references.UNCAC: "UNCAC",
+    references.UN_NOTES: "the interpretative notes",
+    references.UN_RESOLUTION: "resolution 79/243",
+    references.UN_CONVENTION: "the UN convention",
+    references.UN_NEWS: "a news report",
+}
+# Documents read as one instrument: the UN convention, its notes and the resolution adopting it;
+# the Budapest Convention and its protocol.
+FAMILIES = (
+    frozenset({references.UN_CONVENTION, references.UN_NOTES, references.UN_RESOLUTION, references.UN_NEWS}),
+    frozenset({references.BUDAPEST, references.BUDAPEST_PROTOCOL}),
+)
+
+
+def named_instruments(text: str) -> list[str]:
+    """Document ids that ``text`` names, in table order ("Budapest ... Additional Protocol" names the protocol)."""
+    found = [doc for doc, pattern in _COMPILED.items() if pattern.search(text)]
+    if references.BUDAPEST_PROTOCOL in found and references.BUDAPEST in found:
+        found.remove(references.BUDAPEST)
+    return found
+
+
+def _family(doc_id: str) -> frozenset[str]:
+    return next((f for f in FAMILIES if doc_id in f), frozenset({doc_id}))
+
+
+def compare(claim_text: str, passage_text: str, doc_id: str | None, article: str | None) -> list[Conflict]:
+    """Conflicts for an instrument or article the sentence names that the passage is not and does not mention."""
+    conflicts = []
+    if doc_id:
+        named = named_instruments(claim_text)
+        mentioned = set(named_instruments(passage_text))
+        if named and not any(doc in _family(doc_id) or doc in mentioned for doc in named):
+            named_title, passage_title = TITLES.get(named[0], named[0]), TITLES.get(doc_id, doc_id)
+            reason = f"instrument: the sentence names {named_title}, the passage is from {passage_title}"
+            conflicts.append(Conflict("instrument", reason))
+    if article and article.isdigit():
+        passage_lower = passage_text.lower()
+        for match in ARTICLE_REF_RE.finditer(claim_text):
+            number = match.group(1)
+            if number == article or re.search(rf"\barticles?\s+(?:\d+\s*(?:,|and)\s*)*{number}\b", passage_lower):
+                continue
+            conflicts.append(
+                Conflict(
+                    "instrument",
+                    f"article: the sentence names article {number}, the passage is article {article}",
+                    "article",
+                )
+            )
+            break
+    return conflicts
+
+
+def reference_numbers(text: str) -> set[str]:
+    return {n for m in REFERENCE_RE.finditer(text) for n in re.findall(r"\d+", m.group(0))}
+
+
+def compare_references(claim_text: str, passage_text: str, article: str | None) -> list[Conflict]:
+    """A number conflict for a provision number the sentence cites that the passage neither is nor cites."""
+    known = reference_numbers(passage_text) | ({article} if article else set())
+    for match in REFERENCE_RE.finditer(claim_text):
+        cited = set(re.findall(r"\d+", match.group(0)))
+        if cited - known and not re.fullmatch(r"(?:art(?:icle)?s?\.?)\s*\d+", match.group(0).strip(), re.IGNORECASE):
+            quote = " ".join(match.group(0).split())
+            return [Conflict("number", f'number: the sentence cites "{quote}", the passage does not', "reference")]
+    return []

@@ -1,0 +1,174 @@
+"""Deontic modality: what a text says an actor shall, may, must not, need not or should try to do.
+
+Each modal expression is classified into one of a few forces. A permission to refuse and the
+absence of an obligation are the same force ("may refuse to extradite" = "nothing ... imposes an
+obligation to extradite" = "is not obliged to extradite"), and so are a prohibition to refuse and
+an obligation ("shall not decline to render assistance" = "shall render assistance").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Force(StrEnum):
+    OBLIGATION = "obligation"
+    PERMISSION = "permission"
+    PROHIBITION = "prohibition"
+    NO_OBLIGATION = "no obligation"  # also: may refuse
+    MUST_REFUSE = "obligation to refuse"
+    SOFT = "soft obligation"  # shall endeavour, shall consider, is encouraged to
+    SHOULD = "should"  # a paraphrase's "should": an obligation or a soft one
+
+
+@dataclass(frozen=True)
+class Modal:
+    force: Force
+    start: int
+    end: int
+    surface: str
+    actor_after: bool = False  # "requires / allows <actor> to": the actor follows the modal
+
+
+_REFUSE = r"(?:refuse|decline|deny|reject|withhold|say no to|turn down)"
+_BE = r"(?:is|are|be|being|was|were)"
+_AUX = r"(?:shall|must|will|should|would|may|can|could)"
+# Longest and most specific first: a text position belongs to the first pattern that claims it.
+_PATTERNS: tuple[tuple[str, Force, bool], ...] = (
+    (
+        r"nothing in this (?:convention|protocol|article)[^.;]{0,80}?shall be (?:interpreted|construed|"
+        r"deemed) as (?:imposing|creating) an obligation to",
+        Force.NO_OBLIGATION,
+        False,
+    ),
+    (
+        rf"{_BE}\s+(?:not|under no)\s+(?:obliged|obligated|required|bound|compelled|obligation)\s+to",
+        Force.NO_OBLIGATION,
+        False,
+    ),
+    (
+        r"(?:does|do|did)\s*(?:not|n't)\s+(?:have|need)\s+to|need\s+not|(?:has|have)\s+no\s+(?:obligation|"
+        r"duty)\s+to|no obligation to",
+        Force.NO_OBLIGATION,
+        False,
+    ),
+    (r"(?:does|do)\s*(?:not|n't)\s+(?:require|oblige|compel|force)", Force.NO_OBLIGATION, True),
+    (
+        rf"{_AUX}\s+(?:not|never)\s+be\s+(?:refused|declined|denied|rejected)(?:\s+(?:on|for|because|solely|only))?",
+        Force.OBLIGATION,
+        False,
+    ),
+    (rf"{_AUX}\s+(?:not|never)\s+{_REFUSE}|(?:cannot|can't|mustn't|shan't|won't)\s+{_REFUSE}", Force.OBLIGATION, False),
+    (
+        rf"(?:shall|must|will|(?:has|have)\s+to|{_BE}\s+(?:required|obliged|obligated|bound)\s+to)\s+{_REFUSE}",
+        Force.MUST_REFUSE,
+        False,
+    ),
+    (
+        rf"{_BE}\s+not\s+(?:allowed|permitted|entitled|authori[sz]ed)\s+to|{_BE}\s+(?:prohibited|forbidden|barred|"
+        rf"banned)\s+(?:from|to)",
+        Force.PROHIBITION,
+        False,
+    ),
+    (
+        r"(?:shall|must|may|will|should|can)\s+(?:not|never)|cannot|can't|mustn't|shan't|won't",
+        Force.PROHIBITION,
+        False,
+    ),
+    (
+        rf"(?:{_AUX}|{_BE}\s+to)\s+(?:endeavou?r|strive|seek|try|aim|make (?:every |all )?(?:reasonable )?efforts?|"
+        rf"use (?:its|their) best efforts)(?:\s+to)?",
+        Force.SOFT,
+        False,
+    ),
+    (
+        r"(?:shall|must|should|will)\s+(?:consider|give (?:due )?consideration to|take into (?:account|consideration))",
+        Force.SOFT,
+        False,
+    ),
+    (rf"{_BE}\s+(?:encouraged|invited|urged|called upon)\s+to|(?:endeavou?rs|strives|tries)\s+to", Force.SOFT, False),
+    (r"(?:encourages|urges|invites|calls (?:up)?on)", Force.SOFT, True),
+    (
+        rf"(?:{_AUX}\s+)?(?:may|can)\s+{_REFUSE}|(?:may|can)\s+be\s+(?:refused|declined|denied|rejected)|"
+        rf"{_BE}\s+(?:allowed|permitted|entitled|free)\s+to\s+{_REFUSE}|(?:may|can)\s+(?:choose|decide|"
+        rf"opt)\s+not\s+to",
+        Force.NO_OBLIGATION,
+        False,
+    ),
+    (
+        rf"(?:{_BE}\s+(?:allowed|permitted|entitled|free|authori[sz]ed|empowered)\s+to|(?:has|"
+        rf"have)\s+(?:the )?(?:right|option|discretion|power)\s+to|retains? the right to|reserves? the right to|"
+        rf"may\s+(?:choose|decide|opt)\s+to|may|can)",
+        Force.PERMISSION,
+        False,
+    ),
+    (r"(?:allows|permits|lets|entitles|authori[sz]es|empowers)", Force.PERMISSION, True),
+    (r"should", Force.SHOULD, False),
+    (
+        rf"shall|must|will|(?:has|have|had)\s+to|{_BE}\s+(?:required|obliged|obligated|bound|expected)\s+to|"
+        rf"needs?\s+to|(?:has|have)\s+(?:an?\s+)?(?:obligation|duty)\s+to|{_BE}\s+under\s+an?\s+obligation\s+to|"
+        rf"{_BE}\s+responsible\s+for",
+        Force.OBLIGATION,
+        False,
+    ),
+    (
+        r"(?:requires|requiring|obliges?|obliging|obligates?|mandates?|compels?|compelling|commits)",
+        Force.OBLIGATION,
+        True,
+    ),
+    # Causatives: "make service providers keep ...", the obliged actor follows.
+    (
+        r"(?:make|makes|made|force|forces|forcing|get|gets)(?=\s+(?:the\s+|a\s+|an\s+|their\s+|its\s+|all\s+|"
+        r"any\s+)?(?:service\s+)?(?:providers?|compan(?:y|ies)|platforms?|persons?|individuals?|authorit(?:y|ies)|"
+        r"states?)\b)",
+        Force.OBLIGATION,
+        True,
+    ),
+)
+_COMPILED = tuple((re.compile(rf"\b(?:{p})\b", re.IGNORECASE), force, after) for p, force, after in _PATTERNS)
+# Modal words that are not deontic here: definitions ("shall mean"), epistemic "may" in relative
+# clauses ("offences that may be committed", "as may be necessary"), "as the case may be".
+_NOT_DEONTIC_RE = re.compile(
+    r"\b(?:shall (?:mean|include|be (?:understood|deemed))|(?:as|that|which|who|whatever|it|this|what)\s+(?:may|"
+    r"might|can|could|will)\b|as the case may be|may be necessary|may have been|will be\b(?=[^.;]{0,30}\bdeposited))",
+    re.IGNORECASE,
+)
+
+
+def modals(text: str) -> list[Modal]:
+    """The deontic modal expressions of ``text``, in reading order."""
+    taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in _NOT_DEONTIC_RE.finditer(text)]
+    found: list[Modal] = []
+    for pattern, force, after in _COMPILED:
+        for match in pattern.finditer(text):
+            if any(match.start() < b and a < match.end() for a, b in taken):
+                continue
+            taken.append((match.start(), match.end()))
+            found.append(Modal(force, match.start(), match.end(), match.group(0), after))
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+_COMPATIBLE = {
+    (Force.SHOULD, Force.OBLIGATION),
+    (Force.SHOULD, Force.SOFT),
+    (Force.OBLIGATION, Force.SHOULD),
+    (Force.SOFT, Force.SHOULD),
+}
+# Pairs that differ only by a "not": reported as negation rather than modality.
+_NEGATION_PAIRS = {
+    frozenset({Force.OBLIGATION, Force.PROHIBITION}),
+    frozenset({Force.PERMISSION, Force.PROHIBITION}),
+    frozenset({Force.OBLIGATION, Force.NO_OBLIGATION}),
+    frozenset({Force.SHOULD, Force.PROHIBITION}),
+}
+
+
+def compatible(claim: Force, passage: Force) -> bool:
+    return claim == passage or (claim, passage) in _COMPATIBLE
+
+
+def is_negation(claim: Force, passage: Force) -> bool:
+    return frozenset({claim, passage}) in _NEGATION_PAIRS

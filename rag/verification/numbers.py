@@ -1,0 +1,156 @@
+"""Numbers, durations and ordinals, in words or digits: "ninetieth day" = "90th day" = "90 days".
+
+Article, paragraph and resolution numbers are references, not figures: the instrument check
+reads them. A figure of the sentence that the passage does not give is a conflict.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rag.verification.types import Conflict
+from rag.verification.words import TEXT_CACHE_SIZE
+
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_ORDINAL_UNITS = [
+    "zeroth",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+]
+_ORDINAL_TENS = {
+    "twentieth": 20,
+    "thirtieth": 30,
+    "fortieth": 40,
+    "fiftieth": 50,
+    "sixtieth": 60,
+    "seventieth": 70,
+    "eightieth": 80,
+    "ninetieth": 90,
+}
+
+WORD_VALUES: dict[str, int] = {w: i for i, w in enumerate(_UNITS)} | _TENS
+WORD_VALUES |= {w: i for i, w in enumerate(_ORDINAL_UNITS)} | _ORDINAL_TENS
+WORD_VALUES |= {"hundred": 100, "hundredth": 100, "thousand": 1000, "dozen": 12}
+for _tens_word, _tens in _TENS.items():
+    for _i in range(1, 10):
+        WORD_VALUES[f"{_tens_word}-{_UNITS[_i]}"] = _tens + _i
+        WORD_VALUES[f"{_tens_word}-{_ORDINAL_UNITS[_i]}"] = _tens + _i
+
+# Words so common in prose that they count as figures only before a unit ("one year", "first day").
+_WEAK_WORDS = frozenset({"one", "first", "second", "zero", "zeroth", "dozen", "hundred", "thousand"})
+_UNIT_RE = (
+    r"(?:days?|weeks?|months?|years?|hours?|minutes?|instruments?|ratifications?|sessions?|meetings?|"
+    r"states?|parties|countries|per\s*cent|percent|%)"
+)
+_NUMBER_RE = re.compile(
+    rf"\b(?P<digits>\d+(?:[.,]\d+)*)(?:st|nd|rd|th)?\b|"
+    rf"\b(?P<word>{'|'.join(sorted(WORD_VALUES, key=len, reverse=True))})\b",
+    re.IGNORECASE,
+)
+_AFTER_UNIT_RE = re.compile(rf"\s*(?:\(\d+\)\s*)?{_UNIT_RE}\b", re.IGNORECASE)
+_REFERENCE_BEFORE_RE = re.compile(
+    r"(?:\b(?:chapters?|notes?|resolutions?|rules?|annex|no|nos|ets|section)\.?\s*|§\s*|/)$", re.IGNORECASE
+)
+# Provision references ("articles 7 to 11", "article 40, paragraphs 21 and 22", "art. 14(1)(b)"): the
+# instrument check compares their numbers; a paragraph label opening a line ("2. ") is no figure.
+REFERENCE_RE = re.compile(
+    r"\b(?:art(?:icle)?s?\.?|paragraphs?|paras?\.?|subparagraphs?)\s*\d+(?:\s*\(\w+\))*"
+    r"(?:\s*(?:,|and|to|or|-|–)\s*(?:(?:art(?:icle)?s?\.?|paragraphs?|paras?\.?)\s*)?\d+(?:\s*\(\w+\))*)*"
+    r"|(?m:^\s*\d+\.\s)|\(\d+\)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: float
+    surface: str  # the figure with its unit, as written ("four years")
+    unit: str | None
+
+
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
+def figures(text: str) -> tuple[Figure, ...]:
+    """The figures of ``text``, references excluded."""
+    found = []
+    references = [(m.start(), m.end()) for m in REFERENCE_RE.finditer(text)]
+    for match in _NUMBER_RE.finditer(text):
+        if any(a <= match.start() < b for a, b in references):
+            continue
+        before = text[max(0, match.start() - 40) : match.start()]
+        if _REFERENCE_BEFORE_RE.search(before) or text[match.end() : match.end() + 1] in {"/", "("}:
+            continue
+        if text[match.end() : match.end() + 1] == "/" or before.endswith("/"):
+            continue
+        unit_match = _AFTER_UNIT_RE.match(text, match.end())
+        unit = unit_match.group(0).strip().lower().rstrip("s") if unit_match else None
+        if match.group("word"):
+            word = match.group("word").lower()
+            if word in _WEAK_WORDS and unit is None:
+                continue
+            value = float(WORD_VALUES[word])
+        else:
+            value = float(match.group("digits").replace(",", ""))
+        end = unit_match.end() if unit_match else match.end()
+        found.append(Figure(value, text[match.start() : end], unit))
+    return tuple(found)
+
+
+def compare(claim_text: str, passage_text: str) -> list[Conflict]:
+    """A conflict for the first figure of the sentence that the passage does not give."""
+    given = figures(passage_text)
+    values = {f.value for f in given}
+    if "24/7" in passage_text or "twenty-four hours" in passage_text.lower():
+        values |= {24.0, 7.0}
+    for figure in figures(claim_text):
+        if figure.value in values:
+            continue
+        same_unit = [f for f in given if f.unit and f.unit == figure.unit]
+        if same_unit:
+            return [
+                Conflict(
+                    "number", f'number: the passage says "{same_unit[0].surface}", the sentence "{figure.surface}"'
+                )
+            ]
+        return [Conflict("number", f'number: the sentence says "{figure.surface}", the passage gives no such figure')]
+    return []

@@ -1,0 +1,85 @@
+"""The verifier: does a passage support a sentence, contradict it, or not say it at all?
+
+The sentence is aligned to its best passage window (``alignment``), its content words are
+grounded (``grounding``), its legal frame is compared with the passage's: instrument and
+article, figures, modality and actor, polarity, conditions (one module each), and the
+calibrated ``decision`` turns what they found into a verdict with a reason.
+"""
+
+from __future__ import annotations
+
+from langchain_core.embeddings import Embeddings
+
+from rag.verification import conditions, frames, instruments, numbers, polarity
+from rag.verification.alignment import SentenceVectors
+from rag.verification.claim import claim_of, verbatim_span
+from rag.verification.decision import Decision, Evidence, load_decision
+from rag.verification.grounding import ground, region_words
+from rag.verification.types import Verdict, Verification
+
+# Windows whose grounding is computed, the most similar first.
+WINDOWS_CONSIDERED = 4
+SIMILARITY_WEIGHT = 0.5  # in the choice of the best window, against the window's grounding
+
+
+class Verifier:
+    """Verifies (sentence, passage) pairs; caches passage sentence vectors and claim vectors."""
+
+    def __init__(self, embeddings: Embeddings, decision: Decision | None = None) -> None:
+        self.vectors = SentenceVectors(embeddings)
+        self.decision = decision or load_decision()
+
+    def preload(self, texts_and_vectors: dict[str, tuple[list[tuple[int, int]], list[list[float]]]]) -> None:
+        """Sentence vectors computed at ingestion, keyed by passage text."""
+        self.vectors.preload(texts_and_vectors)
+
+    def prepare(self, sentences: list[str]) -> None:
+        """Embed the claims of ``sentences`` in one batch before verifying them one by one."""
+        self.vectors.embed_claims([claim_of(s) for s in sentences])
+
+    def verify(
+        self, sentence: str, passage_text: str, *, doc_id: str | None = None, article: str | None = None
+    ) -> Verification:
+        evidence, span = self.evidence(sentence, passage_text, doc_id=doc_id, article=article)
+        if evidence is None:
+            reason = "nothing to check" if span is None else None
+            verdict = Verdict.NOT_FOUND if span is None else Verdict.SUPPORTED
+            start, end = span or (0, 0)
+            return Verification(verdict, reason, start, end, 0.0 if span is None else 1.0)
+        verdict, reason, score = self.decision.decide(evidence)
+        assert span is not None
+        return Verification(verdict, reason, span[0], span[1], score)
+
+    def evidence(
+        self, sentence: str, passage_text: str, *, doc_id: str | None = None, article: str | None = None
+    ) -> tuple[Evidence | None, tuple[int, int] | None]:
+        """What the checks find, and the best window; ``(None, span)`` for a verbatim quote, ``(None, None)``
+        when there is nothing to check (an empty claim or passage, a passage of instructions only)."""
+        claim = claim_of(sentence)
+        if not claim or not passage_text.strip():
+            return None, None
+        quoted = verbatim_span(claim, passage_text)
+        if quoted is not None and not instruments.compare(sentence, passage_text, doc_id, article):
+            return None, quoted
+        windows = self.vectors.ranked_windows(claim, passage_text)
+        if not windows:
+            return None, None
+        passage_region = region_words(passage_text)
+        best_value, best, best_share = -1.0, windows[0], 0.0
+        for window in windows[:WINDOWS_CONSIDERED]:
+            share = ground(claim, region_words(passage_text[window.start : window.end])).share
+            value = SIMILARITY_WEIGHT * window.similarity + (1 - SIMILARITY_WEIGHT) * share
+            if value > best_value:
+                best_value, best, best_share = value, window, share
+        grounding = ground(claim, passage_region)
+        framed = frames.compare(claim, passage_text)
+        conflicts = (
+            *instruments.compare(sentence, passage_text, doc_id, article),
+            *numbers.compare(claim, passage_text),
+            *instruments.compare_references(claim, passage_text, article),
+            *framed.conflicts,
+            *polarity.compare(claim, passage_text),
+            *conditions.compare(claim, passage_text, framed.clauses),
+        )
+        evidence = Evidence(max(0.0, best.similarity), best_share, grounding.share, grounding.missing, conflicts)
+        return evidence, (best.start, best.end)
