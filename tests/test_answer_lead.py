@@ -54,7 +54,7 @@ def test_the_lead_is_labelled_by_its_provision_and_stays_cited() -> None:
         PASSAGES,
     )
     assert drafts[0].text.startswith("UN Cybercrime Convention, art. 6(2): Nothing in this Convention")
-    sentences, citations = attribute(drafts, PASSAGES, judge=None, book=CitationBook())  # type: ignore[arg-type]
+    sentences, citations = attribute(drafts, PASSAGES, verifier=None, book=CitationBook())  # type: ignore[arg-type]
     assert sentences[0].supported and citations[0].quote == drafts[0].quoted
 
 

@@ -109,7 +109,9 @@ def attribute(
 ) -> tuple[list[AnswerSentence], list[Citation]]:
     """Verified sentences and the citations they use."""
     book = book or CitationBook()
-    verifier.prepare([d.text for d in drafts if d.verbatim_of is None])
+    to_verify = [d.text for d in drafts if d.verbatim_of is None]
+    if to_verify:  # verbatim quotes are supported by construction and need no model
+        verifier.prepare(to_verify)
     sentences: list[AnswerSentence] = []
     for draft in drafts:
         text = strip_citations(draft.text)
