@@ -399,9 +399,10 @@ def cmd_all(args: argparse.Namespace) -> int:
 
 
 def cmd_judge(args: argparse.Namespace) -> int:
-    from eval.judge_eval import LabelsError, run_judge_eval
+    from eval.judge_eval import run_judge_eval
     from eval.report import judge_rows, write_judge_report
     from rag.cli_common import settings_from_args
+    from rag.verification.labels import LabelsError
 
     def progress(judge: str, pair_id: str) -> None:
         log(f"  {judge}: {pair_id}")

@@ -19,104 +19,25 @@ verdict, and the time per pair.
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from eval import metrics
-from eval.judges.base import SUPPORTED, UNPARSED, VERDICTS, Judge, Judgement
-
-FAITHFUL = "faithful"
-
-
-class LabelsError(ValueError):
-    """The label file is missing or malformed."""
+from eval.judges.base import UNPARSED, Judge, Judgement
+from rag.verification.labels import FAITHFUL, LabelledClaim, load_labels
 
 
-@dataclass(frozen=True)
-class LabelledPair:
-    """A sentence, the passage it is judged against, and the label a person gave the pair."""
-
-    id: str
-    sentence: str
-    passage_text: str
-    label: str  # one of eval.judges.base.VERDICTS
-    kind: str  # "faithful", or the kind of error the sentence carries
-    origin: str = ""
-    doc: str | None = None
-    article: str | None = None
-
-    @property
-    def supported(self) -> bool:
-        return self.label == SUPPORTED
-
-
-def _pair(obj: dict[str, Any], where: str, lineno: int) -> LabelledPair:
-    missing = {"sentence", "passage_text"} - set(obj)
-    if "label" not in obj and "supported" not in obj:
-        missing.add("label")
-    if missing:
-        raise LabelsError(f"{where}: missing field(s) {sorted(missing)}")
-    if "label" in obj:
-        label = obj["label"]
-        if label not in VERDICTS:
-            raise LabelsError(f"{where}: 'label' must be one of {', '.join(VERDICTS)}, not {label!r}")
-        kind = str(obj.get("kind") or (FAITHFUL if label == SUPPORTED else "unsupported"))
-        origin = str(obj.get("origin", ""))
-    else:
-        if not isinstance(obj["supported"], bool):
-            raise LabelsError(f"{where}: 'supported' must be true or false")
-        label = SUPPORTED if obj["supported"] else "not_found"
-        kind = FAITHFUL if obj["supported"] else "unsupported"
-        origin = str(obj.get("source", ""))
-    article = obj.get("article")
-    return LabelledPair(
-        id=str(obj.get("id") or f"line-{lineno}"),
-        sentence=str(obj["sentence"]),
-        passage_text=str(obj["passage_text"]),
-        label=label,
-        kind=kind,
-        origin=origin,
-        doc=str(obj["doc"]) if obj.get("doc") else None,
-        article=str(article) if article not in (None, "") else None,
-    )
-
-
-def load_labels(path: Path) -> list[LabelledPair]:
-    """Read the label file; raise :class:`LabelsError` with the reason when it is unusable."""
-    if not path.is_file():
-        raise LabelsError(
-            f"label file {path} does not exist: it holds hand-labelled (sentence, passage) pairs, one JSON "
-            'object per line: {"sentence", "passage_text", "label": supported|contradicted|not_found, "kind"}'
-        )
-    pairs: list[LabelledPair] = []
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise LabelsError(f"{path}:{lineno}: invalid JSON: {exc}") from exc
-        if not isinstance(obj, dict):
-            raise LabelsError(f"{path}:{lineno}: not a JSON object")
-        pairs.append(_pair(obj, f"{path}:{lineno}", lineno))
-    if not pairs:
-        raise LabelsError(f"{path} holds no labelled pairs")
-    return pairs
-
-
-def spread_over_kinds(pairs: Sequence[LabelledPair], limit: int | None) -> list[LabelledPair]:
+def spread_over_kinds(pairs: Sequence[LabelledClaim], limit: int | None) -> list[LabelledClaim]:
     """At most ``limit`` pairs, taken in turn from each kind (in file order), so every kind is measured."""
     if limit is None or limit >= len(pairs):
         return list(pairs)
-    by_kind: dict[str, list[LabelledPair]] = {}
+    by_kind: dict[str, list[LabelledClaim]] = {}
     for pair in pairs:
         by_kind.setdefault(pair.kind, []).append(pair)
-    chosen: list[LabelledPair] = []
+    chosen: list[LabelledClaim] = []
     depth = 0
     while len(chosen) < limit:
         for group in by_kind.values():
@@ -128,7 +49,7 @@ def spread_over_kinds(pairs: Sequence[LabelledPair], limit: int | None) -> list[
 
 
 def run_judge(
-    judge: Judge, pairs: Sequence[LabelledPair], progress: Callable[[str], None] | None = None
+    judge: Judge, pairs: Sequence[LabelledClaim], progress: Callable[[str], None] | None = None
 ) -> tuple[list[Judgement], list[float]]:
     """The judge's verdict on every pair and the seconds each took.
 
@@ -156,7 +77,7 @@ def _rate(values: Sequence[bool]) -> float | None:
 
 
 def agreement(
-    pairs: Sequence[LabelledPair], judgements: Sequence[Judgement], seconds: Sequence[float]
+    pairs: Sequence[LabelledClaim], judgements: Sequence[Judgement], seconds: Sequence[float]
 ) -> dict[str, Any]:
     """How one judge's verdicts agree with the labels (see the module docstring)."""
     if len(pairs) != len(judgements):
@@ -195,7 +116,7 @@ def agreement(
 
 
 def evaluate_judges(
-    pairs: Sequence[LabelledPair],
+    pairs: Sequence[LabelledClaim],
     judges: Sequence[Judge],
     labels_path: str = "",
     progress: Callable[[str, str], None] | None = None,

@@ -21,7 +21,6 @@ from eval.answer_eval import (
 from eval.baselines import PassageIndex, map_chunk
 from eval.dataset import Evidence, GoldItem, GoldQuestion, load_corpus
 from eval.fast_subset import check_thresholds, load_thresholds, select_fast_subset
-from eval.judge_eval import LabelsError, load_labels
 from eval.report import markdown, write_report
 from eval.retrieval_eval import (
     Anchor,
@@ -32,6 +31,7 @@ from eval.retrieval_eval import (
     retrieved_from_passage,
 )
 from rag.types import Passage
+from rag.verification.labels import LabelsError, load_labels
 
 # --------------------------------------------------------------------------- helpers
 

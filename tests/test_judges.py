@@ -17,7 +17,7 @@ from pydantic import SecretStr
 
 from eval.answer_eval import JudgeSupports, score_answer, summarise
 from eval.dataset import GoldItem, GoldQuestion
-from eval.judge_eval import LabelledPair, LabelsError, agreement, evaluate_judges, load_labels, spread_over_kinds
+from eval.judge_eval import agreement, evaluate_judges, spread_over_kinds
 from eval.judges import build_judge
 from eval.judges.base import UNPARSED, VERDICTS, Judgement
 from eval.judges.openai_judge import OpenAIJudge
@@ -26,6 +26,7 @@ from eval.judges.window import passage_window
 from eval.report import write_judge_report
 from rag.errors import ModelUnavailableError
 from rag.settings import Settings
+from rag.verification.labels import LabelledClaim, LabelsError, load_labels
 
 PASSAGE = (
     "1. Each State Party may adopt such legislative and other measures as may be necessary to establish "
@@ -127,8 +128,8 @@ def judge_settings(server: VerdictServer, **extra: Any) -> Settings:
     return Settings(**values)
 
 
-def pair(sentence: str, label: str, kind: str, origin: str = "hand", pid: str = "") -> LabelledPair:
-    return LabelledPair(pid or sentence[:20], sentence, PASSAGE, label, kind, origin, "un-cybercrime-convention", "22")
+def pair(sentence: str, label: str, kind: str, origin: str = "hand", pid: str = "") -> LabelledClaim:
+    return LabelledClaim(pid or sentence[:20], sentence, PASSAGE, label, kind, origin, "un-cybercrime-convention", "22")
 
 
 def write_labels(path: Path, rows: list[dict[str, Any]]) -> Path:
@@ -381,7 +382,7 @@ class ScriptedJudge:
 
 
 def test_every_judge_is_reported_side_by_side_and_a_shared_passage_is_judged_in_one_run(tmp_path):
-    other = LabelledPair("o", "other", "Another passage.", "not_found", "extra", "hand")
+    other = LabelledClaim("o", "other", "Another passage.", "not_found", "extra", "hand")
     pairs = [pair("a", "supported", "faithful"), other, pair("b", "contradicted", "actor")]
     lenient = ScriptedJudge("lenient", {"a": "supported", "other": "supported", "b": "supported"})
     strict = ScriptedJudge("strict", {"a": "supported", "other": "not_found", "b": "contradicted"})
