@@ -3,17 +3,45 @@ writes, and small stores."""
 
 from __future__ import annotations
 
+import http.server
 import json
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from eval.services import HOST
 
 
-# ----- a misbehaving OpenAI-compatible endpoint, in-process -----
-class MisbehavingEndpoint:
+# ----- OpenAI-compatible endpoints, in-process -----
+class LoopbackEndpoint:
+    """An HTTP server on 127.0.0.1 in a daemon thread, serving ``handler``; ``close`` stops it."""
+
+    def __init__(self, handler: type[http.server.BaseHTTPRequestHandler]) -> None:
+        self._server = http.server.ThreadingHTTPServer((HOST, 0), handler)
+        self._server.daemon_threads = True
+        self.port = int(self._server.server_address[1])
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+        self._thread.start()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.port}/v1"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class MisbehavingEndpoint(LoopbackEndpoint):
     """An HTTP server on 127.0.0.1 that fails every request in one chosen way.
 
     ``behaviour``: "500" or "401" answer with that status and a body that echoes the request's
@@ -23,9 +51,6 @@ class MisbehavingEndpoint:
     """
 
     def __init__(self, behaviour: str) -> None:
-        import http.server
-        import threading
-
         self.behaviour = behaviour
         self.requests = 0
         self._release = threading.Event()
@@ -63,27 +88,11 @@ class MisbehavingEndpoint:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self._server = http.server.ThreadingHTTPServer((HOST, 0), Handler)
-        self._server.daemon_threads = True
-        self.port = int(self._server.server_address[1])
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-        self._thread.start()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://{HOST}:{self.port}/v1"
+        super().__init__(Handler)
 
     def close(self) -> None:
-        self._release.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=10)
-
-    def __enter__(self) -> MisbehavingEndpoint:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        self._release.set()  # a hanging request returns first
+        super().close()
 
 
 # ----- small stores for the tests -----
@@ -117,7 +126,7 @@ CHILD_ENV = {"RAG_EMBEDDING_BACKEND": "minilm"}
 
 
 # ----- an OpenAI-compatible endpoint that answers as a capable model writes -----
-class WrittenAnswerEndpoint:
+class WrittenAnswerEndpoint(LoopbackEndpoint):
     """An OpenAI-compatible chat server on 127.0.0.1 whose answers are written in advance.
 
     ``write(messages)`` gets each request's chat messages (``[{"role", "content"}]``) and returns
@@ -126,9 +135,6 @@ class WrittenAnswerEndpoint:
     """
 
     def __init__(self, write: Callable[[list[dict[str, str]]], str]) -> None:
-        import http.server
-        import threading
-
         self.requests: list[list[dict[str, str]]] = []
         endpoint = self
 
@@ -174,26 +180,7 @@ class WrittenAnswerEndpoint:
                 self.wfile.write(b"data: " + json.dumps(payload).encode() + b"\n\n")
                 self.wfile.flush()
 
-        self._server = http.server.ThreadingHTTPServer((HOST, 0), Handler)
-        self._server.daemon_threads = True
-        self.port = int(self._server.server_address[1])
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-        self._thread.start()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://{HOST}:{self.port}/v1"
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=10)
-
-    def __enter__(self) -> WrittenAnswerEndpoint:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        super().__init__(Handler)
 
 
 def _chunk(model: str, delta: dict[str, str], finish_reason: str | None) -> dict[str, Any]:
