@@ -105,7 +105,8 @@ def _answer(engine: Engine, options: Options, question: str, filters: SearchFilt
         try:
             engine.check_question(question)
         except QueryError as error:
-            turn.error, turn.level = f"{str(error)[0].upper()}{str(error)[1:]}.", "warning"
+            turn.error = f"{str(error)[0].upper()}{str(error)[1:]}."
+            turn.level = "warning" if not question.strip() else "error"  # an empty box is a slip, not a fault
         else:
             scope = filters or options.filters
             turn.answer, turn.error = _stream_answer(engine, options, question, scope, earlier)
