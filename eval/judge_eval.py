@@ -1,15 +1,6 @@
 """Agreement of the judges (``eval.judges``) with hand-labelled (sentence, passage) pairs.
 
-The label file is JSON Lines, one pair per line::
-
-    {"id", "doc", "article", "passage_text", "sentence",
-     "label": "supported" | "contradicted" | "not_found",
-     "kind": "faithful" | "modality" | "actor" | "negation" | "number" | "condition" | "extra" | "instrument",
-     "origin", "note"}
-
-The earlier form ``{"sentence", "passage_text", "supported": bool, "source"}`` is read too: its
-pairs are ``supported`` (kind ``faithful``) or ``not_found`` (kind ``unsupported``), with the
-source as origin.
+The label files and their format are described in ``rag.verification.labels``.
 
 For each judge the report gives the accuracy of "supported" against "not supported", the
 share of faithful sentences it accepts, the share it accepts of each error kind (each should
