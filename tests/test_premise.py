@@ -56,6 +56,11 @@ def test_a_permission_the_text_denies_is_contradicted() -> None:
     assert contradicted_premise("Why can states not refuse assistance for tax offences?", [FISCAL]) is None
 
 
+def test_a_question_that_asks_whether_a_state_can_refuse_carries_no_premise() -> None:
+    # The brief's own example: the fiscal-matters prohibition must not turn it into "No, ...".
+    assert contradicted_premise("Can a State refuse to help if the request looks political?", [FISCAL]) is None
+
+
 def test_immediate_effect_against_a_waiting_period_is_contradicted() -> None:
     assert contradicted_premise("Since withdrawal takes immediate effect, how is it notified?", [DENUNCIATION])
 

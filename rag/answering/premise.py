@@ -126,6 +126,8 @@ def _obligation_contradicts(question: str, sentence: str) -> bool:
 
 
 def _permission_contradicts(question: str, sentence: str) -> bool:
+    if not _ASSERTS_RE.search(question):
+        return False  # "Can a State refuse …?" asks; only a premise ("As States can refuse …") can be wrong
     lowered = question.lower()
     for match in _FORBIDDEN_RE.finditer(sentence):
         verb = match.group(1).lower()
