@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from rag.references import UN_CONVENTION
+from rag.documents import builtin_registry
 from rag.settings import get_settings
 
 
@@ -55,7 +55,8 @@ def measure(engine: Any, doc: str, mode: str, article: str | None = None, chapte
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.summaries", description=__doc__.split("\n")[0])
     parser.add_argument("--mode", choices=("local", "openai", "extractive"), default="local")
-    parser.add_argument("--doc", default=UN_CONVENTION, help="document of --article and --chapter")
+    default_doc = builtin_registry().default_document
+    parser.add_argument("--doc", default=default_doc, help="document of --article and --chapter")
     parser.add_argument("--article", action="append", default=[])
     parser.add_argument("--chapter", action="append", default=[])
     parser.add_argument("--whole-doc", action="append", default=[], help="a document summarised whole")
