@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+
+import pytest
 
 from eval.import_graph import forbidden_arrows, import_graph
 
@@ -19,3 +22,20 @@ def test_a_backward_import_is_reported(tmp_path: Path) -> None:
     graph = import_graph(tmp_path)
     assert forbidden_arrows(graph) == {("rag", "ingest"): ["rag/engine.py"], ("eval", "tests"): ["eval/bench.py"]}
     assert ("eval", "rag") in graph
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    "module",
+    sorted(
+        ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for package in ("rag", "eval", "ingest", "ui")
+        for path in (ROOT / package).rglob("*.py")
+        if path.name not in ("__main__.py",)
+    ),
+)
+def test_every_module_imports(module: str) -> None:
+    """A renamed or removed name breaks the modules that import it even where no test runs them."""
+    importlib.import_module(module)
