@@ -1,4 +1,4 @@
-"""The labelled claim-verification set (eval/labels/claims-*.jsonl) is well formed and split cleanly."""
+"""The labelled claim-verification sets (eval/labels/claims-*.jsonl) are well formed and split cleanly."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from rag.verification.labels import load_labels
+
 LABELS_DIR = Path(__file__).resolve().parents[1] / "eval" / "labels"
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpus"
 SPLITS = ("dev", "test")
+HOLDOUT = "holdout"  # written later, by another person, from test groups only; never tuned on
 LABEL_OF_KIND = {
     "faithful": "supported",
     "modality": "contradicted",
@@ -26,35 +29,53 @@ ERROR_KINDS = [kind for kind in LABEL_OF_KIND if kind != "faithful"]
 RULE_KINDS = {"modality", "actor", "negation", "number"}  # the kinds eval/perturb.py makes
 FIELDS = {"id", "doc", "article", "passage_text", "sentence", "label", "kind", "origin", "note"}
 
+Row = dict[str, object]
 
-def load(split: str) -> list[dict[str, object]]:
-    path = LABELS_DIR / f"claims-{split}.jsonl"
+
+def load(name: str) -> list[Row]:
+    path = LABELS_DIR / f"claims-{name}.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def groups(rows: list[Row]) -> set[tuple[object, object]]:
+    return {(row["doc"], row["article"]) for row in rows}
+
+
 @pytest.fixture(scope="module")
-def splits() -> dict[str, list[dict[str, object]]]:
+def splits() -> dict[str, list[Row]]:
     return {split: load(split) for split in SPLITS}
 
 
 @pytest.fixture(scope="module")
-def rows(splits: dict[str, list[dict[str, object]]]) -> list[dict[str, object]]:
+def holdout() -> list[Row]:
+    return load(HOLDOUT)
+
+
+@pytest.fixture(scope="module")
+def rows(splits: dict[str, list[Row]]) -> list[Row]:
+    """The calibration set: dev and test."""
     return [row for split in SPLITS for row in splits[split]]
 
 
-def test_every_row_has_exactly_the_documented_fields(rows: list[dict[str, object]]) -> None:
-    assert [row["id"] for row in rows if set(row) != FIELDS] == []
+@pytest.fixture(scope="module")
+def all_rows(rows: list[Row], holdout: list[Row]) -> list[Row]:
+    """Every labelled row, for the checks that hold for each file alike."""
+    return rows + holdout
 
 
-def test_every_passage_is_an_exact_slice_of_its_corpus_file(rows: list[dict[str, object]]) -> None:
+def test_every_row_has_exactly_the_documented_fields(all_rows: list[Row]) -> None:
+    assert [row["id"] for row in all_rows if set(row) != FIELDS] == []
+
+
+def test_every_passage_is_an_exact_slice_of_its_corpus_file(all_rows: list[Row]) -> None:
     texts = {path.stem: path.read_text(encoding="utf-8") for path in CORPUS_DIR.glob("*.txt")}
-    misplaced = [row["id"] for row in rows if str(row["passage_text"]) not in texts.get(str(row["doc"]), "")]
+    misplaced = [row["id"] for row in all_rows if str(row["passage_text"]) not in texts.get(str(row["doc"]), "")]
     assert misplaced == []
 
 
-def test_passages_are_a_short_article_or_at_most_three_numbered_paragraphs(rows: list[dict[str, object]]) -> None:
+def test_passages_are_a_short_article_or_at_most_three_numbered_paragraphs(all_rows: list[Row]) -> None:
     too_long = []
-    for row in rows:
+    for row in all_rows:
         text = str(row["passage_text"])
         paragraphs = len(re.findall(r"(?m)^\d+\. ", text))
         if len(text) > 1900 and paragraphs > 3:
@@ -62,48 +83,46 @@ def test_passages_are_a_short_article_or_at_most_three_numbered_paragraphs(rows:
     assert too_long == []
 
 
-def test_each_kind_carries_its_label(rows: list[dict[str, object]]) -> None:
-    assert [row["id"] for row in rows if LABEL_OF_KIND.get(str(row["kind"])) != row["label"]] == []
+def test_each_kind_carries_its_label(all_rows: list[Row]) -> None:
+    assert [row["id"] for row in all_rows if LABEL_OF_KIND.get(str(row["kind"])) != row["label"]] == []
 
 
-def test_every_error_names_its_reason(rows: list[dict[str, object]]) -> None:
-    silent = [row["id"] for row in rows if row["kind"] != "faithful" and len(str(row["note"]).strip()) < 10]
+def test_every_error_names_its_reason(all_rows: list[Row]) -> None:
+    silent = [row["id"] for row in all_rows if row["kind"] != "faithful" and len(str(row["note"]).strip()) < 10]
     assert silent == []
 
 
-def test_ids_are_unique_across_both_splits(rows: list[dict[str, object]]) -> None:
-    counts = Counter(row["id"] for row in rows)
+def test_ids_are_unique_across_all_files(all_rows: list[Row]) -> None:
+    counts = Counter(row["id"] for row in all_rows)
     assert [row_id for row_id, n in counts.items() if n > 1] == []
 
 
-def test_no_passage_group_appears_in_both_splits(splits: dict[str, list[dict[str, object]]]) -> None:
-    dev_groups = {(row["doc"], row["article"]) for row in splits["dev"]}
-    test_groups = {(row["doc"], row["article"]) for row in splits["test"]}
-    assert dev_groups & test_groups == set()
+def test_no_passage_group_appears_in_both_splits(splits: dict[str, list[Row]]) -> None:
+    assert groups(splits["dev"]) & groups(splits["test"]) == set()
 
 
-def test_every_kind_is_represented_in_both_splits(splits: dict[str, list[dict[str, object]]]) -> None:
+def test_every_kind_is_represented_in_both_splits(splits: dict[str, list[Row]]) -> None:
     for split in SPLITS:
         kinds = Counter(row["kind"] for row in splits[split])
         assert {kind: kinds[kind] for kind in LABEL_OF_KIND if kinds[kind] < 10} == {}, split
 
 
-def test_dev_holds_about_two_thirds_of_the_pairs(splits: dict[str, list[dict[str, object]]]) -> None:
+def test_dev_holds_about_two_thirds_of_the_pairs(splits: dict[str, list[Row]]) -> None:
     share = len(splits["dev"]) / (len(splits["dev"]) + len(splits["test"]))
     assert 0.55 <= share <= 0.75
 
 
-def test_enough_pairs_of_each_kind_overall(rows: list[dict[str, object]]) -> None:
+def test_enough_pairs_of_each_kind_overall(rows: list[Row]) -> None:
     kinds = Counter(row["kind"] for row in rows)
     assert kinds["faithful"] >= 300
     assert {kind: kinds[kind] for kind in ERROR_KINDS if kinds[kind] < 50} == {}
 
 
-def test_faithful_sentences_are_all_hand_written(rows: list[dict[str, object]]) -> None:
-    assert [row["id"] for row in rows if row["kind"] == "faithful" and row["origin"] != "hand"] == []
+def test_faithful_sentences_are_all_hand_written(all_rows: list[Row]) -> None:
+    assert [row["id"] for row in all_rows if row["kind"] == "faithful" and row["origin"] != "hand"] == []
 
 
-def test_perturbed_rows_are_of_rule_kinds_and_at_most_half_of_each(rows: list[dict[str, object]]) -> None:
+def test_perturbed_rows_are_of_rule_kinds_and_at_most_half_of_each(rows: list[Row]) -> None:
     perturbed = Counter(row["kind"] for row in rows if row["origin"] == "perturbed")
     total = Counter(row["kind"] for row in rows)
     assert set(perturbed) <= RULE_KINDS
@@ -111,6 +130,29 @@ def test_perturbed_rows_are_of_rule_kinds_and_at_most_half_of_each(rows: list[di
     assert {row["origin"] for row in rows} <= {"hand", "perturbed"}
 
 
-def test_no_sentence_is_paired_twice_with_the_same_passage(rows: list[dict[str, object]]) -> None:
-    pairs = Counter((row["sentence"], row["passage_text"]) for row in rows)
+def test_no_sentence_is_paired_twice_with_the_same_passage(all_rows: list[Row]) -> None:
+    pairs = Counter((row["sentence"], row["passage_text"]) for row in all_rows)
     assert [sentence for (sentence, _), n in pairs.items() if n > 1] == []
+
+
+def test_holdout_shares_no_passage_group_with_dev(splits: dict[str, list[Row]], holdout: list[Row]) -> None:
+    assert groups(holdout) & groups(splits["dev"]) == set()
+
+
+def test_holdout_is_hand_written_with_ch_ids(holdout: list[Row]) -> None:
+    misnamed = [row["id"] for row in holdout if not re.fullmatch(r"ch-\d{4}", str(row["id"]))]
+    assert misnamed == []
+    assert {row["origin"] for row in holdout} == {"hand"}
+
+
+def test_holdout_has_enough_rows_of_every_kind(holdout: list[Row]) -> None:
+    kinds = Counter(row["kind"] for row in holdout)
+    assert len(holdout) >= 300
+    assert kinds["faithful"] >= 100
+    assert {kind: kinds[kind] for kind in ERROR_KINDS if kinds[kind] < 20} == {}
+
+
+def test_holdout_loads_with_the_label_loader(holdout: list[Row]) -> None:
+    claims = load_labels(LABELS_DIR / f"claims-{HOLDOUT}.jsonl")
+    assert [claim.id for claim in claims] == [row["id"] for row in holdout]
+    assert {claim.label for claim in claims} == {"supported", "contradicted", "not_found"}
