@@ -54,7 +54,7 @@ def bench_extractive(engine, questions: list[str]) -> dict[str, object]:  # type
 
 
 def bench_local(engine, questions: list[str], count: int) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    from rag.answering.generative import build_chat_model
+    from rag.answering.draft.generative import build_chat_model
     from rag.answering.types import Answer
 
     started = time.perf_counter()

@@ -4,7 +4,7 @@
 
 Answers are made of four consecutive labelled pairs (``eval/labels/claims-dev.jsonl``): the four
 sentences, each claiming its own pair's passage, go through the product's attribution
-(``rag.answering.attribution.attribute``), which verifies a sentence against every passage when
+(``rag.answering.cite.attribute``), which verifies a sentence against every passage when
 its claimed one does not support it. The old judge (``eval.old_support_judge``) scores the same
 sentences the same way, timed in the same run, as the baseline. Passage sentence vectors are
 computed before timing, as the store's ingestion-time vectors are in the product; every answer's
@@ -22,7 +22,8 @@ from pathlib import Path
 
 from eval.bench_answers import percentile
 from eval.old_support_judge import OldSupportJudge
-from rag.answering.attribution import CitationBook, DraftSentence, attribute
+from rag.answering.cite import CitationBook, attribute
+from rag.answering.draft.types import DraftSentence
 from rag.settings import PROJECT_ROOT, Settings
 from rag.types import Passage, ScoredPassage
 from rag.verification import Verifier, strip_citations

@@ -26,8 +26,9 @@ import numpy as np
 from sklearn.neural_network import MLPClassifier
 
 from eval.dataset import load_questions
-from rag.answering import answerability, refusal
-from rag.answering.answerability import FEATURES, AnswerabilityModel
+from rag.answering.assess import decision
+from rag.answering.assess.features import FEATURES
+from rag.answering.assess.model import MODEL_PATH, AnswerabilityModel
 from rag.cli_common import add_store_arguments, settings_from_args
 from rag.engine import Engine
 
@@ -55,7 +56,7 @@ class Example:
     values: dict[str, float]
     vector: list[float]
     refused_outright: bool
-    answered_outright: bool  # it asks what a provision it names says (refusal.decide)
+    answered_outright: bool  # it asks what a provision it names says (assess.decision.decide)
     source: str  # the training file, or the gold split
 
 
@@ -77,8 +78,8 @@ def examples(engine: Engine, questions: list[tuple[str, bool, str]]) -> list[Exa
     """The features the answer service computes for each question, as it would at answer time."""
     found = []
     for question, answerable, source in questions:
-        evidence = engine.answers.gather(question).evidence
-        outright = refusal.outright(evidence.values, evidence.missing_names) is not None
+        evidence = engine.answers.weigh(question)
+        outright = decision.outright(evidence.values, evidence.missing_names) is not None
         found.append(
             Example(
                 question,
@@ -157,7 +158,7 @@ def held_out_probabilities(train: list[Example]) -> np.ndarray:
 
 
 def _refused_at(threshold: float, probability: np.ndarray, rows: list[Example]) -> np.ndarray:
-    """Which of ``rows`` the product refuses, given their probabilities, as ``refusal.decide`` does."""
+    """Which of ``rows`` the product refuses, given their probabilities, as ``decision.decide`` does."""
     outright = np.array([e.refused_outright for e in rows])
     named = np.array([e.answered_outright for e in rows])
     return outright | (~named & (probability < threshold))
@@ -244,8 +245,8 @@ def main(argv: list[str] | None = None) -> int:
                 outcome = "WRONGLY REFUSED" if e.answerable else "NOT REFUSED"
                 print(f"{outcome} ({probability:.3f}): {e.question}")
     if args.write:
-        model.save(answerability.MODEL_PATH)
-        print(f"wrote {answerability.MODEL_PATH}")
+        model.save(MODEL_PATH)
+        print(f"wrote {MODEL_PATH}")
     return 0
 
 

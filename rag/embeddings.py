@@ -167,7 +167,7 @@ def get_embeddings(settings: Settings) -> MiniLMEmbeddings | E5Embeddings | Open
 
 
 def get_question_embeddings(settings: Settings) -> E5Embeddings:
-    """The second question model of refusal (``rag.answering.answerability``), whatever the passage
+    """The second question model of refusal (``rag.answering.assess.model``), whatever the passage
     model: the answerability model was trained on e5 question vectors."""
     return _cached_e5(settings.llm_threads)
 

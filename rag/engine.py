@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 
-from rag.answering.claims import read_question
 from rag.answering.compare import Comparison, align, write_comparison
+from rag.answering.retrieve.claims import read_question
 from rag.answering.service import AnswerService
 from rag.answering.summarize import (
     LEADS_PER_ARTICLE,
@@ -78,7 +78,7 @@ class Engine:
 
     def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None) -> list[ScoredPassage]:
         """The passages for what ``query`` asks: a claim it quotes is searched, not its source
-        (``rag.answering.claims``), as the answer path does."""
+        (``rag.answering.retrieve.claims``), as the answer path does."""
         return self.retriever.search(read_question(query).asked, k, filters)
 
     def ask(

@@ -10,6 +10,8 @@ from typing import Any
 
 from rag.documents import short_title
 
+_PARAGRAPH_LABEL_RE = re.compile(r"(?m)^(\d{1,3})\.\s")
+
 
 @dataclass(frozen=True)
 class SourceDocument:
@@ -70,6 +72,17 @@ class Passage:
         """True when ``text[start:end]`` is the passage's "Article N" line or its title."""
         fragment = self.text[start:end].strip()
         return fragment == (self.article_title or "") or bool(re.fullmatch(r"Article \d+", fragment))
+
+    def paragraph_at(self, local_offset: int) -> str | None:
+        """The numbered paragraph of this passage that holds ``local_offset`` (an offset in ``text``)."""
+        label = None
+        for match in _PARAGRAPH_LABEL_RE.finditer(self.text):
+            if match.start() > local_offset:
+                break
+            label = match.group(1)
+        if label is None and len(self.paragraphs) >= 1:
+            return self.paragraphs[0]
+        return label
 
     def label_for(self, paragraph: str | None) -> str:
         """The citation label of one paragraph of this passage, e.g. 'UN Cybercrime Convention, art. 24(2)'."""

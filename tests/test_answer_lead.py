@@ -3,8 +3,10 @@ then one sentence from each other provision that bears on the question."""
 
 from __future__ import annotations
 
-from rag.answering.attribution import CitationBook, attribute
-from rag.answering.extractive import PREMISE_CORRECTION, Candidate, extractive_drafts
+from rag.answering.assess.premise import PREMISE_CORRECTION
+from rag.answering.cite import CitationBook, attribute
+from rag.answering.draft.extractive import extractive_drafts
+from rag.answering.retrieve.ranking import Candidate
 from rag.types import Passage, ScoredPassage
 
 UN = "un-cybercrime-convention-2024"

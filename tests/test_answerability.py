@@ -1,4 +1,4 @@
-"""The answerability model (rag.answering.answerability): its features, the committed model, and its
+"""The answerability model (rag.answering.assess: features and model): its features, the committed model, and its
 decisions through the answer service on the whole corpus.
 
 The questions here are not from the gold splits: they exercise the kinds the model was trained for.
@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rag.answering.answerability import FEATURES, MODEL_PATH, AnswerabilityModel, features, load_model
+from rag.answering.assess.features import FEATURES, features
+from rag.answering.assess.model import MODEL_PATH, AnswerabilityModel, load_model
 from rag.keyword_index import Vocabulary
 
 TEXTS = [

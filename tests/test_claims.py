@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from rag.answering.claims import read_question
-from rag.answering.refusal import decide, source_recorded, unknown_names
+from rag.answering.assess.decision import decide
+from rag.answering.assess.names import source_recorded, unknown_names
+from rag.answering.retrieve.claims import read_question
 from tests.test_refusal import values
 
 # What "does any document mention X" is checked against.

@@ -7,13 +7,12 @@ import json
 
 import pytest
 
-from rag.answering.context import PromptContext
-from rag.answering.drafting import (
+from rag.answering.cite.direct import backed_direct, numbers_given
+from rag.answering.draft.context import PromptContext
+from rag.answering.draft.drafting import (
     FieldStream,
     answer_schema,
-    backed_direct,
     locate_quote,
-    numbers_given,
     parse_free_text,
     parse_schema,
 )

@@ -13,10 +13,11 @@ import hashlib
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from rag.answering.attribution import CitationBook, DraftSentence, attribute
-from rag.answering.context import PromptContext
-from rag.answering.drafting import parse_drafts
-from rag.answering.refusal import names_in
+from rag.answering.assess.names import names_in
+from rag.answering.cite import CitationBook, attribute
+from rag.answering.draft.context import PromptContext
+from rag.answering.draft.drafting import parse_drafts
+from rag.answering.draft.types import DraftSentence
 from rag.references import read_query
 from rag.sentences import split_sentences
 from rag.types import Passage, ScoredPassage

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.answering.premise import contradicted_premise
+from rag.answering.assess.premise import contradicted_premise
 
 SERIOUS_CRIME = (
     "“Serious crime” shall mean conduct constituting an offence punishable by a maximum deprivation of "

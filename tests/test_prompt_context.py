@@ -3,9 +3,9 @@ bounded; a capable model whole passages within a token budget; one numbering for
 
 from __future__ import annotations
 
-from rag.answering.context import CHARS_PER_TOKEN, context_for, excerpt, whole_passages
-from rag.answering.drafting import parse_drafts
-from rag.answering.extractive import Candidate
+from rag.answering.draft.context import CHARS_PER_TOKEN, context_for, excerpt, whole_passages
+from rag.answering.draft.drafting import parse_drafts
+from rag.answering.retrieve.ranking import Candidate
 from rag.settings import Settings
 from rag.types import Passage, ScoredPassage
 

@@ -1,15 +1,11 @@
-"""Refusal decision (rag.answering.refusal.decide): outright refusals, the model's threshold, the reason shown."""
+"""Refusal decision (rag.answering.assess.decision): outright refusals, the model's threshold, the reason shown."""
 
 from __future__ import annotations
 
-from rag.answering.answerability import FEATURES
-from rag.answering.refusal import (
-    EVIDENCE_FLOOR,
-    asks_only_for_named_provision,
-    counts_the_asked_noun,
-    decide,
-    unknown_names,
-)
+from rag.answering.assess.decision import EVIDENCE_FLOOR, decide
+from rag.answering.assess.features import FEATURES
+from rag.answering.assess.kinds import asks_only_for_named_provision, counts_the_asked_noun
+from rag.answering.assess.names import unknown_names
 
 # What "does any document mention X" is checked against (lowercased committed text).
 CORPUS = (

@@ -11,7 +11,8 @@ import json
 
 import pytest
 
-from rag.answering.attribution import CitationBook, DraftSentence, attribute
+from rag.answering.cite import CitationBook, attribute
+from rag.answering.draft.types import DraftSentence
 from rag.answering.types import Answer
 from rag.types import Passage, ScoredPassage
 from rag.verification import Verdict, Verifier

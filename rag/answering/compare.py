@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from rag.answering.attribution import CitationBook, attribute
-from rag.answering.context import whole_passages
-from rag.answering.drafting import draft, finish, schema_for
-from rag.answering.generative import build_chat_model
+from rag.answering.cite import CitationBook, attribute
+from rag.answering.draft.context import whole_passages
+from rag.answering.draft.drafting import finish, schema_for, stream_draft
+from rag.answering.draft.generative import build_chat_model
 from rag.answering.types import Answer, AnswerSentence
 from rag.prompts import COMPARE_TOPIC, SCHEMA_SUMMARY_PROMPT, SUMMARY_PROMPT
 from rag.settings import Settings
@@ -106,7 +106,7 @@ def write_comparison(
     prompt = SCHEMA_SUMMARY_PROMPT if schema is not None else SUMMARY_PROMPT
     title = COMPARE_TOPIC.format(doc_a=names[0], doc_b=names[1], topic=topic)
     messages = prompt.format_messages(passages=context.numbered, topic=title)
-    written = finish(draft(build_chat_model(settings, mode), messages, context, paired, schema))
+    written = finish(stream_draft(build_chat_model(settings, mode), messages, context, paired, schema))
     sentences, citations = attribute(written.sentences, paired, verifier, CitationBook())
     doc_a = answer_a.passages[0].passage.doc_id if answer_a.passages else None
     named: list[tuple[int, AnswerSentence]] = []

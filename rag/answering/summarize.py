@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable
 
-from rag.answering.attribution import CitationBook, DraftSentence, attribute, verbatim_draft
-from rag.answering.context import PromptContext, whole_passages
-from rag.answering.drafting import draft, finish, schema_for
-from rag.answering.generative import build_chat_model
+from rag.answering.cite import CitationBook, attribute
+from rag.answering.draft.context import PromptContext, whole_passages
+from rag.answering.draft.drafting import finish, schema_for, stream_draft
+from rag.answering.draft.generative import build_chat_model
+from rag.answering.draft.types import DraftSentence, verbatim_draft
 from rag.answering.types import Answer
 from rag.errors import ModelUnavailableError, QueryError
 from rag.prompts import SCHEMA_SUMMARY_PROMPT, SUMMARY_PROMPT
@@ -129,7 +130,7 @@ def _write(
     schema = schema_for(mode, settings, context.size, direct=False)
     prompt = SCHEMA_SUMMARY_PROMPT if schema is not None else SUMMARY_PROMPT
     messages = prompt.format_messages(passages=context.numbered, topic=title)
-    return finish(draft(model, messages, context, scored, schema)).sentences
+    return finish(stream_draft(model, messages, context, scored, schema)).sentences
 
 
 def group_by_article(passages: Iterable[Passage]) -> OrderedDict[str, list[Passage]]:

@@ -1,7 +1,7 @@
 """Generative providers behind LangChain chat models: the packaged local GGUF or any OpenAI-compatible server.
 
-Both are ``BaseChatModel``s; a provider only drafts (``drafting`` reads what it wrote), and
-``attribution`` decides what is cited.
+Both are ``BaseChatModel``s; a provider only drafts (``drafting`` reads what it wrote), and the
+verify and cite stages decide what is cited.
 """
 
 from __future__ import annotations

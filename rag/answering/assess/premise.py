@@ -12,6 +12,9 @@ compare what the question states with the best-scored sentences:
 - a permission: the question says a State can, may or is let do something the evidence says it
   "may not" or "shall not" do;
 - immediacy: "with immediate effect", "from the day" against a waiting period in the evidence.
+
+A premise clause ("Since the signing was in Geneva, ...") naming what no document mentions is
+contradicted too (``check_premise``): the answer says so, then gives the documents' own account.
 """
 
 from __future__ import annotations
@@ -20,8 +23,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rag.answering.assess.names import unknown_names
+
 # How many of the best sentences may carry the contradicting wording.
 EVIDENCE_SENTENCES = 3
+# The words that open an answer whose premise the evidence contradicts.
+PREMISE_CORRECTION = "No, the text says otherwise. "
 
 _CARDINALS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -75,6 +82,36 @@ class Contradiction:
 
     sentence: int
     reason: str
+
+
+@dataclass(frozen=True)
+class PremiseCheck:
+    """Whether the best sentences contradict what the question takes for granted, and the words
+    that open the answer when they do."""
+
+    contradiction: Contradiction | None
+    correction: str = PREMISE_CORRECTION
+
+    @property
+    def lead(self) -> int | None:
+        """The best sentence (its rank) the answer should open with, when the premise is contradicted."""
+        return self.contradiction.sentence if self.contradiction else None
+
+
+NOTHING_CONTRADICTED = PremiseCheck(None)
+
+
+def check_premise(premise: str | None, query: str, sentences: Sequence[str], corpus: str) -> PremiseCheck:
+    """Whether the best ``sentences`` (best first) contradict what the question (``query``) takes
+    for granted: a ``premise`` clause naming what no document of ``corpus`` mentions, or
+    ``contradicted_premise``."""
+    if premise and sentences:
+        names = unknown_names(premise, corpus)
+        if names:
+            return PremiseCheck(
+                Contradiction(0, "the premise names what no document mentions"), unknown_premise_names(names)
+            )
+    return PremiseCheck(contradicted_premise(query, sentences))
 
 
 def unknown_premise_names(names: list[str]) -> str:

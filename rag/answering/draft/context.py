@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rag.answering.extractive import Candidate, overlaps
+from rag.answering.retrieve.ranking import Candidate, overlaps
 from rag.prompts import format_passages
 from rag.settings import Settings
 from rag.types import ScoredPassage

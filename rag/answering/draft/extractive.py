@@ -4,27 +4,17 @@ No generative model: each answer sentence is a sentence of a retrieved passage, 
 the exact span it came from, so it is faithful by construction. The answer opens with a lead:
 the best sentence (or the one contradicting the question's premise) framed by its provision's
 label ("UN Cybercrime Convention, art. 40(22): ..."), and "No" before it when the premise is
-wrong; then one sentence from each other provision that scores close to the best. The same
-sentence scores give the evidence strength that the refusal decision uses in every mode.
+wrong; then one sentence from each other provision that scores close to the best (the scores of
+``rag.answering.retrieve.ranking``, which refusal weighs too).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
-import numpy as np
-
-from rag.answering.attribution import DraftSentence, framed_draft, paragraph_at, verbatim_draft
-from rag.answering.injection import looks_like_instruction
-from rag.glossary import expansions
-from rag.keyword_index import tokenize
+from rag.answering.assess.premise import PREMISE_CORRECTION
+from rag.answering.draft.types import DraftSentence, framed_draft, verbatim_draft
+from rag.answering.retrieve.ranking import Candidate, overlaps
 from rag.types import ScoredPassage
-from rag.verification import Verifier
 
-SIMILARITY_WEIGHT = 0.6
-TERM_WEIGHT = 0.3
-RANK_WEIGHT = 0.1
 KEEP_RATIO = 0.85  # a second sentence of the lead's provision must score this share of the best one
 PROVISION_KEEP_RATIO = 0.85  # a sentence of another provision must score this share of the best one
 # A sentence of another provision must be this long: shorter ones are titles and list stubs
@@ -32,66 +22,6 @@ PROVISION_KEEP_RATIO = 0.85  # a sentence of another provision must score this s
 MIN_PROVISION_SENTENCE_CHARS = 60
 MAX_SENTENCES = 4
 MAX_SENTENCES_BROAD = 5
-PREMISE_CORRECTION = "No, the text says otherwise. "
-MIN_SENTENCE_CHARS = 25
-_ITEM_LABEL_RE = re.compile(r"^\(?(?:[a-z]{1,2}|[ivx]{1,5})\)\s")
-
-
-@dataclass(frozen=True)
-class Candidate:
-    passage_index: int
-    start: int
-    end: int
-    text: str
-    score: float
-
-
-def rank_sentences(
-    question: str, passages: list[ScoredPassage], verifier: Verifier, question_vector: np.ndarray
-) -> list[Candidate]:
-    """Every sentence of the hit passages, scored against the question (given with its sentence-model
-    vector), best first."""
-    question_terms = set(tokenize(question))
-    expansion_terms = set(tokenize(" ".join(expansions(question)))) - question_terms
-    candidates: list[Candidate] = []
-    hit_rank = 0
-    for index, scored in enumerate(passages):
-        if scored.supporting:
-            continue
-        hit_rank += 1
-        text = scored.passage.text
-        spans, vectors = verifier.vectors.of_passage(text)
-        similarities = vectors @ question_vector
-        for position, ((start, end), similarity) in enumerate(zip(spans, similarities, strict=False)):
-            sentence = text[start:end]
-            if len(sentence) < MIN_SENTENCE_CHARS or scored.passage.is_heading(start, end):
-                continue
-            if looks_like_instruction(sentence):
-                continue
-            if _ITEM_LABEL_RE.match(sentence):
-                start = _intro_start(text, spans, position)
-            terms = set(tokenize(sentence))
-            overlap = len(question_terms & terms) + 0.5 * len(expansion_terms & terms)
-            term_share = overlap / max(1, len(question_terms))
-            score = SIMILARITY_WEIGHT * float(similarity) + TERM_WEIGHT * min(1.0, term_share) + RANK_WEIGHT / hit_rank
-            candidates.append(Candidate(index, start, end, sentence, score))
-    candidates.sort(key=lambda c: -c.score)
-    return candidates
-
-
-def _intro_start(text: str, spans: list[tuple[int, int]], position: int) -> int:
-    """Where a list item's sentence starts once its introduction ("... shall order:") is joined to it.
-
-    Items of a list are contiguous in the text, so the introduction and the item still form one
-    exact, verbatim span.
-    """
-    for back in range(position - 1, -1, -1):
-        previous = text[spans[back][0] : spans[back][1]]
-        if previous.rstrip().endswith(":"):
-            return spans[back][0] if position - back <= 1 else spans[position][0]
-        if not _ITEM_LABEL_RE.match(previous):
-            break
-    return spans[position][0]
 
 
 def extractive_drafts(
@@ -104,7 +34,7 @@ def extractive_drafts(
     """The lead sentence, then one sentence from each other provision that scores close to it.
 
     The lead is ``candidates[contradiction]`` when a premise of the question is contradicted by
-    that sentence (``rag.answering.premise``), framed by ``correction`` ("No, the text says
+    that sentence (``rag.answering.assess.premise``), framed by ``correction`` ("No, the text says
     otherwise.") and its provision's label; otherwise the best sentence, framed by its label. A close
     second sentence of the lead's provision may follow it. Every sentence is a verbatim span of its
     passage. A broad question may take ``MAX_SENTENCES_BROAD`` sentences.
@@ -150,11 +80,6 @@ def _lead_draft(lead: Candidate, passages: list[ScoredPassage], correction: str)
     passage = passages[lead.passage_index].passage
     quoted = verbatim_draft(passage.text, lead.start, lead.end, lead.passage_index)
     assert quoted.span is not None
-    label = passage.label_for(paragraph_at(passage, quoted.span[0]))
+    label = passage.label_for(passage.paragraph_at(quoted.span[0]))
     framing = f"{correction}{label}: "
     return framed_draft(framing, passage.text, *quoted.span, lead.passage_index)
-
-
-def overlaps(a: Candidate, b: Candidate) -> bool:
-    """Do two candidates share characters of the same passage?"""
-    return a.passage_index == b.passage_index and a.start < b.end and b.start < a.end

@@ -12,16 +12,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Generator, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
-from rag.answering.attribution import DraftSentence
-from rag.answering.context import PromptContext
-from rag.answering.generative import stream_text
-from rag.answering.types import AnswerSentence, Citation
+from rag.answering.draft.context import PromptContext
+from rag.answering.draft.generative import stream_text
+from rag.answering.draft.types import Draft, DraftSentence
 from rag.prompts import CANNOT_ANSWER_PHRASE, MAX_CLAIMS
 from rag.sentences import split_sentences
 from rag.settings import Settings
@@ -32,16 +30,6 @@ _MARKER_RE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _YES_NO_RE = re.compile(r"^(yes|no)\b[\s,.;:!—–-]*", re.IGNORECASE)
 # A first sentence of at most this many words, with no citation marker, is the direct answer.
 MAX_DIRECT_WORDS = 8
-_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
-
-
-@dataclass(frozen=True)
-class Draft:
-    """What a model drafted: its direct answer, its sentences, and whether it declined."""
-
-    direct: str | None
-    sentences: list[DraftSentence] = field(default_factory=list)
-    declined: bool = False
 
 
 def declines(text: str) -> bool:
@@ -194,12 +182,6 @@ def _complete_prefix(text: str) -> object:
     return None
 
 
-def numbers_given(direct: str, texts: Sequence[str]) -> bool:
-    """Does every number of the direct answer appear in one of ``texts``?"""
-    wanted = _NUMBER_RE.findall(direct)
-    return all(any(re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d])", t) for t in texts) for n in wanted)
-
-
 class FieldStream:
     """The readable text of a JSON answer while it is generated: its claims, one after the other.
 
@@ -238,32 +220,7 @@ def _unescape(raw: str) -> str:
         return raw.replace('\\"', '"')
 
 
-def backed_direct(
-    direct: str | None,
-    sentences: Sequence[AnswerSentence],
-    citations: Sequence[Citation],
-    passages: list[ScoredPassage],
-    model_verified: bool,
-) -> str | None:
-    """The direct answer, when the verified answer backs it; else None.
-
-    "Yes" and "No" stand only beside a verified sentence the model wrote (``model_verified``).
-    Any other direct answer ("24 December", "in Hanoi") needs all its numbers and all its words
-    of four letters or more in the passages the answer cites, quoted or written.
-    """
-    if not direct or not any(s.supported for s in sentences):
-        return None
-    if direct.lower() in ("yes", "no"):
-        return direct if model_verified else None
-    cited = {c.passage_id for c in citations}
-    texts = [p.passage.text for p in passages if p.passage.id in cited]
-    words = {w.lower() for w in re.findall(r"[^\W\d_]{4,}", direct)}
-    joined = " ".join(texts).lower()
-    backed = numbers_given(direct, texts) and all(w in joined for w in words)
-    return direct if backed else None
-
-
-def draft(
+def stream_draft(
     model: BaseChatModel,
     messages: list[BaseMessage],
     context: PromptContext,

@@ -1,0 +1,85 @@
+"""The assess stage: whether the documents answer the question, worked out once and handed on.
+
+It looks up the names the question relies on (``names``), measures what it asks for against what
+the best sentences give (``features``, ``kinds``), asks the answerability model (``model``) and
+decides (``decision``). For a question it answers, it also checks the premise the question takes
+for granted (``premise``) and words the remark on a quoted source the documents do not record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from langchain_core.embeddings import Embeddings
+
+from rag.answering.assess.decision import RefusalDecision, decide
+from rag.answering.assess.features import features
+from rag.answering.assess.kinds import asks_only_for_named_provision
+from rag.answering.assess.model import load_model
+from rag.answering.assess.names import source_recorded, unknown_names
+from rag.answering.assess.premise import NOTHING_CONTRADICTED, PremiseCheck, check_premise
+from rag.answering.retrieve import Retrieved
+from rag.retrieval import CorpusView
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What refusal weighs of a question and its retrieved passages."""
+
+    values: dict[str, float]  # rag.answering.assess.features.features
+    question_vector: list[float]  # the answerability model's: MiniLM and e5 vectors of the query, joined
+    missing_names: list[str]  # names the question relies on that no document mentions
+    # The question asks what a provision it names says, and retrieval found that provision.
+    asks_for_named_provision: bool
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The assess stage's result: the evidence, the model's probability and the decision; for a
+    question that is answered, the premise check and the remark that follows the answer."""
+
+    evidence: Evidence
+    probability: float  # the answerability model's, that the passages answer the question
+    decision: RefusalDecision
+    remark: str | None = None
+    premise: PremiseCheck = NOTHING_CONTRADICTED
+
+
+def weigh(retrieved: Retrieved, view: CorpusView, question_embeddings: Embeddings) -> Evidence:
+    """The evidence refusal weighs: the answerability features of the question as asked, the
+    model's vector of the query (``question_embeddings`` is its second question model, e5) and the
+    names of the question that no document of ``view`` mentions."""
+    reading = retrieved.reading
+    candidates = retrieved.candidates
+    hits = [p.passage for p in retrieved.passages if not p.supporting]
+    missing_names = unknown_names(reading.relied_on, view.corpus_text)
+    values = features(
+        reading.asked,
+        [c.text for c in candidates],
+        [c.score for c in candidates],
+        [p.text + " " + view.plain_terms_by_id.get(p.id, "") for p in hits],
+        view.vocabulary,
+        view.corpus_lower,
+        missing_names,
+    )
+    question_vector = retrieved.query_vector + question_embeddings.embed_query(retrieved.query)
+    provision_request = retrieved.found_named_provision and asks_only_for_named_provision(reading.asked)
+    return Evidence(values, question_vector, missing_names, provision_request)
+
+
+def assess(retrieved: Retrieved, view: CorpusView, question_embeddings: Embeddings) -> Assessment:
+    """Weigh the evidence (``weigh``) and decide, with the committed answerability model, whether to
+    refuse; for a question that is answered, check its premise and the source it quotes."""
+    evidence = weigh(retrieved, view, question_embeddings)
+    model = load_model()
+    probability = model.probability(evidence.values, evidence.question_vector)
+    decision = decide(
+        evidence.values, evidence.missing_names, probability, model.threshold, evidence.asks_for_named_provision
+    )
+    if decision.refuse:
+        return Assessment(evidence, probability, decision)
+    reading = retrieved.reading
+    recorded = reading.source is not None and source_recorded(reading.source, view.corpus_text)
+    sentences = [c.text for c in retrieved.candidates]
+    premise = check_premise(reading.premise, retrieved.query, sentences, view.corpus_text)
+    return Assessment(evidence, probability, decision, reading.remark(recorded), premise)

@@ -1,0 +1,98 @@
+"""Check each draft sentence against the retrieved passages with the verifier (``rag.verification``).
+
+Whatever the provider claims, the system decides: a sentence keeps a claimed passage only if
+the verifier finds it supported; otherwise the best-supporting retrieved passage is taken
+instead; a sentence that no passage supports is kept with the verifier's verdict (contradicted
+or not found) and reason, and no support. A sentence the extractive provider quoted verbatim is
+supported by construction and is not verified again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rag.answering.draft.types import DraftSentence
+from rag.answering.injection import looks_like_instruction
+from rag.types import ScoredPassage
+from rag.verification import Verdict, Verification, Verifier, strip_citations
+
+MAX_CITATIONS_PER_SENTENCE = 2
+
+
+@dataclass(frozen=True)
+class CheckedSentence:
+    """A draft sentence after verification: the verdict, and the passage spans that support it."""
+
+    text: str
+    supported: bool
+    score: float
+    # The verifier's verdict: "supported", "contradicted" or "not_found", and why when not supported.
+    verdict: str
+    reason: str | None = None
+    # (retrieved passage index, start, end) of each supporting span in the passage's text, best first.
+    support: tuple[tuple[int, int, int], ...] = ()
+
+
+def check_sentences(
+    drafts: list[DraftSentence], passages: list[ScoredPassage], verifier: Verifier
+) -> list[CheckedSentence]:
+    """Each draft sentence with its verdict; a sentence left empty once its markers are gone is dropped."""
+    to_verify = [d.text for d in drafts if d.verbatim_of is None]
+    if to_verify:  # verbatim quotes are supported by construction and need no model
+        verifier.prepare(to_verify)
+    checked: list[CheckedSentence] = []
+    for draft in drafts:
+        text = strip_citations(draft.text)
+        if not text:
+            continue
+        if draft.rejection is not None:
+            checked.append(CheckedSentence(text, False, 0.0, "not_found", draft.rejection))
+            continue
+        if looks_like_instruction(text):
+            checked.append(CheckedSentence(text, False, 0.0, "not_found", "reads as an instruction, not a claim"))
+            continue
+        if draft.verbatim_of is not None and draft.span is not None:
+            checked.append(CheckedSentence(text, True, 1.0, "supported", support=((draft.verbatim_of, *draft.span),)))
+            continue
+        verified = _verify(text, draft.claimed, passages, verifier)
+        supports = _supporting(verified)
+        if not supports:
+            closest = max(verified.values(), key=_closeness, default=None)
+            if closest is None:
+                checked.append(
+                    CheckedSentence(text, False, 0.0, "not_found", "no retrieved passage to check it against")
+                )
+            else:
+                checked.append(CheckedSentence(text, False, closest.score, closest.verdict.value, closest.reason))
+            continue
+        spans = tuple((i, v.start, v.end) for i, v in supports)
+        checked.append(CheckedSentence(text, True, supports[0][1].score, "supported", support=spans))
+    return checked
+
+
+def _verify(
+    text: str, claimed: tuple[int, ...], passages: list[ScoredPassage], verifier: Verifier
+) -> dict[int, Verification]:
+    """Verifications of the claimed passages; of every passage when none of those supports the sentence."""
+
+    def check(i: int) -> Verification:
+        passage = passages[i].passage
+        return verifier.verify(text, passage.text, doc_id=passage.doc_id, article=passage.article)
+
+    verified = {i: check(i) for i in claimed if 0 <= i < len(passages)}
+    if not any(v.supported for v in verified.values()):
+        for i in range(len(passages)):
+            if i not in verified:
+                verified[i] = check(i)
+    return verified
+
+
+def _supporting(verified: dict[int, Verification]) -> list[tuple[int, Verification]]:
+    """The supporting passages, best first, at most ``MAX_CITATIONS_PER_SENTENCE``."""
+    accepted = sorted(((i, v) for i, v in verified.items() if v.supported), key=lambda item: -item[1].score)
+    return accepted[:MAX_CITATIONS_PER_SENTENCE]
+
+
+def _closeness(verification: Verification) -> tuple[bool, float]:
+    """Which verdict to show for an unsupported sentence: a contradiction before a mere absence."""
+    return verification.verdict is Verdict.CONTRADICTED, verification.score
