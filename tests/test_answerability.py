@@ -139,14 +139,15 @@ def test_a_question_about_what_a_named_article_says_is_answered_from_that_articl
 @pytest.fixture(scope="module")
 def dev_examples(engine):
     from eval.dataset import load_questions
-    from eval.train_refusal import DATASETS, examples
+    from eval.train_refusal import DATASETS
+    from rag.answering.assess.training import examples
 
     return examples(engine, [(q.question, q.answerable, "dev") for q in load_questions(DATASETS / "gold-dev.jsonl")])
 
 
 def test_the_committed_model_keeps_its_dev_figures(dev_examples) -> None:
     """A regression gate: the dev split, which the threshold was calibrated on, as the product decides it."""
-    from eval.train_refusal import MIN_ANSWER_RATE, rates
+    from rag.answering.assess.training import MIN_ANSWER_RATE, rates
 
     model = load_model()
     refused, answered = rates(model, model.threshold, dev_examples)
@@ -159,7 +160,8 @@ def test_the_committed_model_keeps_its_dev_figures(dev_examples) -> None:
 @pytest.mark.slow
 def test_retraining_reproduces_the_committed_model(engine, dev_examples) -> None:
     """``python -m eval.train_refusal --write`` was run on the committed questions and features."""
-    from eval.train_refusal import DATASETS, calibrate, examples, fit, held_out_probabilities, read_training
+    from eval.train_refusal import DATASETS
+    from rag.answering.assess.training import calibrate, examples, fit, held_out_probabilities, read_training
 
     train = examples(engine, read_training(sorted(DATASETS.glob("refusal-train-*.jsonl"))))
     retrained = fit(train)
@@ -178,7 +180,7 @@ def test_retraining_reproduces_the_committed_model(engine, dev_examples) -> None
 
 def test_one_training_file_is_held_out_in_parts_and_several_files_one_by_one() -> None:
     """``--train FILE`` with a single file must not fit a held-out model on nothing."""
-    from eval.train_refusal import FOLDS_FOR_ONE_FILE, Example, held_out_groups
+    from rag.answering.assess.training import FOLDS_FOR_ONE_FILE, Example, held_out_groups
 
     def example(number: int, source: str) -> Example:
         return Example(str(number), number % 2 == 0, {}, [], False, False, source)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.answering.assess.premise import contradicted_premise
+from rag.answering.assess.premise import PREMISE_CORRECTION, check_premise, contradicted_premise
 
 SERIOUS_CRIME = (
     "“Serious crime” shall mean conduct constituting an offence punishable by a maximum deprivation of "
@@ -70,3 +70,18 @@ def test_the_contradicting_sentence_is_named_among_the_best() -> None:
         "Since a country can withdraw with immediate effect, how?", [SERIOUS_CRIME, DENUNCIATION]
     )
     assert found is not None and found.sentence == 1
+
+
+def test_a_premise_clause_naming_what_no_document_mentions_opens_the_answer_with_that() -> None:
+    question = "Since the signing was in Geneva, who signed?"
+    found = check_premise("the signing was in Geneva", question, [ATTEMPT], SERIOUS_CRIME + " " + PRESERVATION)
+    assert found.lead == 0
+    assert found.correction == "No, the documents never mention “Geneva”; "
+
+
+def test_a_premise_the_documents_name_is_checked_by_the_wording_rules() -> None:
+    question = "Since the treaty applies to crimes with a minimum of four years, which qualify?"
+    named = check_premise("the treaty applies to crimes with a minimum of four years", question, [SERIOUS_CRIME], "")
+    assert named.lead == 0 and named.correction == PREMISE_CORRECTION
+    agreed = check_premise(None, "Is it true that preservation lasts up to 90 days?", [PRESERVATION], "")
+    assert agreed.lead is None

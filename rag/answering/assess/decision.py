@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 # Six off-topic questions ("a recipe for banana bread", "fix a flat tyre") scored 0.07-0.16 and no
 # on-topic training question scores under 0.25; between that and 0.30 the model decides better than
-# a floor (held out one training file at a time, as eval.train_refusal does, 8 files, logistic model:
+# a floor (held out one training file at a time, as rag.answering.assess.training does, 8 files, logistic model:
 # 0.836 of unanswerable refused with a 0.30 floor, 0.856 with this one).
 EVIDENCE_FLOOR = 0.20
 

@@ -1,9 +1,10 @@
 """The answerability model: how likely the retrieved passages are to answer a question.
 
 It weighs the answerability ``FEATURES`` with the question's MiniLM and e5 vectors, as learned by
-``python -m eval.train_refusal`` from synthetic questions written from the corpus
-(``eval/datasets/refusal-train-*.jsonl``), never from the gold splits; its refusal threshold is
-then calibrated on the dev split and held-out training predictions.
+``rag.answering.assess.training`` (``python -m eval.train_refusal --write`` runs it on the project's
+files) from synthetic questions written from the corpus (``eval/datasets/refusal-train-*.jsonl``),
+never from the gold splits; its refusal threshold is then calibrated on the dev split and held-out
+training predictions.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class AnswerabilityModel:
 
     The vector lets the model learn which kinds of question these documents do not answer (events,
     current status, opinions, national practice); the features say what the retrieved passages lack.
-    Held out one training file at a time (``eval.train_refusal``), the networks refuse more than a
+    Held out one training file at a time (``training``), the networks refuse more than a
     logistic regression over the same inputs, and the two question models together more than either
     alone. ``threshold`` is calibrated on the dev split and the held-out training predictions.
     """

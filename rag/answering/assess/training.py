@@ -1,0 +1,256 @@
+"""Train the answerability model on synthetic questions and calibrate its threshold on a dev split.
+
+``python -m rag.answering.assess.training --train FILE ... --dev FILE ... [--write] [--verbose]``
+(``python -m eval.train_refusal`` passes the project's question files: ``eval/datasets/``).
+
+Every file holds one JSON object a line with at least ``question`` and ``answerable``. The
+training questions were written from the corpus texts alone, half of them near misses that sound
+answerable but are not; the gold splits are never trained on. Each file was written separately,
+in its own style, so each is also predicted by a model fitted on the other files: how the model
+does on a style it has not seen, as on the gold splits. The threshold is the lowest probability
+that keeps at least ``MIN_ANSWER_RATE`` of the answerable questions answered, over the dev split
+and those held-out predictions together, while refusing the most unanswerable ones (the product's
+outright refusals, a name no document mentions or evidence under the floor, count as refused
+whatever the model says). ``--write`` saves the model to ``rag/data/answerability.npz``. A test
+split is refused here: report it with ``python -m eval all``.
+
+The features are those the answer path computes (``AnswerService.weigh``), on the store given by
+the settings or ``--store``; scikit-learn (a development dependency) fits the networks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.neural_network import MLPClassifier
+
+from rag.answering.assess.decision import outright
+from rag.answering.assess.features import FEATURES
+from rag.answering.assess.model import MODEL_PATH, AnswerabilityModel
+from rag.cli_common import add_store_arguments, settings_from_args
+from rag.engine import Engine
+
+# The product must answer at least 90% of answerable questions; the threshold keeps a margin above
+# that. The dev split alone (108 answerable) overstates the answer rate on questions of an unseen
+# style (its glossary and plain terms were written against dev failures): at the threshold it chose
+# for the logistic model, dev answered 0.981 and the held-out training files 0.909 (session 4).
+MIN_ANSWER_RATE = 0.93
+# Chosen by holding out each of the first 9 training files in turn (unanswerable refused at 90%
+# answered; session 4, the loop of held_out_refusal on cached features): 16 hidden units and L2
+# penalty 1.0 (0.881-0.894 for 16-64 units and penalties 0.3-3.0), three networks averaged (0.901
+# against 0.893 for one), where a logistic regression over the same inputs gave 0.839.
+HIDDEN_UNITS = 16
+PENALTY = 1.0
+MEMBERS = 3
+# The 16 features are scaled up against the 768 vector dimensions so that they weigh more.
+FEATURE_WEIGHT = 3.0
+FOLDS_FOR_ONE_FILE = 5
+
+
+@dataclass(frozen=True)
+class Example:
+    question: str
+    answerable: bool
+    values: dict[str, float]
+    vector: list[float]
+    refused_outright: bool
+    answered_outright: bool  # it asks what a provision it names says (``decision.decide``)
+    source: str  # the training file, or the gold split
+
+
+def read_training(paths: list[Path]) -> list[tuple[str, bool, str]]:
+    """(question, answerable, file name) of every record of ``paths`` (training questions or a dev split)."""
+    rows = []
+    for path in paths:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if line.strip():
+                try:
+                    record = json.loads(line)
+                    rows.append((str(record["question"]), bool(record["answerable"]), path.name))
+                except (ValueError, KeyError) as error:
+                    raise SystemExit(f"{path}:{number}: not a question record ({error})") from error
+    return rows
+
+
+def examples(engine: Engine, questions: list[tuple[str, bool, str]]) -> list[Example]:
+    """The features the answer service computes for each question, as it would at answer time."""
+    found = []
+    for question, answerable, source in questions:
+        evidence = engine.answers.weigh(question)
+        refused = outright(evidence.values, evidence.missing_names) is not None
+        found.append(
+            Example(
+                question,
+                answerable,
+                evidence.values,
+                evidence.question_vector,
+                refused,
+                evidence.asks_for_named_provision,
+                source,
+            )
+        )
+    return found
+
+
+def _standardisation(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    means, scales = matrix.mean(axis=0), matrix.std(axis=0)
+    scales[scales == 0] = 1.0
+    return means, scales
+
+
+def fit(train: list[Example]) -> AnswerabilityModel:
+    """``MEMBERS`` networks differing in their random start, on the standardised features (scaled up
+    by ``FEATURE_WEIGHT``) and question vectors; the threshold is left at 0.5 for ``calibrate``."""
+    values = np.array([[e.values[name] for name in FEATURES] for e in train])
+    vectors = np.array([e.vector for e in train])
+    means, scales = _standardisation(values)
+    scales /= FEATURE_WEIGHT
+    vector_means, vector_scales = _standardisation(vectors)
+    inputs = np.hstack([(values - means) / scales, (vectors - vector_means) / vector_scales])
+    labels = np.array([e.answerable for e in train])
+    networks = [
+        MLPClassifier(hidden_layer_sizes=(HIDDEN_UNITS,), alpha=PENALTY, max_iter=800, random_state=seed).fit(
+            inputs, labels
+        )
+        for seed in range(MEMBERS)
+    ]
+    return AnswerabilityModel(
+        feature_means=means,
+        feature_scales=scales,
+        vector_means=vector_means,
+        vector_scales=vector_scales,
+        hidden_weights=np.stack([n.coefs_[0] for n in networks]),
+        hidden_biases=np.stack([n.intercepts_[0] for n in networks]),
+        output_weights=np.stack([n.coefs_[1][:, 0] for n in networks]),
+        output_biases=np.array([n.intercepts_[1][0] for n in networks]),
+        threshold=0.5,
+    )
+
+
+def probabilities(model: AnswerabilityModel, rows: list[Example]) -> np.ndarray:
+    return model.probabilities([e.values for e in rows], np.array([e.vector for e in rows]))
+
+
+def held_out_groups(train: list[Example]) -> dict[str, list[int]]:
+    """The training questions each held-out model predicts: one group per file, or, when a single
+    file is given (``--train FILE``), ``FOLDS_FOR_ONE_FILE`` interleaved parts of it."""
+    sources = sorted({e.source for e in train})
+    if len(sources) > 1:
+        return {source: [i for i, e in enumerate(train) if e.source == source] for source in sources}
+    return {
+        f"{sources[0]} part {k + 1}": list(range(k, len(train), FOLDS_FOR_ONE_FILE)) for k in range(FOLDS_FOR_ONE_FILE)
+    }
+
+
+def held_out_probabilities(train: list[Example]) -> np.ndarray:
+    """Each training question's probability from a model fitted without its group (``held_out_groups``)."""
+    found = np.zeros(len(train))
+    for held_out in held_out_groups(train).values():
+        excluded = set(held_out)
+        model = fit([e for i, e in enumerate(train) if i not in excluded])
+        found[held_out] = probabilities(model, [train[i] for i in held_out])
+    return found
+
+
+def _refused_at(threshold: float, probability: np.ndarray, rows: list[Example]) -> np.ndarray:
+    """Which of ``rows`` the product refuses, given their probabilities, as ``decision.decide`` does."""
+    outright = np.array([e.refused_outright for e in rows])
+    named = np.array([e.answered_outright for e in rows])
+    return outright | (~named & (probability < threshold))
+
+
+def rates_at(threshold: float, probability: np.ndarray, rows: list[Example]) -> tuple[float, float]:
+    """(share of unanswerable refused, share of answerable answered) at ``threshold``."""
+    refused = _refused_at(threshold, probability, rows)
+    answerable = np.array([e.answerable for e in rows])
+    refused_share = refused[~answerable].mean() if (~answerable).any() else 0.0
+    answered_share = (~refused[answerable]).mean() if answerable.any() else 0.0
+    return float(refused_share), float(answered_share)
+
+
+def rates(model: AnswerabilityModel, threshold: float, rows: list[Example]) -> tuple[float, float]:
+    """(share of unanswerable refused, share of answerable answered) by ``model`` at ``threshold``."""
+    return rates_at(threshold, probabilities(model, rows), rows)
+
+
+def held_out_refusal(train: list[Example], held_out: np.ndarray, answer_rate: float = 0.90) -> dict[str, float]:
+    """For each held-out group, the share of its unanswerable questions refused by the model fitted
+    without it, at the threshold that keeps ``answer_rate`` of its answerable ones answered."""
+    shares = {}
+    for name, index in held_out_groups(train).items():
+        rows, probability = [train[i] for i in index], held_out[index]
+        admissible = [t for t in set(probability.round(4)) if rates_at(t, probability, rows)[1] >= answer_rate]
+        shares[name] = max((rates_at(t, probability, rows)[0] for t in admissible), default=0.0)
+    return shares
+
+
+def calibrate(model: AnswerabilityModel, dev: list[Example], train: list[Example], held_out: np.ndarray) -> float:
+    """The threshold refusing the most unanswerable questions with ``MIN_ANSWER_RATE`` of the answerable
+    ones answered, over the dev split (scored by ``model``) and the held-out training predictions
+    together; the lowest such threshold, to refuse no more answerable ones than needed."""
+    rows = dev + train
+    probability = np.concatenate([probabilities(model, dev), held_out])
+    candidates = sorted(set(probability.round(4)) | {0.5})
+    scored = [(t, *rates_at(t, probability, rows)) for t in candidates]
+    admissible = [(t, refused) for t, refused, answered in scored if answered >= MIN_ANSWER_RATE]
+    return max(admissible, key=lambda pair: (pair[1], -pair[0]))[0] if admissible else 0.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m rag.answering.assess.training",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--train", type=Path, nargs="+", required=True, help="training question files (JSONL)")
+    parser.add_argument("--dev", type=Path, nargs="+", required=True, help="dev splits to calibrate on (JSONL)")
+    parser.add_argument("--write", action="store_true", help="save the model to rag/data/answerability.npz")
+    parser.add_argument("--verbose", action="store_true", help="print the dev questions decided wrongly")
+    add_store_arguments(parser)
+    args = parser.parse_args(argv)
+    if any("test" in path.name for path in args.dev):
+        print("refusing to calibrate on a test split", file=sys.stderr)
+        return 2
+    engine = Engine(settings_from_args(args))
+    train = examples(engine, read_training(args.train))
+    dev = examples(engine, read_training(args.dev))
+    held_out = held_out_probabilities(train)
+    model = fit(train)
+    threshold = calibrate(model, dev, train, held_out)
+    model = model.with_threshold(threshold)
+    train_refused, train_answered = rates_at(threshold, held_out, train)
+    dev_refused, dev_answered = rates(model, threshold, dev)
+    print(f"trained on {len(train)} questions; threshold {threshold:.4f} (>= {MIN_ANSWER_RATE:.0%} answered)")
+    print(f"dev:                 unanswerable refused {dev_refused:.3f}, answerable answered {dev_answered:.3f}")
+    if len(args.dev) > 1:
+        for path in args.dev:
+            rows = [e for e in dev if e.source == path.name]
+            refused_share, answered_share = rates(model, threshold, rows)
+            print(
+                f"  {path.name:30s} unanswerable refused {refused_share:.3f}, answerable answered {answered_share:.3f}"
+            )
+    print(f"train, file held out: unanswerable refused {train_refused:.3f}, answerable answered {train_answered:.3f}")
+    shares = held_out_refusal(train, held_out)
+    print(f"train, file held out, at 90% answered in each file: {np.mean(list(shares.values())):.3f} refused")
+    for source, share in shares.items():
+        print(f"  {source:36s} {share:.3f}")
+    if args.verbose:
+        dev_probability = probabilities(model, dev)
+        refused = _refused_at(threshold, dev_probability, dev)
+        for e, said_no, probability in zip(dev, refused, dev_probability, strict=True):
+            if said_no == e.answerable:
+                outcome = "WRONGLY REFUSED" if e.answerable else "NOT REFUSED"
+                print(f"{outcome} ({probability:.3f}): {e.question}")
+    if args.write:
+        model.save(MODEL_PATH)
+        print(f"wrote {MODEL_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
