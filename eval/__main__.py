@@ -323,7 +323,8 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
             f"faithfulness {fmt(s['faithfulness'])}, refusal precision {fmt(r['precision'])}, "
             f"recall {fmt(r['recall'])}, answerable answered {fmt(s['answerable_answered'])}"
             + (
-                f", answered keeping a model-written sentence {fmt(s['model_sentence_kept'])}"
+                f", answered keeping a verified model sentence {fmt(s['model_sentence_kept'])}"
+                f", answered keeping a model-written verified sentence {fmt(s['model_statement_kept'])}"
                 if s.get("model_sentence_kept") is not None
                 else ""
             )

@@ -35,8 +35,13 @@ from typing import Any
 from eval import metrics
 from eval.dataset import GoldQuestion
 from eval.judges.base import UNPARSED, Judge
+from rag.answering.draft.drafting import says_something
 
 _MARKER_RE = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
+_WORD_RE = re.compile(r"[^\W_]+")
+# A sentence is a copy of its passage, not the model's own, when this share of its words is one
+# verbatim run of a passage it cites.
+COPY_SHARE = 0.8
 
 
 def strip_markers(text: str) -> str:
@@ -81,6 +86,39 @@ def cites_gold(answer: dict[str, Any], question: GoldQuestion) -> bool:
             if metrics.passage_matches_gold(doc, article, paragraphs, g.doc, g.article, g.paragraph):
                 return True
     return False
+
+
+def longest_shared_run(sentence: str, passage: str) -> int:
+    """The length, in words, of the longest run of ``sentence``'s words that ``passage`` has verbatim
+    (case and punctuation aside)."""
+    words = _WORD_RE.findall(sentence.lower())
+    text = _WORD_RE.findall(passage.lower())
+    best = 0
+    previous = [0] * (len(text) + 1)
+    for word in words:
+        current = [0] * (len(text) + 1)
+        for j, other in enumerate(text, 1):
+            if word == other:
+                current[j] = previous[j - 1] + 1
+                best = max(best, current[j])
+        previous = current
+    return best
+
+
+def copies_passage(sentence: str, texts: Sequence[str | None]) -> bool:
+    """Is ``sentence`` a copy of one of ``texts``: ``COPY_SHARE`` of its words one verbatim run there?"""
+    size = len(_WORD_RE.findall(sentence))
+    return any(t and longest_shared_run(sentence, t) >= COPY_SHARE * size for t in texts)
+
+
+def model_statement(answer: dict[str, Any], sentence: dict[str, Any]) -> bool:
+    """Is ``sentence`` of a generative answer a statement of the model's own that the product kept: verified,
+    saying something (``rag.answering.draft.drafting.says_something``), and no copy of a passage it cites?"""
+    text = strip_markers(str(sentence.get("text", "")))
+    if not sentence.get("supported") or not says_something(text):
+        return False
+    texts, _ = cited_texts(answer, [int(n) for n in sentence.get("citations", [])])
+    return not copies_passage(text, texts)
 
 
 def shown_sentences(answer: dict[str, Any], drafted: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -135,9 +173,13 @@ def score_answer(
         "timings": dict(answer.get("timings") or {}),
         # A generative answer that keeps at least one sentence its model wrote (no fallback to quotes).
         "model_sentence_kept": None,
+        # ... and one of those sentences says something of the model's own (``model_statement``).
+        "model_statement_kept": None,
     }
     if answer.get("mode") not in (None, "extractive") and not refused:
-        record["model_sentence_kept"] = not answer.get("notice") and any(s.get("supported") for s in drafted)
+        written = not answer.get("notice")
+        record["model_sentence_kept"] = written and any(s.get("supported") for s in drafted)
+        record["model_statement_kept"] = written and any(model_statement(answer, s) for s in drafted)
     if question.premise is not None:
         first = str(sentences[0].get("text", "")) if sentences and not refused else ""
         record["premise_corrected"] = first.lstrip().lower().startswith("no")
@@ -223,6 +265,7 @@ def summarise(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
         },
         "self_supported": _mean_of(records, "self_supported"),
         "model_sentence_kept": _mean_of(records, "model_sentence_kept"),
+        "model_statement_kept": _mean_of(records, "model_statement_kept"),
         "cites_gold": _mean_of(records, "cites_gold"),
         "quote_fallbacks": sum(r["quote_fallbacks"] for r in records),
         "premise_corrected": _mean_of(records, "premise_corrected"),

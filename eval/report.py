@@ -219,6 +219,17 @@ def answers_section(answers: dict[str, Any]) -> list[str]:
         ["drafted sentences the product marks supported", fmt(s["self_supported"])],
         ["drafted sentences hidden from the answer", fmt(s.get("hidden_sentences"))],
         ["answers citing a gold location", fmt(s["cites_gold"])],
+        *(
+            [label, fmt(s[key])]
+            for key, label in (
+                ("model_sentence_kept", "answered keeping a verified model sentence (any)"),
+                (
+                    "model_statement_kept",
+                    "answered keeping a model-written verified sentence (says something, no copy of its passage)",
+                ),
+            )
+            if s.get(key) is not None
+        ),
         ["citations resolved from quote (passage missing)", fmt(s["quote_fallbacks"])],
     ]
     for stage, lat in s["latency"].items():

@@ -15,6 +15,7 @@ from rag.answering.draft.drafting import (
     locate_quote,
     parse_free_text,
     parse_schema,
+    says_something,
 )
 from rag.types import Passage, ScoredPassage
 
@@ -71,7 +72,7 @@ def test_claim_quoting_another_shown_passage_claims_that_one() -> None:
 
 
 def test_claim_whose_words_are_in_no_passage_is_rejected_with_the_reason() -> None:
-    text = _schema_text("No", (2, "states must always help", "States must always help each other."))
+    text = _schema_text("No", (2, "states must always help", "States must always send help to foreign police."))
     drafted = parse_schema(text, CONTEXT, PASSAGES)
     (sentence,) = drafted.sentences
     assert sentence.claimed == ()
@@ -86,17 +87,53 @@ def test_model_declining_in_the_schema_is_a_refusal() -> None:
 def test_json_cut_at_the_token_limit_keeps_its_whole_claims() -> None:
     full = _schema_text(
         "Yes",
-        (1, "may be refused", "Assistance may be refused."),
+        (1, "may be refused", "Legal assistance may be refused for sovereignty."),
         (2, "up to ninety days", "Preservation lasts up to ninety days."),
     )
     cut = full[: full.index("Preservation lasts") + 5]
     drafted = parse_schema(cut, CONTEXT, PASSAGES)
-    assert [d.text for d in drafted.sentences] == ["Assistance may be refused."]
+    assert [d.text for d in drafted.sentences] == ["Legal assistance may be refused for sovereignty."]
 
 
 def test_repeated_claims_are_read_once() -> None:
-    claim = (1, "may be refused", "Assistance may be refused.")
+    claim = (1, "may be refused", "Legal assistance may be refused for sovereignty.")
     assert len(parse_schema(_schema_text("Yes", claim, claim), CONTEXT, PASSAGES).sentences) == 1
+
+
+@pytest.mark.parametrize(
+    ("sentence", "says"),
+    [
+        ("Yes.", False),
+        ("Yes, it may [1].", False),
+        ("States Parties must do so under the Convention.", False),  # generic words only
+        ("Assistance may be refused.", False),  # two content words
+        ("A state may refuse assistance that harms its sovereignty [1].", True),
+    ],
+)
+def test_a_claim_says_something_with_three_content_words(sentence: str, says: bool) -> None:
+    assert says_something(sentence) is says
+
+
+def test_bare_yes_claim_resting_on_the_whole_passage_is_dropped() -> None:
+    # How the 1.5B model fills the schema when it has no sentence to write.
+    drafted = parse_schema(_schema_text("Yes", (1, REFUSAL, "Yes")), CONTEXT, PASSAGES)
+    assert drafted.direct == "Yes" and drafted.sentences == []
+
+
+def test_claim_restating_the_direct_answer_is_dropped() -> None:
+    text = _schema_text(
+        "Renewable preservation for ninety days",
+        (2, "up to ninety days", "Preservation is renewable for ninety days."),
+        (2, "order may be renewed", "A preservation order can be extended after it runs out."),
+    )
+    drafted = parse_schema(text, CONTEXT, PASSAGES)
+    assert [d.text for d in drafted.sentences] == ["A preservation order can be extended after it runs out."]
+
+
+def test_claim_copying_its_quote_is_dropped() -> None:
+    quote = "Such preservation may last for a period of up to ninety days"
+    for claim in (quote + ".", "Preservation may last for a period"):
+        assert parse_schema(_schema_text("Yes", (2, quote, claim)), CONTEXT, PASSAGES).sentences == []
 
 
 @pytest.mark.parametrize(
@@ -166,6 +203,7 @@ def test_schema_numbers_only_the_passages_shown() -> None:
     schema = answer_schema(3)
     claim = schema["properties"]["claims"]["items"]
     assert claim["properties"]["passage"]["enum"] == [1, 2, 3]
+    assert list(claim["properties"]) == ["passage", "claim", "quote"]  # the sentence before the words copied
     assert list(schema["properties"]) == ["claims", "answer"]
     assert schema["properties"]["claims"]["minItems"] == 1
     assert list(answer_schema(3, direct=False)["properties"]) == ["claims"]

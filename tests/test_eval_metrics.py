@@ -13,6 +13,8 @@ import pytest
 from eval import metrics
 from eval.answer_eval import (
     cited_texts,
+    copies_passage,
+    longest_shared_run,
     run_answers,
     score_answer,
     strip_markers,
@@ -490,6 +492,41 @@ def test_evaluate_system_and_write_report(tmp_path, tiny_corpus):
         "dev-002",
     ]
     assert markdown(report) == md
+
+
+def _local_answer(sentence: str, passage_text: str, notice: str | None = None) -> dict:
+    """A local-mode answer of one supported ``sentence`` citing a passage of ``passage_text``."""
+    answer = fake_answer()
+    answer["passages"][0]["text"] = passage_text
+    answer["sentences"] = [{"text": sentence + " [1]", "citations": [1], "supported": True, "score": 0.9}]
+    return {**answer, "mode": "local", "notice": notice, "answer": sentence + " [1]"}
+
+
+PRESERVATION = "Such preservation may last for a period of up to ninety days, and the order may be renewed."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "notice", "statement"),
+    [
+        ("Data can be kept for as long as ninety days and the order renewed.", None, True),
+        ("Yes.", None, False),  # verified, and says nothing
+        ("Such preservation may last for a period of up to ninety days.", None, False),  # the passage copied
+        ("Data can be kept for as long as ninety days and the order renewed.", "could not be verified", False),
+    ],
+)
+def test_model_statement_is_a_verified_sentence_of_its_own_that_says_something(
+    sentence: str, notice: str | None, statement: bool
+) -> None:
+    q = question("dev-001", [GoldItem("un", "7")])
+    record = score_answer(_local_answer(sentence, PRESERVATION, notice), q, words_support)
+    assert record["model_statement_kept"] is statement
+    assert record["model_sentence_kept"] is (notice is None)
+
+
+def test_copy_share_is_measured_against_the_longest_verbatim_run() -> None:
+    assert longest_shared_run("The order may be RENEWED, it says.", PRESERVATION) == 5
+    assert copies_passage("the order may be renewed", [None, PRESERVATION])
+    assert not copies_passage("the order may be renewed once a year by the court", [PRESERVATION])
 
 
 def test_answers_section_in_markdown():

@@ -214,6 +214,12 @@ def test_sentence_naming_another_article_is_contradicted(verifier):
     assert result.verdict is Verdict.CONTRADICTED and "article 41" in (result.reason or "")
 
 
+@pytest.mark.parametrize("sentence", ["Yes.", "Yes [1].", "No, it may not.", "States Parties shall."])
+def test_sentence_without_content_words_is_nothing_to_check(verifier, sentence):
+    result = verify(verifier, sentence, ART_40_8)
+    assert (result.verdict, result.reason) == (Verdict.NOT_FOUND, "nothing to check")
+
+
 def test_unrelated_passage_does_not_support(verifier):
     assert (
         verify(

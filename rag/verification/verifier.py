@@ -16,6 +16,7 @@ from rag.verification.claim import claim_of, verbatim_span
 from rag.verification.decision import Decision, Evidence, load_decision
 from rag.verification.grounding import ground, region_words
 from rag.verification.types import Verdict, Verification
+from rag.verification.words import content_tokens
 
 # Windows whose grounding is computed, the most similar first.
 WINDOWS_CONSIDERED = 4
@@ -54,9 +55,10 @@ class Verifier:
         self, sentence: str, passage_text: str, *, doc_id: str | None = None, article: str | None = None
     ) -> tuple[Evidence | None, tuple[int, int] | None]:
         """What the checks find, and the best window; ``(None, span)`` for a verbatim quote, ``(None, None)``
-        when there is nothing to check (an empty claim or passage, a passage of instructions only)."""
+        when there is nothing to check (a claim without content words, such as "Yes"; an empty passage; a
+        passage of instructions only)."""
         claim = claim_of(sentence)
-        if not claim or not passage_text.strip():
+        if not content_tokens(claim) or not passage_text.strip():
             return None, None
         quoted = verbatim_span(claim, passage_text)
         if quoted is not None and not instruments.compare(sentence, passage_text, doc_id, article):

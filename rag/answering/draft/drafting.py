@@ -4,7 +4,9 @@ a JSON object filled against a schema (the drafting small models get right).
 Both readers map the prompt's numbers to retrieved passages through the same ``PromptContext``,
 and both separate the direct answer ("Yes", "No", "90 days") from the claims that explain it.
 A schema claim names the few words of its passage it rests on; a claim whose words are in no
-shown passage is rejected before verification, with the reason.
+shown passage is rejected before verification, with the reason. A claim that says nothing of its
+own (``says_nothing``: "Yes", the direct answer again, its quote copied back) is dropped: a small
+model fills the schema that way when it has no sentence to write.
 """
 
 from __future__ import annotations
@@ -24,12 +26,18 @@ from rag.prompts import CANNOT_ANSWER_PHRASE, MAX_CLAIMS
 from rag.sentences import split_sentences
 from rag.settings import Settings
 from rag.types import ScoredPassage
+from rag.verification.claim import claim_of
+from rag.verification.words import content_tokens
 
 _MARKER_RE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 # "Yes." / "No, ..." at the start of a free-text answer.
 _YES_NO_RE = re.compile(r"^(yes|no)\b[\s,.;:!—–-]*", re.IGNORECASE)
 # A first sentence of at most this many words, with no citation marker, is the direct answer.
 MAX_DIRECT_WORDS = 8
+# A claim says something when it has at least this many content words (``rag.verification.words``:
+# not stop words, modal verbs or generic words such as "state", "treaty", "yes").
+MIN_CLAIM_CONTENT_WORDS = 3
+_WORD_RE = re.compile(r"[^\W_]+")
 
 
 def declines(text: str) -> bool:
@@ -74,6 +82,31 @@ def parse_free_text(text: str, context: PromptContext) -> Draft:
     return Draft(None, sentences)
 
 
+def says_something(sentence: str) -> bool:
+    """Has ``sentence`` (its citation markers and a "Yes," opener aside) ``MIN_CLAIM_CONTENT_WORDS`` content words?"""
+    return len(content_tokens(claim_of(sentence))) >= MIN_CLAIM_CONTENT_WORDS
+
+
+def says_nothing(claim: str, direct: str | None, quote: str) -> bool:
+    """Is ``claim`` no claim: too few content words, only the direct answer's words, or its quote copied back?"""
+    if not says_something(claim):
+        return True
+    stems = {t.stem for t in content_tokens(claim_of(claim))}
+    if direct and stems <= {t.stem for t in content_tokens(direct)}:
+        return True
+    return _is_run_of(_words(claim), _words(quote))
+
+
+def _words(text: str) -> list[str]:
+    return _WORD_RE.findall(text.lower())
+
+
+def _is_run_of(words: list[str], within: list[str]) -> bool:
+    """Are ``words`` (at least one) a contiguous run of ``within``?"""
+    size = len(words)
+    return size > 0 and any(within[i : i + size] == words for i in range(len(within) - size + 1))
+
+
 def answer_schema(passage_count: int, direct: bool = True) -> dict[str, Any]:
     """The JSON schema a small model fills: the direct answer (when ``direct``) and the claims.
 
@@ -84,10 +117,10 @@ def answer_schema(passage_count: int, direct: bool = True) -> dict[str, Any]:
         "type": "object",
         "properties": {
             "passage": {"type": "integer", "enum": list(range(1, max(1, passage_count) + 1))},
+            "claim": {"type": "string"},  # before its quote: written in the model's words, streamed first
             "quote": {"type": "string"},
-            "claim": {"type": "string"},
         },
-        "required": ["passage", "quote", "claim"],
+        "required": ["passage", "claim", "quote"],
         "additionalProperties": False,
     }
     properties: dict[str, Any] = {
@@ -110,7 +143,7 @@ def parse_schema(text: str, context: PromptContext, passages: Sequence[ScoredPas
     """A filled answer schema: each claim's words are looked for in its passage, then in the others shown.
 
     A claim whose words are in no shown passage is kept as a rejected draft (never cited); one whose
-    words are in another shown passage claims that one instead.
+    words are in another shown passage claims that one instead. A claim that ``says_nothing`` is dropped.
     """
     try:
         data = json.loads(text)
@@ -128,10 +161,10 @@ def parse_schema(text: str, context: PromptContext, passages: Sequence[ScoredPas
         if not isinstance(item, dict):
             continue
         claim = " ".join(str(item.get("claim") or "").split())
-        if not claim or claim.lower() in seen or declines(claim):
+        quote = str(item.get("quote") or "")
+        if not claim or claim.lower() in seen or declines(claim) or says_nothing(claim, direct, quote):
             continue
         seen.add(claim.lower())
-        quote = str(item.get("quote") or "")
         number = item.get("passage")
         claimed = context.retrieved_index(number) if isinstance(number, int) else None
         drafts.append(_anchored_claim(claim, quote, claimed, number, context, passages))
