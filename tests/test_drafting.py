@@ -15,8 +15,10 @@ from rag.answering.draft.drafting import (
     locate_quote,
     parse_free_text,
     parse_schema,
+    says_nothing,
     says_something,
 )
+from rag.prompts import SCHEMA_ANSWER_PROMPT, SCHEMA_EXAMPLE_ANSWER, SCHEMA_EXAMPLE_PASSAGES
 from rag.types import Passage, ScoredPassage
 
 PRESERVATION = (
@@ -57,6 +59,13 @@ def test_quoted_words_match_across_case_and_line_breaks() -> None:
     quote = "Such   PRESERVATION may last\nfor a period"
     assert locate_quote(quote, PRESERVATION) == (PRESERVATION.index("Such"), PRESERVATION.index(" of up to"))
     assert locate_quote("“up to ninety days.”", PRESERVATION) is not None
+
+
+def test_quote_copied_across_the_excerpt_ellipsis_is_found_when_each_part_is() -> None:
+    # The prompt joins a passage's best sentences with " … "; the model copies the join.
+    quote = "the expeditious preservation … may last for a period of up"
+    assert locate_quote(quote, PRESERVATION) == (PRESERVATION.index("may last"), PRESERVATION.index(" to ninety"))
+    assert locate_quote("the expeditious preservation … may last for a decade", PRESERVATION) is None
 
 
 def test_one_word_or_paraphrased_quote_is_not_found() -> None:
@@ -214,3 +223,20 @@ def test_llama_cpp_compiles_the_schema_into_a_grammar() -> None:
     grammar = llama_grammar.json_schema_to_gbnf(json.dumps(answer_schema(4)))
     assert 'claims-item-passage ::= "1" | "2" | "3" | "4"' in grammar
     assert 'root ::= "{" space claims-kv "," space answer-kv "}" space' in grammar
+
+
+def test_schema_prompt_opens_with_the_same_messages_for_every_question() -> None:
+    # llama.cpp reuses the evaluated prompt prefix of the previous answer: it must not vary.
+    first = SCHEMA_ANSWER_PROMPT.format_messages(passages="[1] (D, art. 25) Data is kept.", question="How long?")
+    second = SCHEMA_ANSWER_PROMPT.format_messages(passages="[1] (D, art. 40) Help is refused.", question="Why?")
+    assert first[:-1] == second[:-1] and first[-1] != second[-1]
+
+
+def test_worked_example_fills_the_schema_with_a_claim_resting_on_its_own_passage() -> None:
+    example = json.loads(SCHEMA_EXAMPLE_ANSWER)
+    schema = answer_schema(2)
+    assert list(example) == list(schema["properties"])
+    (claim,) = example["claims"]
+    assert list(claim) == list(schema["properties"]["claims"]["items"]["properties"])
+    assert not says_nothing(claim["claim"], example["answer"], claim["quote"])
+    assert locate_quote(claim["quote"], SCHEMA_EXAMPLE_PASSAGES) is not None

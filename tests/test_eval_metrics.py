@@ -13,8 +13,8 @@ import pytest
 from eval import metrics
 from eval.answer_eval import (
     cited_texts,
+    copied_words,
     copies_passage,
-    longest_shared_run,
     run_answers,
     score_answer,
     strip_markers,
@@ -523,10 +523,13 @@ def test_model_statement_is_a_verified_sentence_of_its_own_that_says_something(
     assert record["model_sentence_kept"] is (notice is None)
 
 
-def test_copy_share_is_measured_against_the_longest_verbatim_run() -> None:
-    assert longest_shared_run("The order may be RENEWED, it says.", PRESERVATION) == 5
+def test_copied_words_are_those_in_verbatim_runs_of_the_passage() -> None:
+    assert copied_words("The order may be RENEWED, it says.", PRESERVATION) == 5
+    assert copied_words("The order may go on.", PRESERVATION) == 0  # "the order may": a run too short
     assert copies_passage("the order may be renewed", [None, PRESERVATION])
     assert not copies_passage("the order may be renewed once a year by the court", [PRESERVATION])
+    # Two places of the passage joined, as the prompt's "…" invites: still a copy.
+    assert copies_passage("Such preservation may last … and the order may be renewed.", [PRESERVATION])
 
 
 def test_answers_section_in_markdown():

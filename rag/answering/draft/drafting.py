@@ -38,6 +38,8 @@ MAX_DIRECT_WORDS = 8
 # not stop words, modal verbs or generic words such as "state", "treaty", "yes").
 MIN_CLAIM_CONTENT_WORDS = 3
 _WORD_RE = re.compile(r"[^\W_]+")
+_ELLIPSIS_RE = re.compile(r"\s*(?:…|\.\.\.)\s*")
+_QUOTE_MARKS = "\"'“”‘’"
 
 
 def declines(text: str) -> bool:
@@ -192,11 +194,19 @@ def locate_quote(quote: str, text: str) -> tuple[int, int] | None:
     """Where ``quote`` occurs in ``text``, ignoring case and differences of whitespace; None if absent.
 
     Quotation marks and end punctuation around the quote are not required to match. A quote of
-    fewer than two words is too weak to anchor a claim and is never found.
+    fewer than two words is too weak to anchor a claim and is never found. A quote copied across
+    the "…" that joins a passage's excerpts (``rag.answering.context``) is found when each of its
+    parts of two words or more is; its span is its longest part's.
     """
-    words = quote.strip().strip("\"'“”‘’").strip(" .,;:").split()
-    if len(words) < 2:
+    parts = [p.strip(_QUOTE_MARKS).strip(" .,;:").split() for p in _ELLIPSIS_RE.split(quote.strip())]
+    parts = sorted((p for p in parts if len(p) >= 2), key=len, reverse=True)
+    spans = [_locate_words(p, text) for p in parts]
+    if not spans or any(span is None for span in spans):
         return None
+    return spans[0]
+
+
+def _locate_words(words: list[str], text: str) -> tuple[int, int] | None:
     pattern = r"\s+".join(re.escape(word) for word in words)
     match = re.search(pattern, text, re.IGNORECASE)
     return (match.start(), match.end()) if match else None
