@@ -74,8 +74,9 @@ def test_one_word_or_paraphrased_quote_is_not_found() -> None:
 
 
 def test_claim_quoting_another_shown_passage_claims_that_one() -> None:
-    text = _schema_text("90 days", (1, "up to ninety days", "Data may be preserved for up to ninety days."))
+    text = _schema_text("up to 90 days", (1, "up to ninety days", "Data may be preserved for up to ninety days."))
     drafted = parse_schema(text, CONTEXT, PASSAGES)
+    assert drafted.direct == "Up to 90 days"  # it opens the answer
     assert drafted.sentences[0].claimed == (0,)
     assert drafted.sentences[0].rejection is None
 

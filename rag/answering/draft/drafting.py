@@ -154,7 +154,8 @@ def parse_schema(text: str, context: PromptContext, passages: Sequence[ScoredPas
         data = _complete_prefix(text)
     if not isinstance(data, dict):
         return Draft(None, [], False)
-    direct = str(data.get("answer") or "").strip().rstrip(".") or None
+    answer = str(data.get("answer") or "").strip().rstrip(".")
+    direct = answer[:1].upper() + answer[1:] or None  # it opens the answer shown
     if direct and declines(direct):
         return Draft(None, [], True)
     drafts: list[DraftSentence] = []
