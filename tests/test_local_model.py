@@ -2,7 +2,9 @@
 
 Each question's answer is written plainly in one passage of a small store (the GA resolution,
 the interpretative notes and a news report), so a working model must answer, not decline;
-whatever it writes, the answer's citations must quote the source documents exactly.
+whatever it writes, the answer's citations must quote the source documents exactly, and no
+sentence it keeps is an empty "Yes". Consecutive answers open with the same prompt, so that
+llama.cpp reuses its evaluation.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ import pytest
 from test_openai_server import assert_well_formed
 from testkit import engine_for, ingest_into
 
+from rag.answering.drafting import says_something
+from rag.answering.generative import build_chat_model
+from rag.prompts import SCHEMA_EXAMPLE_ANSWER, SCHEMA_SYSTEM_PROMPT
 from rag.settings import Settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
@@ -49,3 +54,18 @@ def test_local_model_answers_a_clear_question_with_valid_citations(
     assert expected in cited, f"the citations miss the passage that answers: {cited!r}"
     print(f"\n{size}: {answer.text!r} ({answer.timings.get('total', 0):.1f} s; notice: {answer.notice})")
     assert supported
+    assert all(says_something(s.text) for s in answer.sentences if s.supported), answer.to_json()["sentences"]
+
+
+def test_consecutive_local_answers_share_the_evaluated_prompt_prefix(small_store: Settings, embeddings) -> None:
+    settings = small_store.model_copy(update={"llm_model_size": "0.5b", "llm_max_tokens": 60})
+    engine = engine_for(settings, embeddings)
+    llama = build_chat_model(settings, "local").client  # type: ignore[attr-defined]
+    engine.ask("Where is the convention opened for signature in 2025?", mode="local")
+    first = list(llama._input_ids[: llama.n_tokens])
+    engine.ask("On which day of the year is the International Anti-Cybercrime Day?", mode="local")
+    second = list(llama._input_ids[: llama.n_tokens])
+    shared = next((i for i, (a, b) in enumerate(zip(first, second, strict=False)) if a != b), 0)
+    # At least the system prompt and the worked example: llama.cpp does not read them again.
+    fixed = len(llama.tokenize(SCHEMA_SYSTEM_PROMPT.encode())) + len(llama.tokenize(SCHEMA_EXAMPLE_ANSWER.encode()))
+    assert shared >= fixed
