@@ -13,8 +13,8 @@ import pytest
 from test_openai_server import assert_well_formed
 from testkit import engine_for, ingest_into
 
-from rag.answering.drafting import says_something
-from rag.answering.generative import build_chat_model
+from rag.answering.draft.drafting import says_something
+from rag.answering.draft.generative import build_chat_model
 from rag.prompts import SCHEMA_EXAMPLE_ANSWER, SCHEMA_SYSTEM_PROMPT
 from rag.settings import Settings
 
