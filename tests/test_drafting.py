@@ -12,12 +12,14 @@ from rag.answering.draft.context import PromptContext
 from rag.answering.draft.drafting import (
     FieldStream,
     answer_schema,
+    for_question,
     locate_quote,
     parse_free_text,
     parse_schema,
     says_nothing,
     says_something,
 )
+from rag.answering.draft.types import Draft, DraftSentence
 from rag.prompts import SCHEMA_ANSWER_PROMPT, SCHEMA_EXAMPLE_ANSWER, SCHEMA_EXAMPLE_PASSAGES
 from rag.types import Passage, ScoredPassage
 
@@ -241,3 +243,19 @@ def test_worked_example_fills_the_schema_with_a_claim_resting_on_its_own_passage
     assert list(claim) == list(schema["properties"]["claims"]["items"]["properties"])
     assert not says_nothing(claim["claim"], example["answer"], claim["quote"])
     assert locate_quote(claim["quote"], SCHEMA_EXAMPLE_PASSAGES) is not None
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        ("What is the new UN cybercrime treaty actually meant to achieve?", False),
+        ("How does the convention tell metadata apart from content?", False),
+        ("Under the UN treaty, is it a crime just to look at such images?", True),
+        ("Does the new treaty require investigative powers to be proportionate?", True),
+    ],
+)
+def test_yes_or_no_stands_only_as_the_answer_to_a_yes_or_no_question(question: str, kept: bool) -> None:
+    drafted = Draft("Yes", [DraftSentence("The treaty aims to prevent and combat cybercrime.", (0,))])
+    assert (for_question(drafted, question).direct == "Yes") is kept
+    assert for_question(drafted, question).sentences == drafted.sentences
+    assert for_question(Draft("Ninety days"), "How long is data kept?").direct == "Ninety days"

@@ -14,7 +14,7 @@ from collections.abc import Generator
 
 from rag.answering.assess import Assessment
 from rag.answering.draft.context import context_for
-from rag.answering.draft.drafting import schema_for, stream_draft
+from rag.answering.draft.drafting import for_question, schema_for, stream_draft
 from rag.answering.draft.extractive import extractive_drafts
 from rag.answering.draft.generative import build_chat_model
 from rag.answering.draft.types import Draft, Drafted
@@ -53,4 +53,5 @@ def _generate(mode: str, retrieved: Retrieved, settings: Settings) -> Generator[
     schema = schema_for(mode, settings, context.size)
     prompt = SCHEMA_ANSWER_PROMPT if schema is not None else ANSWER_PROMPT
     messages = prompt.format_messages(passages=context.numbered, question=retrieved.reading.question)
-    return (yield from stream_draft(model, messages, context, retrieved.passages, schema))
+    written = yield from stream_draft(model, messages, context, retrieved.passages, schema)
+    return for_question(written, retrieved.reading.question)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Generator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -38,6 +39,8 @@ MAX_DIRECT_WORDS = 8
 # not stop words, modal verbs or generic words such as "state", "treaty", "yes").
 MIN_CLAIM_CONTENT_WORDS = 3
 _WORD_RE = re.compile(r"[^\W_]+")
+# A question opening with one of these words asks for something other than yes or no.
+_OPEN_QUESTION_RE = re.compile(r"\W*(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
 _ELLIPSIS_RE = re.compile(r"\s*(?:…|\.\.\.)\s*")
 _QUOTE_MARKS = "\"'“”‘’"
 
@@ -284,6 +287,14 @@ def stream_draft(
             yield shown
     text = "".join(pieces)
     return parse_schema(text, context, passages) if schema is not None else parse_free_text(text, context)
+
+
+def for_question(drafted: Draft, question: str) -> Draft:
+    """``drafted`` without a "Yes" or "No" direct answer to a question that asks for something else
+    ("What is the treaty meant to achieve?" opens with "what"): small models answer "Yes" by habit."""
+    if drafted.direct and drafted.direct.lower() in ("yes", "no") and _OPEN_QUESTION_RE.match(question):
+        return replace(drafted, direct=None)
+    return drafted
 
 
 def finish(drafting: Generator[str, None, Draft]) -> Draft:
