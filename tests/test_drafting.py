@@ -142,6 +142,11 @@ def test_claim_restating_the_direct_answer_is_dropped() -> None:
     assert [d.text for d in drafted.sentences] == ["A preservation order can be extended after it runs out."]
 
 
+def test_claim_asking_the_question_back_is_dropped() -> None:
+    question = "Under the treaty, may legal assistance be refused for reasons of sovereignty?"
+    assert parse_schema(_schema_text("Yes", (1, "may be refused", question)), CONTEXT, PASSAGES).sentences == []
+
+
 def test_claim_copying_its_quote_is_dropped() -> None:
     quote = "Such preservation may last for a period of up to ninety days"
     for claim in (quote + ".", "Preservation may last for a period"):

@@ -93,8 +93,9 @@ def says_something(sentence: str) -> bool:
 
 
 def says_nothing(claim: str, direct: str | None, quote: str) -> bool:
-    """Is ``claim`` no claim: too few content words, only the direct answer's words, or its quote copied back?"""
-    if not says_something(claim):
+    """Is ``claim`` no claim: a question, too few content words, only the direct answer's words, or its quote
+    copied back?"""
+    if claim.rstrip().endswith("?") or not says_something(claim):
         return True
     stems = {t.stem for t in content_tokens(claim_of(claim))}
     if direct and stems <= {t.stem for t in content_tokens(direct)}:
