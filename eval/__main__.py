@@ -7,7 +7,7 @@
     python -m eval all       --dataset FILE [--k 5] [--limit N] [--store DIR] [--collection NAME]
                              [--json] [--out DIR]
     python -m eval judge     [--labels FILE] [--judges verifier,old,openai,local] [--limit N]
-                             [--json] [--out DIR]
+                             [--misjudged KIND[,KIND]] [--json] [--out DIR]
 
 ``all`` evaluates the product's retrieval and the three baselines (``eval.baselines``), the
 ratios of the product to the best baseline, then the answers in extractive mode.  Reports go to ``--out`` (default
@@ -16,7 +16,8 @@ ratios of the product to the best baseline, then the answers in extractive mode.
 
 ``answers --judge`` grades faithfulness with an independent judge as well as the product's;
 ``judge`` prints each judge's agreement with hand-labelled pairs, per error kind, in one
-report (``judge.json``, ``judge.md``); ``--limit`` takes pairs in turn from each kind.
+report (``judge.json``, ``judge.md``); ``--limit`` takes pairs in turn from each kind;
+``--misjudged actor,faithful`` lists the pairs of those kinds each judge got wrong, with its reason.
 
 Standard output holds only the result (a summary, or one JSON object with ``--json``);
 progress and notes go to standard error.  Exit status: 0 on success, 1 when the engine
@@ -97,6 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"comma-separated judges among {', '.join(JUDGES)} (default: {','.join(DEFAULT_JUDGES)})",
     )
     judge.add_argument("--limit", type=positive_int, default=None, help="at most N pairs, taken in turn from each kind")
+    judge.add_argument(
+        "--misjudged",
+        type=lambda text: tuple(k.strip() for k in text.split(",") if k.strip()),
+        default=(),
+        metavar="KIND[,KIND]",
+        help="also list the pairs of these kinds each judge got wrong (faithful rejected, errors accepted)",
+    )
     return parser
 
 
@@ -400,7 +408,7 @@ def cmd_all(args: argparse.Namespace) -> int:
 
 
 def cmd_judge(args: argparse.Namespace) -> int:
-    from eval.judge_eval import run_judge_eval
+    from eval.judge_eval import misjudged, run_judge_eval
     from eval.report import judge_rows, write_judge_report
     from rag.cli_common import settings_from_args
     from rag.verification.labels import LabelsError
@@ -420,6 +428,8 @@ def cmd_judge(args: argparse.Namespace) -> int:
     print(f"labels {result['labels']}: {result['n']} pairs, {result['positives']} labelled supported")
     overall, per_kind = judge_rows(result)
     for line in [*aligned(overall), "", *aligned(per_kind)]:
+        print(line)
+    for line in misjudged(result, args.misjudged):
         print(line)
     print(f"report: {written[1]}")
     return 0

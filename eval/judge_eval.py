@@ -125,6 +125,7 @@ def evaluate_judges(
             "id": p.id,
             "kind": p.kind,
             "label": p.label,
+            "sentence": p.sentence,
             "judges": {name: {"verdict": js[i].verdict, "reason": js[i].reason} for name, js in verdicts.items()},
         }
         for i, p in enumerate(pairs)
@@ -138,6 +139,21 @@ def evaluate_judges(
         "judges": results,
         "pairs": per_pair,
     }
+
+
+def misjudged(result: dict[str, Any], kinds: Sequence[str]) -> list[str]:
+    """One line per pair of ``kinds`` that a judge got wrong (a faithful sentence rejected, an error
+    accepted): the judge, id, kind, verdict, reason and sentence, for error analysis."""
+    lines = []
+    for pair in result["pairs"]:
+        if pair["kind"] not in kinds:
+            continue
+        for name, judged in pair["judges"].items():
+            accepted = judged["verdict"] == "supported"
+            if accepted != (pair["label"] == "supported"):
+                reason = f" ({judged['reason']})" if judged["reason"] else ""
+                lines.append(f"{name} {pair['id']} {pair['kind']}: {judged['verdict']}{reason}\n    {pair['sentence']}")
+    return lines
 
 
 def run_judge_eval(

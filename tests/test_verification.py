@@ -171,6 +171,41 @@ def test_requested_and_requesting_state_swapped_is_contradicted(verifier):
     assert result.verdict is Verdict.CONTRADICTED and (result.reason or "").startswith("actor:")
 
 
+ART_40_COSTS = (
+    "30. The ordinary costs of executing a request shall be borne by the requested State Party, unless otherwise "
+    "agreed by the States Parties concerned."
+)
+ART_5_2 = (
+    "2. Nothing in this Convention shall entitle a State Party to undertake in the territory of another State the "
+    "exercise of jurisdiction and performance of functions that are reserved exclusively for the authorities of "
+    "that other State by its domestic law."
+)
+
+
+def test_requesting_state_written_for_requested_state_is_contradicted(verifier):
+    result = verify(verifier, "The requesting State pays the ordinary costs of executing a request.", ART_40_COSTS)
+    assert result.verdict is Verdict.CONTRADICTED and (result.reason or "").startswith("actor:")
+    assert "requested State Party" in (result.reason or "")
+
+
+def test_cost_borne_by_the_requested_state_is_supported(verifier):
+    sentence = "Unless the States concerned agree otherwise, the requested State bears the ordinary costs of a request."
+    assert verify(verifier, sentence, ART_40_COSTS).supported
+
+
+def test_no_answer_with_does_not_is_supported(verifier):
+    sentence = (
+        "No: the convention does not entitle a State Party to exercise jurisdiction in another State's territory."
+    )
+    assert verify(verifier, sentence, ART_5_2).supported
+
+
+def test_dropped_nothing_is_contradicted_with_negation_reason(verifier):
+    sentence = "The convention entitles a State Party to exercise jurisdiction in the territory of another State."
+    result = verify(verifier, sentence, ART_5_2)
+    assert result.verdict is Verdict.CONTRADICTED and (result.reason or "").startswith("negation:")
+
+
 def test_added_not_is_contradicted_with_negation_reason(verifier):
     sentence = "States Parties may not decline to render assistance on the ground of absence of dual criminality."
     result = verify(verifier, sentence, ART_40_8)

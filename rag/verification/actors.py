@@ -2,7 +2,8 @@
 
 Roles are found by patterns over the text; a sentence may name a role in plain words ("the
 country that made the request", "tech companies"). Roles of the State family are compatible
-with one another except the requesting and the requested State.
+with one another except the two sides of a request or a transfer (requesting / requested,
+sending / receiving).
 """
 
 from __future__ import annotations
@@ -15,11 +16,16 @@ from enum import StrEnum
 class Role(StrEnum):
     REQUESTING_STATE = "the requesting State"
     REQUESTED_STATE = "the requested State"
+    SENDING_STATE = "the sending State"
+    RECEIVING_STATE = "the receiving State"
+    GENERAL_ASSEMBLY = "the General Assembly"
+    COMMITTEE = "the Ad Hoc Committee"
     CONFERENCE = "the Conference of the States Parties"
     SECRETARY_GENERAL = "the Secretary-General"
     UNODC = "UNODC"
     SERVICE_PROVIDER = "the service provider"
     AUTHORITY = "the competent authority"
+    LEGAL_PERSON = "legal persons"
     PERSON = "the person"
     STATE_PARTY = "the State Party"
 
@@ -44,7 +50,22 @@ _PATTERNS: tuple[tuple[str, Role], ...] = (
         rf"{_STATE}\s+(?:being asked|asked for (?:help|assistance))|receiving\s+{_STATE}\s+of\s+the\s+request",
         Role.REQUESTED_STATE,
     ),
-    (r"(?:the )?conference(?: of (?:the )?(?:states )?parties)?\b", Role.CONFERENCE),
+    (
+        rf"(?:sending|transmitting)\s+{_STATE}|{_STATE}\s+from\s+which\s+(?:the\s+)?(?:person|individual|prisoner)\s+"
+        rf"(?:is|was|has been|had been)\s+transferred",
+        Role.SENDING_STATE,
+    ),
+    (
+        rf"receiving\s+{_STATE}|{_STATE}\s+to\s+which\s+(?:the\s+)?(?:person|individual|prisoner)\s+(?:is|was|has "
+        rf"been|had been)\s+transferred",
+        Role.RECEIVING_STATE,
+    ),
+    (r"general assembly", Role.GENERAL_ASSEMBLY),
+    (r"(?:the )?ad hoc committee", Role.COMMITTEE),
+    (
+        r"(?:the )?conference(?: of (?:the )?(?:states )?parties(?: to (?:the|this) (?:convention|protocol))?)?\b",
+        Role.CONFERENCE,
+    ),
     (r"secretary[- ]general", Role.SECRETARY_GENERAL),
     (r"united nations office on drugs and crime|\bunodc\b", Role.UNODC),
     (
@@ -57,9 +78,10 @@ _PATTERNS: tuple[tuple[str, Role], ...] = (
         r"law enforcement(?: agencies| authorities)?|prosecutors?",
         Role.AUTHORITY,
     ),
+    (r"legal persons?|corporations?|compan(?:y|ies)", Role.LEGAL_PERSON),
     (
-        r"(?:natural |the |a |any |that |such )?persons?\b(?<!legal persons)|individuals?|someone|anyone|"
-        r"the accused|suspects?|alleged offenders?|the offender|people",
+        r"(?:natural |the |a |any |that |such )?persons?\b|individuals?|someone|anyone|"
+        r"the accused|suspects?|alleged offenders?|the offender|defendants?|custodians?|witness(?:es)?|people",
         Role.PERSON,
     ),
     (
@@ -69,13 +91,25 @@ _PATTERNS: tuple[tuple[str, Role], ...] = (
     ),
 )
 _COMPILED = tuple((re.compile(rf"\b(?:{p})", re.IGNORECASE), role) for p, role in _PATTERNS)
-_LEGAL_PERSON_RE = re.compile(r"\blegal persons?\b", re.IGNORECASE)
-_STATE_FAMILY = frozenset({Role.STATE_PARTY, Role.REQUESTING_STATE, Role.REQUESTED_STATE, Role.AUTHORITY})
+_STATE_FAMILY = frozenset(
+    {
+        Role.STATE_PARTY,
+        Role.REQUESTING_STATE,
+        Role.REQUESTED_STATE,
+        Role.SENDING_STATE,
+        Role.RECEIVING_STATE,
+        Role.AUTHORITY,
+    }
+)
+_OPPOSITES = (
+    frozenset({Role.REQUESTING_STATE, Role.REQUESTED_STATE}),
+    frozenset({Role.SENDING_STATE, Role.RECEIVING_STATE}),
+)
 
 
 def mentions(text: str) -> list[Mention]:
     """Role mentions of ``text`` in reading order (longer, more specific patterns win)."""
-    taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in _LEGAL_PERSON_RE.finditer(text)]
+    taken: list[tuple[int, int]] = []
     found: list[Mention] = []
     for pattern, role in _COMPILED:
         for match in pattern.finditer(text):
@@ -89,8 +123,18 @@ def mentions(text: str) -> list[Mention]:
 
 def compatible(claim: Role, passage: Role) -> bool:
     """Could ``claim`` name the same actor as ``passage``?"""
-    if claim == passage or Role.PERSON in (claim, passage):
+    if claim == passage or {claim, passage} & {Role.PERSON, Role.LEGAL_PERSON}:
         return True  # "anyone prosecuted must enjoy ..." is about the person, not the obliged actor
-    if {claim, passage} == {Role.REQUESTING_STATE, Role.REQUESTED_STATE}:
+    return same_actor(claim, passage)
+
+
+def same_actor(claim: Role, passage: Role) -> bool:
+    """Could ``claim`` and ``passage``, in the same place of a clause, name the same actor?
+
+    Unlike :func:`compatible`, a person is not a State, a provider or a body.
+    """
+    if claim == passage:
+        return True
+    if frozenset({claim, passage}) in _OPPOSITES:
         return False
     return claim in _STATE_FAMILY and passage in _STATE_FAMILY

@@ -2,7 +2,8 @@
 
 A sentence's frame is matched with the passage frame whose predicate grounds most of its
 words; the two must agree in force (``modality``) and actor (``actors``), or the sentence
-is contradicted with a reason a person can read.
+is contradicted with a reason a person can read. Actors in other places of a clause (the
+recipient, the owner, the agent after "by") are compared by ``slots``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.verification import actors, modality
+from rag.verification import actors, modality, slots
 from rag.verification.actors import Mention
 from rag.verification.clauses import clauses
 from rag.verification.grounding import is_grounded, region_words
@@ -38,21 +39,27 @@ def frames(text: str) -> tuple[Frame, ...]:
     found: list[Frame] = []
     all_modals = modality.modals(text)
     all_mentions = actors.mentions(text)
+    subjects = slots.doers(text)
+    lead: Mention | None = None  # "The requested State Party: (a) Shall provide ...; (b) May ..."
     for clause_start, clause_end in clauses(text):
         inside = [m for m in all_modals if clause_start <= m.start < clause_end]
-        previous_actor: Mention | None = None
+        lead = lead if slots.is_list_item(text, clause_start) else None
+        previous_actor: Mention | None = lead
         for index, modal in enumerate(inside):
             stop = inside[index + 1].start if index + 1 < len(inside) else clause_end
             if modal.actor_after:
                 actor = next((a for a in all_mentions if modal.end <= a.start < stop), None)
             else:
                 floor = inside[index - 1].end if index else clause_start
-                before = [a for a in all_mentions if floor <= a.start < modal.start]
+                before = [a for a in all_mentions if floor <= a.start < modal.start and a in subjects]
                 actor = before[-1] if before else previous_actor
             predicate_text = text[modal.end : stop]
             predicate = tuple(content_tokens(predicate_text)[:PREDICATE_WORDS])
             found.append(Frame(modal, actor, predicate, predicate_text, (clause_start, clause_end)))
             previous_actor = actor
+        if not inside and text[clause_end : clause_end + 1] == ":":
+            heads = [a for a in all_mentions if clause_start <= a.start < clause_end and a in subjects]
+            lead = heads[-1] if heads else None
     return tuple(found)
 
 
@@ -62,7 +69,7 @@ HEAD_WORDS = 2
 HEAD_BONUS = 0.5
 # A compatible passage frame within this share of the best match's score is taken as the match:
 # a passage often holds several frames over the same words ("may decline ...; may ... provide").
-COMPATIBLE_MARGIN = 0.75
+COMPATIBLE_MARGIN = 0.85
 
 
 def match(claim: Frame, candidates: tuple[Frame, ...]) -> Frame | None:
@@ -132,4 +139,5 @@ def compare(claim_text: str, passage_text: str) -> Comparison:
             verb = _FORCE_VERB.get(found.modal.force, "addresses")
             reason = f"actor: the passage {verb} {found.actor.role.value}, the sentence {claim.actor.role.value}"
             conflicts.append(Conflict("actor", reason))
+    conflicts.extend(slots.compare(claim_text, passage_text))
     return Comparison(conflicts, list(dict.fromkeys(matched)))

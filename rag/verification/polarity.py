@@ -1,78 +1,164 @@
 """Polarity: a "not" dropped or added. Each sentence clause is compared with the passage clause that
-grounds most of its words; the two must agree in the parity of their negations.
+grounds most of its words; the negations that bear on what the two share must agree in parity.
 
-Refusal verbs count as negations, so "may refuse to extradite" and "nothing ... imposes an
-obligation to extradite" agree, and "shall not decline to assist" agrees with "must assist".
-Fixed phrases that negate nothing ("not later than", "whether or not", "without prejudice")
-are ignored.
+A negation reaches from its word to the next comma or the end of its clause. A passage negation
+counts when that scope shares a word with the sentence clause; a sentence negation counts when the
+passage grounds its scope, since denying what the passage does not say is no contradiction ("No:
+the convention does not define serious crime by a list of offences" against a definition by
+penalty). Refusal verbs count as negations, so "may refuse to extradite" and "nothing ... imposes
+an obligation to extradite" agree, and "shall not decline to assist" agrees with "must assist".
+Fixed phrases that negate nothing ("not later than", "whether or not", "without prejudice") are
+ignored.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
+from rag.verification import modality
 from rag.verification.clauses import clauses
-from rag.verification.grounding import is_grounded, region_words
+from rag.verification.grounding import RegionWords, is_grounded, region_words
+from rag.verification.modality import Force
 from rag.verification.types import Conflict
-from rag.verification.words import content_tokens
+from rag.verification.words import Token, content_tokens
 
 MIN_CLAUSE_WORDS = 3
 # The passage clause must ground this share of the sentence clause's content words.
-MIN_CLAUSE_SHARE = 0.9
+MIN_CLAUSE_SHARE = 0.75
+# A sentence negation counts when the passage clause grounds this share of its scope.
+MIN_SCOPE_SHARE = 0.85
+# A scope runs to the first comma after this many content words (or to the end of the clause).
+MIN_SCOPE_WORDS = 1
+TIE_BREAK = 0.1
+# A passage negation bears on the sentence when its scope shares this many words with it (or half of them).
+MIN_BEARING_WORDS = 2
 
 _FIXED_RE = re.compile(
     r"\b(?:not (?:later|less|more|fewer|exceeding|only|limited to|necessarily)|no (?:later|less|more|fewer) than|"
-    r"whether or not|if not|without (?:prejudice|delay|right)|not(?:withstanding))\b",
+    r"whether or not|if not|without (?:prejudice|delay|right|undue delay)|not(?:withstanding))\b",
     re.IGNORECASE,
 )
 _NEGATION_RE = re.compile(
-    r"\b(?:not|never|no|nothing|neither|nor|none|cannot|absen(?:ce|t)|lack(?:s|ing)?|refus\w*|declin\w*|den(?:y|ies|"
-    r"ied|ial)|reject\w*|withh[oe]ld\w*)\b|n't\b",
+    r"\b(?:prevent|prohibit|preclud|bar)\w*(?=\s+(?:\S+\s+){0,3}?from\b)|"
+    r"\b(?:not|never|no|nothing|neither|nor|none|cannot|without|exclud\w*|absen(?:ce|t)|lack(?:s|ing)?|refus\w*|declin\w*|"
+    r"den(?:y|ies|ied|ial)|reject\w*|withh[oe]ld\w*)\b|n't\b",
     re.IGNORECASE,
 )
 
 
 @dataclass(frozen=True)
-class Negations:
-    words: tuple[str, ...]
-
-    @property
-    def odd(self) -> bool:
-        return len(self.words) % 2 == 1
+class Negation:
+    word: str
+    scope: tuple[Token, ...]  # the content words it reaches
 
 
-def negations(text: str) -> Negations:
+def negations(text: str) -> list[Negation]:
+    """The negations of one clause, each with its scope.
+
+    The absence of an obligation ("does not require", "need not", "may refuse") is modality, not
+    polarity: ``frames`` compares it with the passage's force, so its words are skipped here.
+    """
     blanked = _FIXED_RE.sub(lambda m: " " * len(m.group(0)), text)
-    return Negations(tuple(m.group(0).lower() for m in _NEGATION_RE.finditer(blanked)))
+    for modal in modality.modals(text):
+        if modal.force is Force.NO_OBLIGATION:
+            blanked = blanked[: modal.start] + " " * (modal.end - modal.start) + blanked[modal.end :]
+    found = []
+    for match in _NEGATION_RE.finditer(blanked):
+        rest = text[match.end() :]
+        scope = content_tokens(rest)
+        for comma in re.finditer(",", rest):
+            inside = [t for t in scope if t.start < comma.start()]
+            if len(inside) >= MIN_SCOPE_WORDS:
+                scope = tuple(inside)
+                break
+        found.append(Negation(match.group(0).lower().rstrip("-"), scope))
+    return found
 
 
 def compare(claim_text: str, passage_text: str) -> list[Conflict]:
-    """A negation conflict for each sentence clause whose best passage clause has the other parity."""
-    passage_clauses = [passage_text[a:b] for a, b in clauses(passage_text)]
-    regions = [region_words(c) for c in passage_clauses]
+    """A negation conflict for each sentence clause whose negations and its best passage clause's differ in parity.
+
+    A sentence negation whose scope shares a word with a passage negation's is that negation in
+    other words, and the two cancel; of the rest, a passage negation counts when its scope shares
+    words with the sentence clause, a sentence negation when the passage grounds its scope.
+    """
     conflicts = []
     for a, b in clauses(claim_text):
         clause = claim_text[a:b]
-        words = content_tokens(clause)
-        if len(words) < MIN_CLAUSE_WORDS:
+        if len(content_tokens(clause)) < MIN_CLAUSE_WORDS:
             continue
-        best_share, best = 0.0, None
-        for text, region in zip(passage_clauses, regions, strict=True):
-            share = sum(is_grounded(t, region) for t in words) / len(words)
-            if share > best_share:
-                best_share, best = share, text
-        if best is None or best_share < MIN_CLAUSE_SHARE:
+        claim_region = region_words(clause)
+        best = best_clause(clause, passage_text)
+        if best is None:
             continue
-        mine, theirs = negations(clause), negations(best)
-        if mine.odd != theirs.odd:
-            conflicts.append(Conflict("negation", _reason(mine, theirs), "clause"))
+        best_region = region_words(best)
+        theirs = [n for n in negations(best) if _bears_on(n, claim_region)]
+        added: list[Negation] = []
+        unpaired: list[Negation] = []
+        for negation in negations(clause):
+            partner = next((n for n in theirs if _shares(negation.scope, n.scope)), None)
+            if partner is not None:
+                theirs.remove(partner)
+            elif negation.scope and _grounded_share(negation.scope, best_region) >= MIN_SCOPE_SHARE:
+                added.append(negation)
+            else:
+                unpaired.append(negation)
+        # A negation in other words ("do not forbid" for "not prohibited") pairs with one left in the passage.
+        theirs = theirs[min(len(unpaired), len(theirs)) :]
+        paired_added = min(len(added), len(theirs))
+        added, theirs = added[paired_added:], theirs[paired_added:]
+        if (len(added) + len(theirs)) % 2:
+            conflicts.append(Conflict("negation", _reason(added, theirs), "clause"))
     return conflicts
 
 
-def _reason(claim: Negations, passage: Negations) -> str:
-    if claim.odd:
-        return f'negation: the sentence says "{claim.words[-1]}", the passage does not'
-    if passage.words:
-        return f'negation: the passage says "{passage.words[-1]}", the sentence does not'
-    return "negation: the sentence and the passage differ in a negation"
+def best_clause(claim_clause: str, passage_text: str) -> str | None:
+    """The passage clause that grounds the sentence clause best, if one grounds enough of it.
+
+    Between clauses that ground as much, the one the sentence covers most is meant; when no
+    single clause grounds enough, two adjacent ones are tried (a list item often completes the
+    clause that opens the list).
+    """
+    words = content_tokens(claim_clause)
+    claim_region = region_words(claim_clause)
+    spans = clauses(passage_text)
+    for windows in (spans, [(x[0], y[1]) for x, y in itertools.pairwise(spans)]):
+        best_score, best = 0.0, None
+        for start, end in windows:
+            text = passage_text[start:end]
+            region = region_words(text)
+            share = sum(is_grounded(t, region) for t in words) / len(words)
+            score = share + TIE_BREAK * _covered(text, claim_region)
+            if share >= MIN_CLAUSE_SHARE and score > best_score:
+                best_score, best = score, text
+        if best is not None:
+            return best
+    return None
+
+
+def _bears_on(negation: Negation, claim_region: RegionWords) -> bool:
+    """Does the passage negation's scope share enough words with the sentence clause to be about it?"""
+    shared = sum(is_grounded(t, claim_region) for t in negation.scope)
+    return shared > 0 and (shared >= MIN_BEARING_WORDS or 2 * shared >= len(negation.scope))
+
+
+def _covered(passage_clause: str, claim_region: RegionWords) -> float:
+    words = content_tokens(passage_clause)
+    return sum(is_grounded(t, claim_region) for t in words) / len(words) if words else 0.0
+
+
+def _shares(scope: tuple[Token, ...], other: tuple[Token, ...]) -> bool:
+    region = region_words(" ".join(t.surface for t in other))
+    return any(is_grounded(t, region) for t in scope)
+
+
+def _grounded_share(scope: tuple[Token, ...], region: RegionWords) -> float:
+    return sum(is_grounded(t, region) for t in scope) / len(scope) if scope else 0.0
+
+
+def _reason(added: list[Negation], dropped: list[Negation]) -> str:
+    if added:
+        return f'negation: the sentence says "{added[0].word}", the passage does not'
+    return f'negation: the passage says "{dropped[0].word}", the sentence does not'

@@ -1,0 +1,97 @@
+"""Actors read from their place in a clause: who does a thing, to whom, and whose it is.
+
+A sentence that gives the obligation, the cost, the law or the request of one actor to another
+is contradicted with a reason naming both; a paraphrase that moves an actor from one wording to
+another ("the law of X" / "X's law", "X shall inform Y" / "Y must be informed") is not. The
+passages are written in the treaties' style; no model is needed.
+"""
+
+from __future__ import annotations
+
+from rag.verification import slots
+from rag.verification.actors import Role, mentions
+from rag.verification.slots import Relation
+
+COSTS = (
+    "The ordinary costs of executing a request shall be borne by the requested State Party, unless otherwise "
+    "agreed by the States Parties concerned."
+)
+INFORM = (
+    "The requesting State Party shall promptly inform the requested State Party when the evidence is no longer needed."
+)
+EXECUTION = "A request shall be executed in accordance with the domestic law of the requested State Party."
+DECIDE = (
+    "Where the requested State Party believes that preservation will not ensure the availability of the data, it "
+    "shall promptly so inform the requesting State Party, which shall then decide whether the request should be "
+    "executed."
+)
+SECRETARIAT = (
+    "Requests the Secretary-General to designate the United Nations Office on Drugs and Crime to serve as the "
+    "secretariat of the Conference of the States Parties."
+)
+TRANSFER = (
+    "The receiving State shall keep the person transferred in custody unless the sending State authorizes otherwise."
+)
+
+
+def actor_reasons(sentence: str, passage: str) -> list[str]:
+    return [c.reason for c in slots.compare(sentence, passage)]
+
+
+def test_requesting_state_written_for_requested_state_is_contradicted():
+    reasons = actor_reasons("The ordinary costs of executing a request are borne by the requesting State.", COSTS)
+    assert reasons == [
+        'actor: the passage says "… a request shall be borne by the requested State Party", the sentence "… of '
+        'executing a request are borne by the requesting State"'
+    ]
+
+
+def test_doer_and_recipient_swapped_is_contradicted():
+    sentence = (
+        "The requested State Party must promptly inform the requesting State Party when the evidence is not needed."
+    )
+    reasons = actor_reasons(sentence, INFORM)
+    assert reasons and all(r.startswith("actor:") for r in reasons)
+    assert '"requesting State Party shall promptly inform"' in reasons[0]
+
+
+def test_same_actors_in_the_same_places_are_not_contradicted():
+    sentence = "The requesting State must quickly inform the requested State once it no longer needs the evidence."
+    assert actor_reasons(sentence, INFORM) == []
+
+
+def test_recipient_written_as_passive_subject_is_not_contradicted():
+    assert actor_reasons("The requested State Party must be informed promptly.", INFORM) == []
+
+
+def test_possessive_paraphrase_of_the_owner_keeps_the_actor():
+    assert actor_reasons("Requests are executed under the requested State's domestic law.", EXECUTION) == []
+    reasons = actor_reasons("Requests are executed under the requesting State's domestic law.", EXECUTION)
+    assert reasons == [
+        'actor: the passage says "domestic law of the requested State Party", the sentence "requesting State\'s '
+        'domestic law"'
+    ]
+
+
+def test_the_doer_of_a_relative_clause_is_read():
+    assert actor_reasons("The requesting State then decides whether the request is executed.", DECIDE) == []
+    assert actor_reasons("The requested State then decides whether the request is executed.", DECIDE)
+
+
+def test_body_designated_for_another_body_is_contradicted():
+    sentence = "The Secretary-General is asked to designate the Ad Hoc Committee to serve as the secretariat."
+    assert actor_reasons(sentence, SECRETARIAT)
+    faithful = "The Secretary-General is asked to designate UNODC to serve as the Conference's secretariat."
+    assert actor_reasons(faithful, SECRETARIAT) == []
+
+
+def test_sending_and_receiving_state_are_told_apart():
+    assert [m.role for m in mentions(TRANSFER)][:1] == [Role.RECEIVING_STATE]
+    assert actor_reasons("The sending State must keep the transferred person in custody.", TRANSFER)
+    assert actor_reasons("The receiving State must keep the transferred person in custody.", TRANSFER) == []
+
+
+def test_object_asked_to_act_is_the_doer_of_that_act():
+    relations = {(s.role, s.relation) for s in slots.slots(SECRETARIAT)}
+    assert (Role.SECRETARY_GENERAL, Relation.DOER) in relations
+    assert (Role.UNODC, Relation.DOER) in relations
