@@ -22,6 +22,8 @@ from rag.verification.words import TEXT_CACHE_SIZE, Token, content_tokens
 PREDICATE_WORDS = 10
 # A passage frame answers a sentence frame when it grounds this share of the sentence's predicate.
 MIN_PREDICATE_SHARE = 0.34
+# ... counted over at least this many of the passage predicate's words.
+MIN_PREDICATE_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -67,35 +69,36 @@ def frames(text: str) -> tuple[Frame, ...]:
 # first words is about that frame.
 HEAD_WORDS = 2
 HEAD_BONUS = 0.5
-# A compatible passage frame within this share of the best match's score is taken as the match:
-# a passage often holds several frames over the same words ("may decline ...; may ... provide").
+# The frames that ground this share of what the best one grounds are near matches; among them a
+# compatible one is taken, else the one whose first words match: a passage often holds several
+# frames over the same words ("may decline ...; may ... provide").
 COMPATIBLE_MARGIN = 0.85
 
 
 def match(claim: Frame, candidates: tuple[Frame, ...]) -> Frame | None:
-    """The passage frame whose predicate grounds most of ``claim``'s (a compatible one when nearly as good)."""
+    """The passage frame whose predicate grounds most of ``claim``'s (a compatible one when nearly as good).
+
+    A passage predicate shorter than the sentence's (cut by a list or the next modal) is asked to
+    ground as many words as it has, not all of the sentence's.
+    """
     if not claim.predicate:
         return None
     scored = []
     for candidate in candidates:
         region = region_words(candidate.predicate_text)
-        share = sum(is_grounded(t, region) for t in claim.predicate) / len(claim.predicate)
-        if share < MIN_PREDICATE_SHARE:
+        grounded = sum(is_grounded(t, region) for t in claim.predicate)
+        if grounded < MIN_PREDICATE_SHARE * min(len(claim.predicate), max(len(candidate.predicate), MIN_PREDICATE_WORDS)):
             continue
+        share = grounded / len(claim.predicate)
         head = region_words(" ".join(t.surface for t in candidate.predicate[: HEAD_WORDS + 1]))
-        if any(is_grounded(t, head) for t in claim.predicate[:HEAD_WORDS]):
-            share += HEAD_BONUS
-        scored.append((share, candidate))
+        bonus = HEAD_BONUS if any(is_grounded(t, head) for t in claim.predicate[:HEAD_WORDS]) else 0.0
+        scored.append((share, bonus, candidate))
     if not scored:
         return None
-    best_share = max(share for share, _ in scored)
-    compatible = [
-        (share, c)
-        for share, c in scored
-        if share >= COMPATIBLE_MARGIN * best_share and modality.compatible(claim.modal.force, c.modal.force)
-    ]
-    pool = compatible or scored
-    return max(pool, key=lambda item: item[0])[1]
+    best_share = max(share for share, _, _ in scored)
+    near = [item for item in scored if item[0] >= COMPATIBLE_MARGIN * best_share]
+    compatible = [item for item in near if modality.compatible(claim.modal.force, item[2].modal.force)]
+    return max(compatible or near, key=lambda item: item[0] + item[1])[2]
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,7 @@ _PATTERNS: tuple[tuple[str, Force, bool], ...] = (
     (rf"{_BE}\s+(?:encouraged|invited|urged|called upon)\s+to|(?:endeavou?rs|strives|tries)\s+to", Force.SOFT, False),
     (r"(?:encourages|urges|invites|calls (?:up)?on)", Force.SOFT, True),
     (
-        rf"(?:{_AUX}\s+)?(?:may|can)\s+{_REFUSE}|(?:may|can)\s+be\s+(?:refused|declined|denied|rejected)|"
+        rf"(?:may|can)\s*,[^;:]{{1,120}}?,\s*{_REFUSE}|(?:{_AUX}\s+)?(?:may|can)\s+{_REFUSE}|(?:may|can)\s+be\s+(?:refused|declined|denied|rejected)|"
         rf"{_BE}\s+(?:allowed|permitted|entitled|free)\s+to\s+{_REFUSE}|(?:may|can)\s+(?:choose|decide|"
         rf"opt)\s+not\s+to",
         Force.NO_OBLIGATION,
@@ -131,8 +131,8 @@ _COMPILED = tuple((re.compile(rf"\b(?:{p})\b", re.IGNORECASE), force, after) for
 # Modal words that are not deontic here: definitions ("shall mean"), epistemic "may" in relative
 # clauses ("offences that may be committed", "as may be necessary"), "as the case may be".
 _NOT_DEONTIC_RE = re.compile(
-    r"\b(?:shall (?:mean|include|be (?:understood|deemed))|(?:as|that|which|who|whatever|it|this|what)\s+(?:may|"
-    r"might|can|could|will)\b|as the case may be|may be necessary|may have been|will be\b(?=[^.;]{0,30}\bdeposited))",
+    r"\b(?:shall (?:mean|include|be (?:understood|deemed))|(?:as|that|which|who|whatever|this|what)\s+(?:may|"
+    r"might|can|could|will)\b|it\s+(?:may|might|can|could|will)\s+be\b|as the case may be|may be necessary|may have been|will be\b(?=[^.;]{0,30}\bdeposited))",
     re.IGNORECASE,
 )
 
