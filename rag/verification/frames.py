@@ -69,9 +69,9 @@ def frames(text: str) -> tuple[Frame, ...]:
 # first words is about that frame.
 HEAD_WORDS = 2
 HEAD_BONUS = 0.5
-# The frames that ground this share of what the best one grounds are near matches; among them a
-# compatible one is taken, else the one whose first words match: a passage often holds several
-# frames over the same words ("may decline ...; may ... provide").
+# The frames scoring this share of the best one's score are near matches; among them a compatible
+# one is taken: a passage often holds several frames over the same words ("may decline ...; may
+# ... provide").
 COMPATIBLE_MARGIN = 0.85
 
 
@@ -87,7 +87,9 @@ def match(claim: Frame, candidates: tuple[Frame, ...]) -> Frame | None:
     for candidate in candidates:
         region = region_words(candidate.predicate_text)
         grounded = sum(is_grounded(t, region) for t in claim.predicate)
-        if grounded < MIN_PREDICATE_SHARE * min(len(claim.predicate), max(len(candidate.predicate), MIN_PREDICATE_WORDS)):
+        if grounded < MIN_PREDICATE_SHARE * min(
+            len(claim.predicate), max(len(candidate.predicate), MIN_PREDICATE_WORDS)
+        ):
             continue
         share = grounded / len(claim.predicate)
         head = region_words(" ".join(t.surface for t in candidate.predicate[: HEAD_WORDS + 1]))
@@ -95,8 +97,8 @@ def match(claim: Frame, candidates: tuple[Frame, ...]) -> Frame | None:
         scored.append((share, bonus, candidate))
     if not scored:
         return None
-    best_share = max(share for share, _, _ in scored)
-    near = [item for item in scored if item[0] >= COMPATIBLE_MARGIN * best_share]
+    best = max(share + bonus for share, bonus, _ in scored)
+    near = [item for item in scored if item[0] + item[1] >= COMPATIBLE_MARGIN * best]
     compatible = [item for item in near if modality.compatible(claim.modal.force, item[2].modal.force)]
     return max(compatible or near, key=lambda item: item[0] + item[1])[2]
 

@@ -21,6 +21,7 @@ class Force(StrEnum):
     MUST_REFUSE = "obligation to refuse"
     SOFT = "soft obligation"  # shall endeavour, shall consider, is encouraged to
     SHOULD = "should"  # a paraphrase's "should": an obligation or a soft one
+    CAN = "possibility"  # a paraphrase's "can": true of what is allowed and of what is required
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ _PATTERNS: tuple[tuple[str, Force, bool], ...] = (
         Force.MUST_REFUSE,
         False,
     ),
+    # "shall not prevent X from disclosing": X may disclose.
+    (r"(?:shall|must|will)\s+not\s+(?:prevent|preclude|prohibit|bar)", Force.PERMISSION, True),
     (
         rf"{_BE}\s+not\s+(?:allowed|permitted|entitled|authori[sz]ed)\s+to|{_BE}\s+(?:prohibited|forbidden|barred|"
         rf"banned)\s+(?:from|to)",
@@ -78,7 +81,8 @@ _PATTERNS: tuple[tuple[str, Force, bool], ...] = (
         False,
     ),
     (
-        rf"(?:{_AUX}|{_BE}\s+to)\s+(?:endeavou?r|strive|seek|try|aim|make (?:every |all )?(?:reasonable )?efforts?|"
+        rf"(?:shall|must|will|should|would|{_BE}\s+to)\s+(?:endeavou?r|strive|seek|try|aim|make (?:every |all )?"
+        rf"(?:reasonable )?efforts?|"
         rf"use (?:its|their) best efforts)(?:\s+to)?",
         Force.SOFT,
         False,
@@ -91,7 +95,8 @@ _PATTERNS: tuple[tuple[str, Force, bool], ...] = (
     (rf"{_BE}\s+(?:encouraged|invited|urged|called upon)\s+to|(?:endeavou?rs|strives|tries)\s+to", Force.SOFT, False),
     (r"(?:encourages|urges|invites|calls (?:up)?on)", Force.SOFT, True),
     (
-        rf"(?:may|can)\s*,[^;:]{{1,120}}?,\s*{_REFUSE}|(?:{_AUX}\s+)?(?:may|can)\s+{_REFUSE}|(?:may|can)\s+be\s+(?:refused|declined|denied|rejected)|"
+        rf"(?:may|can)\s*,[^;:]{{1,120}}?,\s*{_REFUSE}|(?:{_AUX}\s+)?(?:may|can)\s+{_REFUSE}|"
+        rf"(?:may|can)\s+be\s+(?:refused|declined|denied|rejected)|"
         rf"{_BE}\s+(?:allowed|permitted|entitled|free)\s+to\s+{_REFUSE}|(?:may|can)\s+(?:choose|decide|"
         rf"opt)\s+not\s+to",
         Force.NO_OBLIGATION,
@@ -100,10 +105,11 @@ _PATTERNS: tuple[tuple[str, Force, bool], ...] = (
     (
         rf"(?:{_BE}\s+(?:allowed|permitted|entitled|free|authori[sz]ed|empowered)\s+to|(?:has|"
         rf"have)\s+(?:the )?(?:right|option|discretion|power)\s+to|retains? the right to|reserves? the right to|"
-        rf"may\s+(?:choose|decide|opt)\s+to|may|can)",
+        rf"may\s+(?:choose|decide|opt)\s+to|may)",
         Force.PERMISSION,
         False,
     ),
+    (r"can|could|(?:is|are) able to", Force.CAN, False),
     (r"(?:allows|permits|lets|entitles|authori[sz]es|empowers)", Force.PERMISSION, True),
     (r"should", Force.SHOULD, False),
     (
@@ -132,7 +138,8 @@ _COMPILED = tuple((re.compile(rf"\b(?:{p})\b", re.IGNORECASE), force, after) for
 # clauses ("offences that may be committed", "as may be necessary"), "as the case may be".
 _NOT_DEONTIC_RE = re.compile(
     r"\b(?:shall (?:mean|include|be (?:understood|deemed))|(?:as|that|which|who|whatever|this|what)\s+(?:may|"
-    r"might|can|could|will)\b|it\s+(?:may|might|can|could|will)\s+be\b|as the case may be|may be necessary|may have been|will be\b(?=[^.;]{0,30}\bdeposited))",
+    r"might|can|could|will)\b|it\s+(?:may|might|can|could|will)\s+be\b|as the case may be|may be necessary|"
+    r"may have been|will be\b(?=[^.;]{0,30}\bdeposited))",
     re.IGNORECASE,
 )
 
@@ -156,6 +163,12 @@ _COMPATIBLE = {
     (Force.SHOULD, Force.SOFT),
     (Force.OBLIGATION, Force.SHOULD),
     (Force.SOFT, Force.SHOULD),
+    # A sentence's "can" states a possibility, which an obligation, a permission or a soft one all give.
+    (Force.CAN, Force.OBLIGATION),
+    (Force.CAN, Force.PERMISSION),
+    (Force.CAN, Force.SOFT),
+    (Force.CAN, Force.SHOULD),
+    (Force.PERMISSION, Force.CAN),
 }
 # Pairs that differ only by a "not": reported as negation rather than modality.
 _NEGATION_PAIRS = {
@@ -163,6 +176,7 @@ _NEGATION_PAIRS = {
     frozenset({Force.PERMISSION, Force.PROHIBITION}),
     frozenset({Force.OBLIGATION, Force.NO_OBLIGATION}),
     frozenset({Force.SHOULD, Force.PROHIBITION}),
+    frozenset({Force.CAN, Force.PROHIBITION}),
 }
 
 

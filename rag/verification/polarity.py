@@ -48,6 +48,10 @@ _NEGATION_RE = re.compile(
 )
 
 
+_MODAL_FORCES = frozenset({Force.NO_OBLIGATION, Force.MUST_REFUSE})
+_REFUSAL_RE = re.compile(r"refus|declin|den(?:y|i)|reject|withh", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Negation:
     word: str
@@ -57,12 +61,13 @@ class Negation:
 def negations(text: str) -> list[Negation]:
     """The negations of one clause, each with its scope.
 
-    The absence of an obligation ("does not require", "need not", "may refuse") is modality, not
-    polarity: ``frames`` compares it with the passage's force, so its words are skipped here.
+    A refusal or an absence of obligation inside a modal expression ("does not require", "need
+    not", "may refuse", "must refuse", "shall not decline") is modality, not polarity: ``frames``
+    compares it with the passage's force, so its words are skipped here.
     """
     blanked = _FIXED_RE.sub(lambda m: " " * len(m.group(0)), text)
     for modal in modality.modals(text):
-        if modal.force is Force.NO_OBLIGATION:
+        if modal.force in _MODAL_FORCES or (modal.force is Force.OBLIGATION and _REFUSAL_RE.search(modal.surface)):
             blanked = blanked[: modal.start] + " " * (modal.end - modal.start) + blanked[modal.end :]
     found = []
     for match in _NEGATION_RE.finditer(blanked):
