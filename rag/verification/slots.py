@@ -105,7 +105,7 @@ _PREPOSITIONS = frozenset(
 # "X and Y shall", "X of Y shall": X's words run past Y to what follows.
 _LINKED_RE = re.compile(r"\s*,?\s*(?:and|or|nor|of)\s+(?:the\s+|its\s+|their\s+|those\s+)?$", re.I)
 _POSSESSIVE_RE = re.compile(r"(?:['’]s\b|s?['’](?!\w))")
-_TO_VERB_RE = re.compile(r"^\s*to\s+(?!(?:the|a|an|its|their|this|that|each|any|such|those|these)\b)[a-z]+", re.I)
+_TO_VERB_RE = re.compile(r"^\s*to\s+(?!(?:the|a|an|its|their|this|that|each|any|such|those|these)\b)(?=[a-z])", re.I)
 # A mention right before a modal or a finite auxiliary is a subject, whatever precedes it.
 _SUBJECT_RE = re.compile(r"\s*(?:shall|must|may|will|should|can|cannot|could|is|are|was|were|has|have|does|do)\b", re.I)
 # What follows a doer stops where another subject starts ("... and it does not extradite").
