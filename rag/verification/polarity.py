@@ -123,13 +123,14 @@ def best_clause(claim_clause: str, passage_text: str) -> str | None:
     """The passage clause that grounds the sentence clause best, if one grounds enough of it.
 
     Between clauses that ground as much, the one the sentence covers most is meant; when no
-    single clause grounds enough, two adjacent ones are tried (a list item often completes the
-    clause that opens the list).
+    single clause grounds enough, a clause that opens a list (ending with ":") is tried with its
+    first item.
     """
     words = content_tokens(claim_clause)
     claim_region = region_words(claim_clause)
     spans = clauses(passage_text)
-    for windows in (spans, [(x[0], y[1]) for x, y in itertools.pairwise(spans)]):
+    opened = [(x[0], y[1]) for x, y in itertools.pairwise(spans) if passage_text[x[1] : x[1] + 1] == ":"]
+    for windows in (spans, opened):
         best_score, best = 0.0, None
         for start, end in windows:
             text = passage_text[start:end]

@@ -98,6 +98,7 @@ _OPENERS = frozenset(
     ]
 )
 _COORDINATORS = frozenset({"and", "or", "nor"})
+_COPULAS = frozenset(["be", "is", "are", "was", "were", "been", "being", "become", "becomes"])
 _PLACES = frozenset(["in", "within", "at", "into", "inside", "outside", "throughout", "across"])
 _PREPOSITIONS = frozenset(
     ["of", "to", "by", "from", "for", "with", "against", "upon", "on", "at", "into", "between", "among"]
@@ -211,8 +212,8 @@ def _slots_of(
             found.append(_before_slot(plain, mention, Relation.OWNER, clause_start, prev.start(), OWNED_WORDS))
         elif prev_word == "from":
             found.append(_before_slot(plain, mention, Relation.SOURCE, floor, prev.start(), ANCHOR_WORDS))
-        elif prev_word in _PLACES:
-            pass  # "in the State applying it": where, not who
+        elif prev_word in _PLACES or prev_word in _COPULAS:
+            pass  # "in the State applying it": where, not who; "is not a service provider": what, not who
         else:
             # An object's anchors: the verb before it and what it is made ("designate X as the secretariat").
             before = _before_slot(plain, mention, Relation.OTHER, floor, mention.start, ANCHOR_WORDS)
@@ -244,7 +245,12 @@ def doers(text: str) -> frozenset[Mention]:
 def _after_slot(text: str, mention: Mention, relation: Relation, start: int, end: int, count: int) -> Slot:
     new_subject = _NEW_SUBJECT_RE.search(text, start, end)
     end = new_subject.start() if new_subject else end
-    anchors = tuple(_shifted(content_tokens(text[start:end]), start)[:count])
+    found = _shifted(content_tokens(text[start:end]), start)
+    # The words a doer does end at the first comma after them ("unless X agrees, a person ...").
+    comma = text.find(",", found[0].end, end) if found else -1
+    if comma >= 0:
+        found = [t for t in found if t.start < comma]
+    anchors = tuple(found[:count])
     stop = anchors[-1].end if anchors else mention.end
     return Slot(mention, relation, anchors, (mention.start, stop))
 
