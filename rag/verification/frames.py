@@ -69,38 +69,36 @@ def frames(text: str) -> tuple[Frame, ...]:
 # first words is about that frame.
 HEAD_WORDS = 2
 HEAD_BONUS = 0.5
-# The frames scoring this share of the best one's score are near matches; among them a compatible
-# one is taken: a passage often holds several frames over the same words ("may decline ...; may
-# ... provide").
-COMPATIBLE_MARGIN = 0.85
 
 
 def match(claim: Frame, candidates: tuple[Frame, ...]) -> Frame | None:
-    """The passage frame whose predicate grounds most of ``claim``'s (a compatible one when nearly as good).
+    """The passage frame whose predicate grounds most of ``claim``'s, or a compatible one that grounds as much.
 
-    A passage predicate shorter than the sentence's (cut by a list or the next modal) is asked to
-    ground as many words as it has, not all of the sentence's.
+    A passage often holds several frames over the same words ("may decline ...; may ... provide"):
+    a frame of compatible force is taken when it grounds every word the best one does. A passage
+    predicate shorter than the sentence's (cut by the next modal) is asked to ground as many words
+    as it has, not all of the sentence's.
     """
     if not claim.predicate:
         return None
     scored = []
     for candidate in candidates:
         region = region_words(candidate.predicate_text)
-        grounded = sum(is_grounded(t, region) for t in claim.predicate)
-        if grounded < MIN_PREDICATE_SHARE * min(
+        grounded = frozenset(i for i, t in enumerate(claim.predicate) if is_grounded(t, region))
+        if len(grounded) < MIN_PREDICATE_SHARE * min(
             len(claim.predicate), max(len(candidate.predicate), MIN_PREDICATE_WORDS)
         ):
             continue
-        share = grounded / len(claim.predicate)
         head = region_words(" ".join(t.surface for t in candidate.predicate[: HEAD_WORDS + 1]))
         bonus = HEAD_BONUS if any(is_grounded(t, head) for t in claim.predicate[:HEAD_WORDS]) else 0.0
-        scored.append((share, bonus, candidate))
+        scored.append((len(grounded) / len(claim.predicate) + bonus, grounded, candidate))
     if not scored:
         return None
-    best = max(share + bonus for share, bonus, _ in scored)
-    near = [item for item in scored if item[0] + item[1] >= COMPATIBLE_MARGIN * best]
-    compatible = [item for item in near if modality.compatible(claim.modal.force, item[2].modal.force)]
-    return max(compatible or near, key=lambda item: item[0] + item[1])[2]
+    _, best_words, best = max(scored, key=lambda item: item[0])
+    compatible = [
+        item for item in scored if item[1] >= best_words and modality.compatible(claim.modal.force, item[2].modal.force)
+    ]
+    return max(compatible, key=lambda item: item[0])[2] if compatible else best
 
 
 @dataclass(frozen=True)
