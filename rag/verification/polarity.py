@@ -2,7 +2,7 @@
 grounds most of its words; the negations that bear on what the two share must agree in parity.
 
 A negation reaches from its word to the next comma or the end of its clause. A passage negation
-counts when that scope shares a word with the sentence clause; a sentence negation counts when the
+counts when that scope shares words with the sentence clause; a sentence negation counts when the
 passage grounds its scope, since denying what the passage does not say is no contradiction ("No:
 the convention does not define serious crime by a list of offences" against a definition by
 penalty). Refusal verbs count as negations, so "may refuse to extradite" and "nothing ... imposes
@@ -17,7 +17,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from rag.verification import modality
+from rag.verification import modality, slots
 from rag.verification.clauses import clauses
 from rag.verification.grounding import RegionWords, is_grounded, region_words
 from rag.verification.modality import Force
@@ -98,7 +98,7 @@ def compare(claim_text: str, passage_text: str) -> list[Conflict]:
         best = best_clause(clause, passage_text)
         if best is None:
             continue
-        best_region = region_words(best)
+        passage_region = region_words(passage_text)
         theirs = [n for n in negations(best) if _bears_on(n, claim_region)]
         added: list[Negation] = []
         unpaired: list[Negation] = []
@@ -106,7 +106,7 @@ def compare(claim_text: str, passage_text: str) -> list[Conflict]:
             partner = next((n for n in theirs if _shares(negation.scope, n.scope)), None)
             if partner is not None:
                 theirs.remove(partner)
-            elif negation.scope and _grounded_share(negation.scope, best_region) >= MIN_SCOPE_SHARE:
+            elif negation.scope and _grounded_share(negation.scope, passage_region) >= MIN_SCOPE_SHARE:
                 added.append(negation)
             else:
                 unpaired.append(negation)
@@ -123,17 +123,21 @@ def best_clause(claim_clause: str, passage_text: str) -> str | None:
     """The passage clause that grounds the sentence clause best, if one grounds enough of it.
 
     Between clauses that ground as much, the one the sentence covers most is meant; when no
-    single clause grounds enough, a clause that opens a list (ending with ":") is tried with its
-    first item.
+    single clause grounds enough, a clause that opens a list (ending with ":") is tried with each
+    of its items.
     """
     words = content_tokens(claim_clause)
     claim_region = region_words(claim_clause)
     spans = clauses(passage_text)
-    opened = [(x[0], y[1]) for x, y in itertools.pairwise(spans) if passage_text[x[1] : x[1] + 1] == ":"]
-    for windows in (spans, opened):
+    single = [passage_text[a:b] for a, b in spans]
+    opened = []
+    for index, (start, end) in enumerate(spans):
+        if passage_text[end : end + 1] == ":":
+            items = itertools.takewhile(lambda span: slots.is_list_item(passage_text, span[0]), spans[index + 1 :])
+            opened.extend(f"{passage_text[start:end]}: {passage_text[a:b]}" for a, b in items)
+    for windows in (single, opened):
         best_score, best = 0.0, None
-        for start, end in windows:
-            text = passage_text[start:end]
+        for text in windows:
             region = region_words(text)
             share = sum(is_grounded(t, region) for t in words) / len(words)
             score = share + TIE_BREAK * _covered(text, claim_region)

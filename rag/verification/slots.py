@@ -130,6 +130,7 @@ _PASSIVE_RE = re.compile(
 )
 
 _LIST_MARKER_RE = re.compile(r"\((?:[a-z]{1,2}|[ivx]{1,5})\)\s*$", re.I)
+_LEADING_MARKER_RE = re.compile(r"\s*\(?(?:[a-z]{1,2}|[ivx]{1,5})\)\s", re.I)
 # "X shall be notified ... and shall set up a register": X also does what follows "and shall".
 _AND_MODAL_RE = re.compile(rf",?\s+and\s+{_MODAL}\s+(?:not\s+)?(?:also\s+)?", re.I)
 # A subject that ends a clause opening a list ("The requested State Party:") does what the items say.
@@ -233,7 +234,10 @@ def _slots_of(
 
 def is_list_item(text: str, clause_start: int) -> bool:
     """Does the clause at ``clause_start`` open with a list marker ("(a)", "(ii)")?"""
-    return bool(_LIST_MARKER_RE.search(text, max(0, clause_start - 8), clause_start))
+    return bool(
+        _LIST_MARKER_RE.search(text, max(0, clause_start - 8), clause_start)
+        or _LEADING_MARKER_RE.match(text, clause_start)
+    )
 
 
 @lru_cache(maxsize=TEXT_CACHE_SIZE)
