@@ -66,7 +66,7 @@ _PATTERNS: tuple[tuple[str, Role], ...] = (
         r"(?:the )?conference(?: of (?:the )?(?:states )?parties(?: to (?:the|this) (?:convention|protocol))?)?\b",
         Role.CONFERENCE,
     ),
-    (r"secretary[- ]general", Role.SECRETARY_GENERAL),
+    (r"secretary[- ]general(?: of the united nations)?", Role.SECRETARY_GENERAL),
     (r"united nations office on drugs and crime|\bunodc\b", Role.UNODC),
     (
         r"(?:communications? )?service providers?|(?:internet|tech(?:nology)?|telecom(?:munications?)?|phone|"

@@ -130,7 +130,7 @@ def best_clause(claim_clause: str, passage_text: str) -> str | None:
     claim_region = region_words(claim_clause)
     spans = clauses(passage_text)
     single = [passage_text[a:b] for a, b in spans]
-    opened = []
+    opened: list[str] = []
     for index, (start, end) in enumerate(spans):
         if passage_text[end : end + 1] == ":":
             items = itertools.takewhile(lambda span: slots.is_list_item(passage_text, span[0]), spans[index + 1 :])

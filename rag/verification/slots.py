@@ -104,7 +104,7 @@ _PREPOSITIONS = frozenset(
     ["of", "to", "by", "from", "for", "with", "against", "upon", "on", "at", "into", "between", "among"]
 )
 # "X and Y shall", "X of Y shall": X's words run past Y to what follows.
-_LINKED_RE = re.compile(r"\s*,?\s*(?:and|or|nor|of)\s+(?:the\s+|its\s+|their\s+|those\s+)?$", re.I)
+_LINKED_RE = re.compile(r"\s*,?\s*(?:and|or|nor|of)\s+(?:the\s+|its\s+|their\s+|those\s+|any\s+)?(?:other\s+)?$", re.I)
 _POSSESSIVE_RE = re.compile(r"(?:['’]s\b|s?['’](?!\w))")
 _TO_VERB_RE = re.compile(r"^\s*to\s+(?!(?:the|a|an|its|their|this|that|each|any|such|those|these)\b)(?=[a-z])", re.I)
 # A mention right before a modal or a finite auxiliary is a subject, whatever precedes it.
@@ -129,6 +129,12 @@ _PASSIVE_RE = re.compile(
     re.I,
 )
 
+_CONTROL_RE = re.compile(
+    r"(?:oblig|requir|compel|enabl|empower|ask|request|authori[sz]|permit|allow|order|direct|invit|encourag|urg)", re.I
+)
+_TO_RE = re.compile(r"\bto\s+(?!(?:the|a|an|its|their|this|that|each|any|such|those|these)\b)(?=[a-z])", re.I)
+_BE_BEFORE_RE = re.compile(r"\b(?:is|are|be|was|were)\s+$", re.I)
+_POSSESSOR_GAP_RE = re.compile(r"(?:['’]s?|s['’])\s+", re.I)
 _LIST_MARKER_RE = re.compile(r"\((?:[a-z]{1,2}|[ivx]{1,5})\)\s*$", re.I)
 _LEADING_MARKER_RE = re.compile(r"\s*\(?(?:[a-z]{1,2}|[ivx]{1,5})\)\s", re.I)
 # "X shall be notified ... and shall set up a register": X also does what follows "and shall".
@@ -159,7 +165,10 @@ def slots(text: str) -> tuple[Slot, ...]:
             ):
                 following += 1
             ceiling = inside[following].start if following < len(inside) else clause_end
-            own = _slots_of(text, plain, mention, (clause_start, clause_end), floor, ceiling, previous)
+            # "both States' service providers agree": the owned actor stands where its owner does.
+            owned = index > 0 and bool(_POSSESSOR_GAP_RE.fullmatch(text, inside[index - 1].end, mention.start))
+            place = inside[index - 1] if owned else mention
+            own = _slots_of(text, plain, mention, place.start, (clause_start, clause_end), floor, ceiling, previous)
             found.extend(own)
             previous = own
     return tuple(found)
@@ -169,19 +178,20 @@ def _slots_of(
     text: str,
     plain: str,
     mention: Mention,
+    place: int,
     clause: tuple[int, int],
     floor: int,
     ceiling: int,
     previous: list[Slot],
 ) -> list[Slot]:
     clause_start, clause_end = clause
-    before_words = list(_WORD_RE.finditer(text, clause_start, mention.start))
+    before_words = list(_WORD_RE.finditer(text, clause_start, place))
     while before_words and before_words[-1].group(0).lower() in _DETERMINERS:
         before_words.pop()
     after = text[mention.end : ceiling]
     prev = before_words[-1] if before_words else None
     prev_word = prev.group(0).lower() if prev else None
-    boundary = prev is None or any(ch in text[prev.end() : mention.start] for ch in ",;:(")
+    boundary = prev is None or any(ch in text[prev.end() : place] for ch in ",;:()")
     found: list[Slot] = []
 
     possessive = _POSSESSIVE_RE.match(after)
@@ -222,7 +232,7 @@ def _slots_of(
             anchors = before.anchors + complement
             span = (before.span[0], complement[-1].end if complement else mention.end)
             found.append(Slot(mention, Relation.OTHER, anchors, span))
-        control = _TO_VERB_RE.match(after)
+        control = _TO_VERB_RE.match(after) or _controlled(after, prev_word)
         if control and prev_word not in _PREPOSITIONS:
             # "asks the Secretary-General to designate ...": the object does what follows.
             found.append(_after_slot(plain, mention, Relation.DOER, mention.end + control.end(), ceiling, ANCHOR_WORDS))
@@ -230,6 +240,15 @@ def _slots_of(
     if relative:
         found.append(_after_slot(plain, mention, Relation.DOER, mention.end + relative.end(), ceiling, ANCHOR_WORDS))
     return found
+
+
+def _controlled(after: str, verb: str | None) -> re.Match[str] | None:
+    """After "oblige / enable / ask X": the last "to <verb>" of X's words, past a relative clause
+    ("oblige the custodian who is to preserve the data to keep it confidential")."""
+    if verb is None or not _CONTROL_RE.match(verb):
+        return None
+    found = [m for m in _TO_RE.finditer(after) if not _BE_BEFORE_RE.search(after, 0, m.start())]
+    return found[-1] if found else None
 
 
 def is_list_item(text: str, clause_start: int) -> bool:
