@@ -1,0 +1,67 @@
+"""Modal frames: the force a sentence gives an act must be the force the passage gives it.
+
+Which passage frame a sentence speaks of decides the comparison: the one grounding its words best,
+or a frame of compatible force that grounds all of those words too. The passages are written in
+the treaties' style; no model is needed.
+"""
+
+from __future__ import annotations
+
+from rag.verification import frames, modality
+from rag.verification.modality import Force
+
+ATTEMPT = (
+    "1. Each State Party shall adopt such legislative and other measures as may be necessary to establish as a "
+    "criminal offence participation as an accomplice in an offence established in accordance with this Convention. "
+    "2. Each State Party may adopt such legislative and other measures as may be necessary to establish as a "
+    "criminal offence any attempt to commit an offence established in accordance with this Convention."
+)
+POLITICAL = (
+    "The requested Party may, in addition to the grounds for refusal set out in article 25, paragraph 4, refuse "
+    "assistance if the request concerns an offence which the requested Party considers a political offence."
+)
+RECORDS = (
+    "The requested State Party:\n\n(a) Shall provide to the requesting State Party copies of government records "
+    "that under its domestic law are available to the general public;"
+)
+CONTACT = "Each State Party shall designate a point of contact available twenty-four hours a day, seven days a week."
+MAY_INCLUDE = "Assistance can include the taking of evidence from persons."
+
+
+def reasons(sentence: str, passage: str) -> list[str]:
+    return [c.reason for c in frames.compare(sentence, passage).conflicts]
+
+
+def test_obligation_written_for_the_permission_of_a_neighbouring_paragraph_is_contradicted():
+    sentence = "Each State Party shall establish as a criminal offence any attempt to commit an offence."
+    assert reasons(sentence, ATTEMPT) == ['modality: the passage says "may", the sentence says "shall"']
+
+
+def test_obligation_of_the_paragraph_it_paraphrases_is_supported():
+    sentence = "Each State Party must make participation as an accomplice in a convention offence a crime."
+    assert reasons(sentence, ATTEMPT) == []
+
+
+def test_refusal_permission_across_a_parenthesis_is_read_as_no_obligation():
+    assert [m.force for m in modality.modals(POLITICAL)] == [Force.NO_OBLIGATION]
+    sentence = "The requested Party must refuse assistance if the request concerns a political offence."
+    assert reasons(sentence, POLITICAL) == [
+        'modality: the passage says "imposes no obligation to", the sentence says "must refuse"'
+    ]
+
+
+def test_can_paraphrasing_an_obligation_is_supported():
+    assert reasons("A State can designate a contact point available 24 hours a day, 7 days a week.", CONTACT) == []
+
+
+def test_must_written_for_can_is_contradicted():
+    assert reasons("Assistance must include the taking of evidence from persons.", MAY_INCLUDE) == [
+        'modality: the passage says "can", the sentence says "must"'
+    ]
+
+
+def test_the_subject_of_a_list_is_the_actor_of_its_items():
+    sentence = "The requesting State must provide copies of government records that are available to the public."
+    found = reasons(sentence, RECORDS)
+    assert found and all(r.startswith("actor:") for r in found)
+    assert reasons("The requested State must provide copies of public government records.", RECORDS) == []
