@@ -20,6 +20,8 @@ from rag.verification.types import Conflict
 from rag.verification.words import TEXT_CACHE_SIZE, Token, content_tokens
 
 PREDICATE_WORDS = 10
+# A predicate that opens a list runs into its items, this far at most.
+LIST_CHARS = 400
 # A passage frame answers a sentence frame when it grounds this share of the sentence's predicate.
 MIN_PREDICATE_SHARE = 0.34
 # ... counted over at least this many of the passage predicate's words.
@@ -33,6 +35,7 @@ class Frame:
     predicate: tuple[Token, ...]
     predicate_text: str
     clause: tuple[int, int]
+    subject_text: str = ""  # the words before the modal in its clause ("the liability of legal persons")
 
 
 @lru_cache(maxsize=TEXT_CACHE_SIZE)
@@ -55,9 +58,16 @@ def frames(text: str) -> tuple[Frame, ...]:
                 floor = inside[index - 1].end if index else clause_start
                 before = [a for a in all_mentions if floor <= a.start < modal.start and a in subjects]
                 actor = before[-1] if before else previous_actor
+            cut = len(content_tokens(text[modal.end : stop])) < MIN_PREDICATE_WORDS
+            if cut and stop == clause_end and text[clause_end : clause_end + 1] == ":":
+                # "may refuse assistance if: (a) ...; (b) ...": the items complete the predicate.
+                later = [m.start for m in all_modals if m.start > clause_end]
+                stop = min([clause_end + LIST_CHARS, *later[:1]])
             predicate_text = text[modal.end : stop]
             predicate = tuple(content_tokens(predicate_text)[:PREDICATE_WORDS])
-            found.append(Frame(modal, actor, predicate, predicate_text, (clause_start, clause_end)))
+            floor = inside[index - 1].end if index else clause_start
+            subject_text = text[floor : modal.start]
+            found.append(Frame(modal, actor, predicate, predicate_text, (clause_start, clause_end), subject_text))
             previous_actor = actor
         if not inside and text[clause_end : clause_end + 1] == ":":
             heads = [a for a in all_mentions if clause_start <= a.start < clause_end and a in subjects]
@@ -69,18 +79,23 @@ def frames(text: str) -> tuple[Frame, ...]:
 # first words is about that frame.
 HEAD_WORDS = 2
 HEAD_BONUS = 0.5
+# The words before the modal ("the liability of legal persons shall ...") tell frames over the same
+# predicate words apart.
+SUBJECT_WEIGHT = 0.25
 
 
 def match(claim: Frame, candidates: tuple[Frame, ...]) -> Frame | None:
     """The passage frame whose predicate grounds most of ``claim``'s, or a compatible one that grounds as much.
 
     A passage often holds several frames over the same words ("may decline ...; may ... provide"):
-    a frame of compatible force is taken when it grounds every word the best one does. A passage
+    a frame of compatible force is taken when it grounds every word the best one does, in the
+    predicate and before the modal. A passage
     predicate shorter than the sentence's (cut by the next modal) is asked to ground as many words
     as it has, not all of the sentence's.
     """
     if not claim.predicate:
         return None
+    claim_subject = content_tokens(claim.subject_text)
     scored = []
     for candidate in candidates:
         region = region_words(candidate.predicate_text)
@@ -91,14 +106,23 @@ def match(claim: Frame, candidates: tuple[Frame, ...]) -> Frame | None:
             continue
         head = region_words(" ".join(t.surface for t in candidate.predicate[: HEAD_WORDS + 1]))
         bonus = HEAD_BONUS if any(is_grounded(t, head) for t in claim.predicate[:HEAD_WORDS]) else 0.0
-        scored.append((len(grounded) / len(claim.predicate) + bonus, grounded, candidate))
+        subject_region = region_words(candidate.subject_text)
+        subject = frozenset(i for i, t in enumerate(claim_subject) if is_grounded(t, subject_region))
+        score = (
+            len(grounded) / len(claim.predicate) + bonus + SUBJECT_WEIGHT * len(subject) / max(1, len(claim_subject))
+        )
+        scored.append((score, grounded, subject, candidate))
     if not scored:
         return None
-    _, best_words, best = max(scored, key=lambda item: item[0])
+    _, best_words, best_subject, best = max(scored, key=lambda item: item[0])
     compatible = [
-        item for item in scored if item[1] >= best_words and modality.compatible(claim.modal.force, item[2].modal.force)
+        item
+        for item in scored
+        if item[1] >= best_words
+        and item[2] >= best_subject
+        and modality.compatible(claim.modal.force, item[3].modal.force)
     ]
-    return max(compatible, key=lambda item: item[0])[2] if compatible else best
+    return max(compatible, key=lambda item: item[0])[3] if compatible else best
 
 
 @dataclass(frozen=True)
