@@ -41,7 +41,7 @@ _FIXED_RE = re.compile(
     re.IGNORECASE,
 )
 _NEGATION_RE = re.compile(
-    r"\b(?:prevent|prohibit|preclud|bar)\w*(?=\s+(?:\S+\s+){0,3}?from\b)|"
+    r"\b(?:prevent|prohibit|preclud|bar|shield|exempt)\w*(?=\s+(?:\S+\s+){0,4}?from\b)|"
     r"\b(?:not|never|no|nothing|neither|nor|none|cannot|without|exclud\w*|absen(?:ce|t)|lack(?:s|ing)?|refus\w*|declin\w*|"
     r"den(?:y|ies|ied|ial)|reject\w*|withh[oe]ld\w*)\b|n't\b",
     re.IGNORECASE,
@@ -70,9 +70,12 @@ def negations(text: str) -> list[Negation]:
         if modal.force in _MODAL_FORCES or (modal.force is Force.OBLIGATION and _REFUSAL_RE.search(modal.surface)):
             blanked = blanked[: modal.start] + " " * (modal.end - modal.start) + blanked[modal.end :]
     found = []
-    for match in _NEGATION_RE.finditer(blanked):
+    matches = list(_NEGATION_RE.finditer(blanked))
+    for match in matches:
         rest = text[match.end() :]
-        scope = content_tokens(rest)
+        # A negation's scope is what it negates, not the negations inside it ("does not shield ... from").
+        inner = [(m.start() - match.end(), m.end() - match.end()) for m in matches if m.start() >= match.end()]
+        scope = tuple(t for t in content_tokens(rest) if not any(a <= t.start < b for a, b in inner))
         for comma in re.finditer(",", rest):
             inside = [t for t in scope if t.start < comma.start()]
             if len(inside) >= MIN_SCOPE_WORDS:
