@@ -95,3 +95,12 @@ def test_object_asked_to_act_is_the_doer_of_that_act():
     relations = {(s.role, s.relation) for s in slots.slots(SECRETARIAT)}
     assert (Role.SECRETARY_GENERAL, Relation.DOER) in relations
     assert (Role.UNODC, Relation.DOER) in relations
+
+
+def test_owned_actor_after_and_is_the_subject_of_what_follows():
+    passage = (
+        "A person may be transferred if the person gives consent and the competent authorities of both States agree."
+    )
+    wrong = "A person may be transferred if the person consents and both States' service providers agree."
+    assert actor_reasons(wrong, passage)
+    assert actor_reasons("A person may be transferred if both States' competent authorities agree.", passage) == []

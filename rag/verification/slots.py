@@ -197,10 +197,10 @@ def _slots_of(
     possessive = _POSSESSIVE_RE.match(after)
     if possessive:
         found.append(_after_slot(plain, mention, Relation.OWNER, mention.end + possessive.end(), ceiling, OWNED_WORDS))
-    elif prev_word in _COORDINATORS and not boundary and previous:
+    elif prev_word in _COORDINATORS and not boundary and previous and place == mention.start:
         # "X and Y shall ...", "to X or Y": Y takes X's place.
         found.extend(Slot(mention, s.relation, s.anchors, (mention.start, mention.end)) for s in previous[:1])
-    elif boundary or prev_word in _OPENERS or _SUBJECT_RE.match(after):
+    elif boundary or prev_word in _OPENERS or _SUBJECT_RE.match(after) or prev_word in _COORDINATORS:
         asked = _ASKED_TO_RE.match(after)
         if asked:
             found.append(_after_slot(plain, mention, Relation.DOER, mention.end + asked.end(), ceiling, ANCHOR_WORDS))
