@@ -17,7 +17,7 @@ from pydantic import SecretStr
 
 from eval.answer_eval import JudgeSupports, score_answer, summarise
 from eval.dataset import GoldItem, GoldQuestion
-from eval.judge_eval import agreement, evaluate_judges, spread_over_kinds
+from eval.judge_eval import agreement, evaluate_judges, misjudged, spread_over_kinds
 from eval.judges import build_judge
 from eval.judges.base import UNPARSED, VERDICTS, Judgement
 from eval.judges.openai_judge import OpenAIJudge
@@ -398,6 +398,16 @@ def test_every_judge_is_reported_side_by_side_and_a_shared_passage_is_judged_in_
     }
     markdown = write_judge_report(result, tmp_path)[1].read_text()
     assert "| actor | 1 | 1.000 | 0.000 |" in markdown
+
+
+def test_misjudged_lists_the_errors_a_judge_accepted_and_the_faithful_sentences_it_rejected():
+    pairs = [pair("a", "supported", "faithful"), pair("b", "contradicted", "actor"), pair("c", "contradicted", "actor")]
+    judge = ScriptedJudge("lenient", {"a": "not_found", "b": "supported", "c": "contradicted"})
+    result = evaluate_judges(pairs, [judge])
+    assert misjudged(result, ["actor"]) == [
+        "lenient b actor: supported (written for un-cybercrime-convention art. 22)\n    b"
+    ]
+    assert [line.split()[1] for line in misjudged(result, ["faithful", "actor"])] == ["a", "b"]
 
 
 # --------------------------------------------------------------------------- the product's judges
