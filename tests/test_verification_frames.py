@@ -7,7 +7,7 @@ the treaties' style; no model is needed.
 
 from __future__ import annotations
 
-from rag.verification import frames, modality
+from rag.verification import frames, modality, polarity
 from rag.verification.modality import Force
 
 ATTEMPT = (
@@ -65,3 +65,25 @@ def test_the_subject_of_a_list_is_the_actor_of_its_items():
     found = reasons(sentence, RECORDS)
     assert found and all(r.startswith("actor:") for r in found)
     assert reasons("The requested State must provide copies of public government records.", RECORDS) == []
+
+
+NOTHING = (
+    "Nothing in this Convention shall entitle a State Party to undertake in the territory of another State the "
+    "exercise of jurisdiction reserved for the authorities of that other State."
+)
+ACCOUNT = (
+    "Decides that, until the Conference of the States Parties decides otherwise, the account will be operated by "
+    "the United Nations Office on Drugs and Crime."
+)
+
+
+def test_a_modal_under_nothing_is_no_force_but_a_negation():
+    assert modality.modals(NOTHING) == []
+    sentence = "The convention entitles a State Party to exercise jurisdiction in the territory of another State."
+    assert reasons(sentence, NOTHING) == []
+    assert [c.kind for c in polarity.compare(sentence, NOTHING)] == ["negation"]
+
+
+def test_the_agent_of_a_passive_modal_is_its_actor():
+    assert reasons("UNODC will operate the account until the Conference decides otherwise.", ACCOUNT) == []
+    assert reasons("The Secretary-General will operate the account until the Conference decides otherwise.", ACCOUNT)

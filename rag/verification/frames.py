@@ -8,6 +8,7 @@ recipient, the owner, the agent after "by") are compared by ``slots``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,6 +21,7 @@ from rag.verification.types import Conflict
 from rag.verification.words import TEXT_CACHE_SIZE, Token, content_tokens
 
 PREDICATE_WORDS = 10
+_PASSIVE_BY_RE = re.compile(r"\s+(?:not\s+)?be\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|ne)\s+by\s+(?:the\s+)?", re.IGNORECASE)
 # A predicate that opens a list runs into its items, this far at most.
 LIST_CHARS = 400
 # A passage frame answers a sentence frame when it grounds this share of the sentence's predicate.
@@ -54,6 +56,9 @@ def frames(text: str) -> tuple[Frame, ...]:
             stop = inside[index + 1].start if index + 1 < len(inside) else clause_end
             if modal.actor_after:
                 actor = next((a for a in all_mentions if modal.end <= a.start < stop), None)
+            elif passive := _PASSIVE_BY_RE.match(text, modal.end, stop):
+                # "the account will be operated by UNODC": the agent after "by" does it.
+                actor = next((a for a in all_mentions if a.start >= passive.end() and a.start < stop), None)
             else:
                 floor = inside[index - 1].end if index else clause_start
                 before = [a for a in all_mentions if floor <= a.start < modal.start and a in subjects]

@@ -135,8 +135,11 @@ _PATTERNS: tuple[tuple[str, Force, bool], ...] = (
 )
 _COMPILED = tuple((re.compile(rf"\b(?:{p})\b", re.IGNORECASE), force, after) for p, force, after in _PATTERNS)
 # Modal words that are not deontic here: definitions ("shall mean"), epistemic "may" in relative
-# clauses ("offences that may be committed", "as may be necessary"), "as the case may be".
+# clauses ("offences that may be committed", "as may be necessary"), "as the case may be", and a
+# modal under "nothing" ("nothing in this Convention shall entitle ..."), which is polarity's.
 _NOT_DEONTIC_RE = re.compile(
+    r"\bnothing\b[^.;]{0,80}?\b(?:shall|entitles|permits|allows|requires|obliges)\b(?!\s+be\s+(?:interpreted|"
+    r"construed|deemed)\s+as\s+(?:imposing|creating)\s+an\s+obligation)|"
     r"\b(?:shall (?:mean|include|be (?:understood|deemed))|(?:as|that|which|who|whatever|this|what)\s+(?:may|"
     r"might|can|could|will)\b|it\s+(?:may|might|can|could|will)\s+be\b|as the case may be|may be necessary|"
     r"may have been|will be\b(?=[^.;]{0,30}\bdeposited))",
