@@ -28,10 +28,10 @@ FILES = (
     "news-us-support-un-cybercrime-convention.txt",
     "un-ga-resolution-79-243.txt",
 )
-# Measured with the verifier of this session: it accepts about half of the actor swaps in the labelled
-# set (eval/labels), and counts a condition from another part of a long clause as dropped.
-ACTOR_MISSED = "the verifier accepts this wrong actor (about half of actor swaps pass it)"
-CONDITION_ELSEWHERE = "the verifier counts 'as appropriate', which qualifies another part of the clause, as dropped"
+# Measured with the verifier: this wrong actor ("the Ad Hoc Committee" for UNODC as secretariat) is
+# caught against the paragraph that designates UNODC, but another paragraph of the resolution, which
+# names both, still supports the sentence.
+ACTOR_MISSED = "another passage that names the Ad Hoc Committee and the secretariat still supports this wrong actor"
 _PASSAGE_LINE_RE = re.compile(r"^\[(\d+)\] \((.*?)\) (.*)$", re.MULTILINE)
 _PHRASE_RE = re.compile(r"<<(.+?)>>")
 
@@ -302,7 +302,6 @@ CORRECT_CASES = [
         case,
         w,
         id=w.text[:40],
-        marks=[pytest.mark.xfail(strict=True, reason=CONDITION_ELSEWHERE)] if "sessions of 10 days" in w.text else [],
     )
     for case, w in CORRECT
 ]
@@ -358,7 +357,6 @@ def test_capable_model_reads_whole_passages_not_excerpts(answers) -> None:
     assert "are not intended to be covered by this definition." in prompt
 
 
-@pytest.mark.xfail(strict=True, reason=CONDITION_ELSEWHERE)
 def test_shares_of_kept_and_flagged_sentences(answers) -> None:
     """The issue's figures: at least 90% of correct sentences kept and cited (wrong ones: below)."""
     kept = sum(kept_and_cited(answers[c.question][0], w) for c, w in CORRECT)
