@@ -17,33 +17,36 @@ from collections import Counter
 from pathlib import Path
 
 from rag.settings import PROJECT_ROOT, Settings
+from rag.verification import Verdict, Verifier
 from rag.verification.decision import FEATURES, load_decision
 from rag.verification.labels import LabelledClaim, load_labels
 
 DEFAULT_LABELS = PROJECT_ROOT / "eval" / "labels" / "claims-dev.jsonl"
 
 
-def describe(claim: LabelledClaim, verifier: object) -> tuple[bool, list[str]]:
+def describe(claim: LabelledClaim, verifier: Verifier) -> tuple[bool, list[str]]:
     """Whether the verifier agrees with the label, and the lines that describe the pair."""
-    from rag.verification import Verifier
-
-    assert isinstance(verifier, Verifier)
-    result = verifier.verify(claim.sentence, claim.passage_text, doc_id=claim.doc, article=claim.article)
-    evidence, _ = verifier.evidence(claim.sentence, claim.passage_text, doc_id=claim.doc, article=claim.article)
-    lines = [f"{claim.id} [{claim.kind}] -> {result.verdict.value}: {result.reason or ''} (p={result.score:.2f})"]
+    evidence, span = verifier.evidence(claim.sentence, claim.passage_text, doc_id=claim.doc, article=claim.article)
+    if evidence is None:
+        verdict, reason, score = Verdict.SUPPORTED, None, 1.0
+        if span is None:
+            verdict, reason, score = Verdict.NOT_FOUND, "nothing to check", 0.0
+    else:
+        verdict, reason, score = verifier.decision.decide(evidence)
+    lines = [f"{claim.id} [{claim.kind}] -> {verdict.value}: {reason or ''} (p={score:.2f})"]
     if evidence is not None:
-        decision = verifier.decision
         features = ", ".join(f"{name}={value:.2f}" for name, value in zip(FEATURES, evidence.features(), strict=True))
         lines.append(f"    features: {features}")
         if evidence.missing:
             lines.append(f"    missing: {', '.join(evidence.missing)}")
         for conflict in evidence.conflicts:
-            shown = conflict.reason if decision.active((conflict,)) else f"[{conflict.name} off] {conflict.reason}"
+            active = verifier.decision.active((conflict,))
+            shown = conflict.reason if active else f"[{conflict.name} off] {conflict.reason}"
             lines.append(f"    conflict: {shown}")
     lines.append(f"    sentence: {claim.sentence}")
     if not claim.supported:
         lines.append(f"    note ({claim.label}, {claim.origin}): {claim.note}")
-    return result.supported == claim.supported, lines
+    return (verdict is Verdict.SUPPORTED) == claim.supported, lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,7 +56,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all", action="store_true", help="print every pair, not only the misclassified ones")
     args = parser.parse_args(argv)
     from rag.embeddings import get_sentence_embeddings
-    from rag.verification import Verifier
 
     claims = [c for c in load_labels(args.labels) if args.kind is None or c.kind in args.kind]
     verifier = Verifier(get_sentence_embeddings(Settings()), load_decision())

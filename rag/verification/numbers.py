@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rag.verification.grounding import is_grounded, region_words
 from rag.verification.types import Conflict
-from rag.verification.words import TEXT_CACHE_SIZE
+from rag.verification.words import TEXT_CACHE_SIZE, Token, content_tokens
 
 _UNITS = [
     "zero",
@@ -107,6 +108,8 @@ class Figure:
     value: float
     surface: str  # the figure with its unit, as written ("four years")
     unit: str | None
+    start: int = 0
+    end: int = 0
 
 
 @lru_cache(maxsize=TEXT_CACHE_SIZE)
@@ -132,25 +135,66 @@ def figures(text: str) -> tuple[Figure, ...]:
         else:
             value = float(match.group("digits").replace(",", ""))
         end = unit_match.end() if unit_match else match.end()
-        found.append(Figure(value, text[match.start() : end], unit))
+        found.append(Figure(value, text[match.start() : end], unit, match.start(), end))
     return tuple(found)
 
 
 def compare(claim_text: str, passage_text: str) -> list[Conflict]:
-    """A conflict for the first figure of the sentence that the passage does not give."""
+    """A conflict for the first figure of the sentence that the passage does not give, or gives for something else.
+
+    A figure the passage gives may still be the wrong one: "a session of up to ten days in Vienna"
+    when the passage holds "two sessions of 10 days each" and "a session of up to five days in
+    Vienna". The figure whose neighbouring words the sentence's neighbouring words match best is
+    the one the sentence speaks of.
+    """
     given = figures(passage_text)
     values = {f.value for f in given}
     if "24/7" in passage_text or "twenty-four hours" in passage_text.lower():
         values |= {24.0, 7.0}
     for figure in figures(claim_text):
         if figure.value in values:
+            rival = _rival(claim_text, figure, passage_text, given)
+            if rival is not None:
+                return [_conflict(rival, figure)]
             continue
         same_unit = [f for f in given if f.unit and f.unit == figure.unit]
         if same_unit:
-            return [
-                Conflict(
-                    "number", f'number: the passage says "{same_unit[0].surface}", the sentence "{figure.surface}"'
-                )
-            ]
+            return [_conflict(same_unit[0], figure)]
         return [Conflict("number", f'number: the sentence says "{figure.surface}", the passage gives no such figure')]
     return []
+
+
+def _conflict(given: Figure, said: Figure) -> Conflict:
+    return Conflict("number", f'number: the passage says "{given.surface}", the sentence "{said.surface}"')
+
+
+# Neighbouring content words compared on each side of a figure.
+CONTEXT_WORDS = 4
+# A rival figure must share this many more neighbouring words with the sentence's figure than the same figure does.
+MIN_RIVAL_LEAD = 1
+MIN_RIVAL_CONTEXT = 2
+
+
+def _context(text: str, start: int, end: int) -> tuple[Token, ...]:
+    words = content_tokens(text)
+    before = [t for t in words if t.end <= start][-CONTEXT_WORDS:]
+    after = [t for t in words if t.start >= end][:CONTEXT_WORDS]
+    return (*before, *after)
+
+
+def _rival(claim_text: str, figure: Figure, passage_text: str, given: tuple[Figure, ...]) -> Figure | None:
+    """A passage figure of the same unit and another value that sits among the sentence figure's neighbours."""
+    context = _context(claim_text, figure.start, figure.end)
+    if not context:
+        return None
+
+    def shared(candidate: Figure) -> int:
+        region = region_words(" ".join(t.surface for t in _context(passage_text, candidate.start, candidate.end)))
+        return sum(is_grounded(t, region) for t in context)
+
+    same = max((shared(f) for f in given if f.value == figure.value), default=0)
+    rivals = [(shared(f), f) for f in given if f.value != figure.value and f.unit == figure.unit]
+    if not rivals:
+        return None
+    score, rival = max(rivals, key=lambda item: item[0])
+    return rival if score >= MIN_RIVAL_CONTEXT and score >= same + MIN_RIVAL_LEAD else None
