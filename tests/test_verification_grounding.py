@@ -64,7 +64,7 @@ def test_added_profession_is_not_found(verifier):
     sentence = "Each State Party must ensure that journalists prosecuted for convention offences get a fair trial."
     result = verify(verifier, sentence, ART_21_4, article="21")
     assert result.verdict is Verdict.NOT_FOUND
-    assert result.reason is not None and result.reason.startswith("not in the passage:") and "journalists" in result.reason
+    assert (result.reason or "").startswith("not in the passage:") and "journalists" in (result.reason or "")
 
 
 def test_added_noun_phrase_is_named_whole(verifier):
@@ -77,7 +77,7 @@ def test_added_noun_phrase_is_named_whole(verifier):
 
 
 def test_added_place_name_is_not_found(verifier):
-    sentence = "The Ad Hoc Committee will hold a session of up to five days in Geneva to prepare the rules of procedure."
+    sentence = "The Ad Hoc Committee will hold a session of up to five days in Geneva to prepare rules of procedure."
     result = verify(verifier, sentence, RESOLUTION_5_6)
     assert result.verdict is Verdict.NOT_FOUND and '"Geneva"' in (result.reason or "")
 
@@ -149,3 +149,22 @@ def test_range_of_articles_with_another_end_is_a_number_conflict():
     found = compare_references("It covers the offences in articles 7 to 11.", ART_17_NOTE, "11")
     assert [c.kind for c in found] == ["number"] and '"7 to 16"' in found[0].reason
     assert compare_references("It covers the offences in articles 7 to 16.", ART_17_NOTE, "11") == []
+
+
+# ----- calibration
+
+
+def test_cross_validation_folds_never_split_a_document_article_group():
+    from rag.verification.fit import fold_of
+    from rag.verification.labels import LabelledClaim
+
+    claims = [
+        LabelledClaim(f"c{i}", "s", "p", "supported", "faithful", doc=doc, article=article)
+        for i, (doc, article) in enumerate([("un", "2"), ("un", "7"), ("un", "2"), ("bc", "2"), ("un", None)] * 3)
+    ]
+    folds = fold_of(claims, folds=3)
+    by_group: dict[tuple[str | None, str | None], set[int]] = {}
+    for claim, fold in zip(claims, folds, strict=True):
+        by_group.setdefault((claim.doc, claim.article), set()).add(fold)
+    assert all(len(f) == 1 for f in by_group.values())
+    assert set(folds) == {0, 1, 2}

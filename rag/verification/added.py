@@ -4,8 +4,9 @@
 platforms": a paraphrase may use its own verbs and connectives, but the things it names must
 be in the passage. Among the sentence's words the passage does not ground (``grounding``), a
 capitalised name (an acronym counts as found when the passage spells it out), a word with a
-noun ending ("procurement", "necessity") and two nouns in a row ("immigration status") count
-as added content; other ungrounded words only lower the grounding score.
+noun ending ("procurement", "necessity") beside another ungrounded word, a noun for people
+("journalists") and two nouns in a row ("immigration status") count as added content; other
+ungrounded words only lower the grounding score.
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ from rag.verification.words import Token
 # Endings of English nouns made from verbs and adjectives ("-tion", "-ment", "-ity"), singular or plural.
 NOUN_ENDING_RE = re.compile(r"(?:tion|sion|ment|ity|ness|ism|ist|ure|ship|ance|ence|ancy|ency|cy)s?$")
 MIN_NOUN_LETTERS = 6
+# A lone ungrounded abstract noun is often the paraphrase's own word for a passage's ("manipulation"
+# for "alteration"); it counts as added when another word is missing too. A noun for people
+# ("journalists", "librarians") counts alone.
+MIN_MISSING_FOR_NOUN = 2
+PERSON_ENDING_RE = re.compile(r"(?:ist|ian)s?$")
 # Endings of verb forms and adverbs: a word so ending is no part of an added noun phrase ("situations listed").
 _NOT_NOUN_RE = re.compile(r"(?:ed|ing|ly)$")
 # Between two words of one phrase: spaces, a hyphen, a possessive or a short preposition ("suspect's lawyer").
@@ -45,7 +51,10 @@ def compare(claim_text: str, passage_text: str, grounding: Grounding) -> list[Co
         if _is_name(claim_text, token) and not _spelled_out(token.surface, passage_text):
             return [_conflict(token.surface, "name")]
     for token in missing:
-        if len(token.surface) >= MIN_NOUN_LETTERS and NOUN_ENDING_RE.search(token.surface.lower()):
+        word = token.surface.lower()
+        if len(word) < MIN_NOUN_LETTERS:
+            continue
+        if PERSON_ENDING_RE.search(word) or (len(missing) >= MIN_MISSING_FOR_NOUN and NOUN_ENDING_RE.search(word)):
             return [_conflict(token.surface, "noun")]
     return []
 

@@ -112,15 +112,21 @@ def _lead_ins(passage_text: str) -> dict[tuple[int, int], tuple[int, int]]:
 
 
 # Words that make a sentence speak of every case: the passage must say so too.
-_QUANTIFIER_RE = re.compile(r"\b(?:any|all|every)\b", re.IGNORECASE)
+# "every year" is a frequency, not a scope; "any person who ..." states its own restriction.
+_QUANTIFIER_RE = re.compile(
+    r"\b(?:any|all|every)\b(?!\s+(?:day|week|month|year|hour|session)s?\b)"
+    r"(?!(?:\s+[\w'’-]+){1,4}?\s+(?:who|which|that|where|whose|in which)\b)",
+    re.IGNORECASE,
+)
 _PASSAGE_QUANTIFIER_RE = re.compile(r"\b(?:any|all|every|each|whatever|whichever)\b", re.IGNORECASE)
 _ALWAYS_RE = re.compile(
-    r"\b(?:always|in (?:all|every|any) cases?|without exception|regardless of|fully|in full|completely|entirely)\b",
+    r"\b(?:always|in (?:all|every|any) cases?|without exception|regardless of|fully|in full|completely|entirely|"
+    r"anywhere|worldwide|at any time)\b",
     re.IGNORECASE,
 )
 _PASSAGE_ALWAYS_RE = re.compile(
-    r"\b(?:always|in (?:all|every|any) cases?|without exception|regardless|irrespective|fully|in full|"
-    r"completely|entirely|in all circumstances)\b",
+    r"\b(?:always|in (?:all|every|any) cases?|without exception|regardless|irrespective|full\w*|"
+    r"completely|entirely|in all circumstances|anywhere|worldwide|at any time)\b",
     re.IGNORECASE,
 )
 QUANTIFIED_WORDS = 4  # a quantifier reaches this many content words ahead ("any public or private entity")

@@ -97,10 +97,14 @@ _REFERENCE_BEFORE_RE = re.compile(
 # instrument check compares their numbers; a paragraph label opening a line ("2. ") is no figure.
 REFERENCE_RE = re.compile(
     r"\b(?:art(?:icle)?s?\.?|paragraphs?|paras?\.?|subparagraphs?)\s*\d+(?:\s*\(\w+\))*"
-    r"(?:\s*(?:,|and|to|or|-|–)\s*(?:(?:art(?:icle)?s?\.?|paragraphs?|paras?\.?)\s*)?\d+(?:\s*\(\w+\))*)*"
+    r"(?:\s*(?:,|and|to|through|or|-|–)\s*(?:(?:art(?:icle)?s?\.?|paragraphs?|paras?\.?)\s*)?\d+(?:\s*\(\w+\))*)*"
     r"|(?m:^\s*\d+\.\s)|\(\d+\)",
     re.IGNORECASE,
 )
+
+
+CALENDAR_YEAR = "calendar year"  # the unit of a bare year ("until 31 December 2026")
+_CALENDAR_YEAR_RE = re.compile(r"(?:19|20|21)\d\d")
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,8 @@ def figures(text: str) -> tuple[Figure, ...]:
             continue
         unit_match = _AFTER_UNIT_RE.match(text, match.end())
         unit = unit_match.group(0).strip().lower().rstrip("s") if unit_match else None
+        if unit is None and _CALENDAR_YEAR_RE.fullmatch(match.group(0)):
+            unit = CALENDAR_YEAR
         if match.group("word"):
             word = match.group("word").lower()
             if word in _WEAK_WORDS and unit is None:
@@ -169,7 +175,7 @@ def _conflict(given: Figure, said: Figure) -> Conflict:
 
 
 # Neighbouring content words compared on each side of a figure.
-CONTEXT_WORDS = 4
+CONTEXT_WORDS = 3
 # A rival figure must share this many more neighbouring words with the sentence's figure than the same figure does.
 MIN_RIVAL_LEAD = 1
 MIN_RIVAL_CONTEXT = 2
@@ -193,6 +199,8 @@ def _rival(claim_text: str, figure: Figure, passage_text: str, given: tuple[Figu
         return sum(is_grounded(t, region) for t in context)
 
     same = max((shared(f) for f in given if f.value == figure.value), default=0)
+    if figure.unit is None:  # a bare number could be anything: only a figure with a unit has rivals
+        return None
     rivals = [(shared(f), f) for f in given if f.value != figure.value and f.unit == figure.unit]
     if not rivals:
         return None
