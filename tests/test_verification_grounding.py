@@ -168,3 +168,10 @@ def test_cross_validation_folds_never_split_a_document_article_group():
         by_group.setdefault((claim.doc, claim.article), set()).add(fold)
     assert all(len(f) == 1 for f in by_group.values())
     assert set(folds) == {0, 1, 2}
+
+
+def test_minimum_written_as_maximum_is_a_number_conflict():
+    passage = "3. Any preservation effected in response to a request shall be for a period of not less than 60 days."
+    found = compare_numbers("Preservation on request lasts at most 60 days.", passage)
+    assert [c.reason for c in found] == ['number: the passage says "at least 60 days", the sentence "at most 60 days"']
+    assert compare_numbers("Preservation on request lasts at least 60 days.", passage) == []

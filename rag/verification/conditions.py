@@ -46,6 +46,8 @@ CONDITIONS: dict[str, str] = {
     rf"without prejudice to|(?:as|to the extent) (?:permitted|provided|required) (?:by|for|under)(?: in)?)\s+{_LAW}|"
     r"in accordance with (?:the )?fundamental principles of (?:its|their) (?:domestic )?(?:law|legal system)",
     "appropriate": r"(?:where|as|when|if) (?:it deems |it considers |is )?(?:appropriate|necessary)",
+    "possible": r"(?:where|wherever|if|as far as) possible(?: and appropriate)?",
+    "urgent": r"in (?:urgent|exceptional) (?:circumstances|cases)",
     "extent": r"to the extent (?:that |permitted |possible|consistent)[^,;.]{0,80}",
     "intent": r"(?:when|where|if) committed intentionally|intentionally|with (?:the )?intent to [^,;.]{0,40}",
     "without_right": r"without right",
@@ -82,7 +84,7 @@ def compare(claim_text: str, passage_text: str, matched: list[tuple[int, int]]) 
         for name, pattern in _COMPILED.items():
             for found in pattern.finditer(clause):
                 words = content_tokens(found.group(0))
-                if not words or any(is_grounded(t, claim_region) for t in words):
+                if not words or _kept(words, claim_region, clause[: found.start()] + " " + clause[found.end() :]):
                     continue
                 # A lead-in's condition covers every item of its list; another's only the part it qualifies.
                 attached, scope = _scope(clause, found.start(), found.end())
@@ -94,6 +96,20 @@ def compare(claim_text: str, passage_text: str, matched: list[tuple[int, int]]) 
                 quote = quote if len(quote) <= MAX_QUOTE else quote[:MAX_QUOTE].rsplit(" ", 1)[0] + " …"
                 conflicts.append(Conflict("condition", f'condition dropped: "{quote}"', name))
     return conflicts
+
+
+def _kept(words: tuple[Token, ...], claim_region: RegionWords, rest_of_clause: str) -> bool:
+    """Does the sentence keep the condition made of ``words``?
+
+    Its distinctive words, those the rest of the clause does not use too, are the evidence: the
+    sentence must ground half of them ("substantial grounds for believing" is not kept by
+    "believes"). A condition without distinctive words is kept by any of its words.
+    """
+    rest = region_words(rest_of_clause)
+    distinctive = [t for t in words if not is_grounded(t, rest)]
+    if not distinctive:
+        return any(is_grounded(t, claim_region) for t in words)
+    return sum(is_grounded(t, claim_region) for t in distinctive) * 2 >= len(distinctive)
 
 
 def _lead_ins(passage_text: str) -> dict[tuple[int, int], tuple[int, int]]:

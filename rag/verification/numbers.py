@@ -114,6 +114,7 @@ class Figure:
     unit: str | None
     start: int = 0
     end: int = 0
+    bound: str | None = None  # "at least" (MINIMUM) or "up to" (MAXIMUM), when the text bounds the figure
 
 
 @lru_cache(maxsize=TEXT_CACHE_SIZE)
@@ -141,8 +142,28 @@ def figures(text: str) -> tuple[Figure, ...]:
         else:
             value = float(match.group("digits").replace(",", ""))
         end = unit_match.end() if unit_match else match.end()
-        found.append(Figure(value, text[match.start() : end], unit, match.start(), end))
+        bound = _bound(text, match.start(), end)
+        found.append(Figure(value, text[match.start() : end], unit, match.start(), end, bound))
     return tuple(found)
+
+
+MINIMUM, MAXIMUM = "minimum", "maximum"
+_BOUND_BEFORE_RE = re.compile(
+    r"\b(?:(?P<min>at least|not less than|no less than|(?:a )?minimum (?:period )?of|no fewer than|not fewer than)|"
+    r"(?P<max>up to(?: a maximum of)?|at most|no more than|not more than|(?:a )?maximum period of|not exceeding|"
+    r"within|no later than|not later than))\s*$",
+    re.IGNORECASE,
+)
+_BOUND_AFTER_RE = re.compile(r"^\W{0,2}\s*(?:(?P<min>or more|or longer|at least)|(?P<max>or less|or fewer|at most))\b")
+
+
+def _bound(text: str, start: int, end: int) -> str | None:
+    """Whether the words right around the figure make it a minimum or a maximum ("a maximum of four years or
+    more" is a minimum: the words after the figure decide first)."""
+    for found in (_BOUND_AFTER_RE.match(text[end:]), _BOUND_BEFORE_RE.search(text[max(0, start - 40) : start])):
+        if found:
+            return MINIMUM if found.group("min") else MAXIMUM
+    return None
 
 
 def compare(claim_text: str, passage_text: str) -> list[Conflict]:
@@ -162,6 +183,9 @@ def compare(claim_text: str, passage_text: str) -> list[Conflict]:
             rival = _rival(claim_text, figure, passage_text, given)
             if rival is not None:
                 return [_conflict(rival, figure)]
+            bounded_otherwise = _other_bound(figure, given)
+            if bounded_otherwise is not None:
+                return [_conflict(bounded_otherwise, figure, bounds=True)]
             continue
         same_unit = [f for f in given if f.unit and f.unit == figure.unit]
         if same_unit:
@@ -170,8 +194,25 @@ def compare(claim_text: str, passage_text: str) -> list[Conflict]:
     return []
 
 
-def _conflict(given: Figure, said: Figure) -> Conflict:
-    return Conflict("number", f'number: the passage says "{given.surface}", the sentence "{said.surface}"')
+def _conflict(given: Figure, said: Figure, bounds: bool = False) -> Conflict:
+    """A number conflict; ``bounds`` shows each figure's bound (the figures are the same, the bounds differ)."""
+    return Conflict(
+        "number", f'number: the passage says "{_shown(given, bounds)}", the sentence "{_shown(said, bounds)}"'
+    )
+
+
+def _shown(figure: Figure, bounds: bool) -> str:
+    if not bounds or figure.bound is None:
+        return figure.surface
+    return f"{'at least' if figure.bound == MINIMUM else 'at most'} {figure.surface}"
+
+
+def _other_bound(figure: Figure, given: tuple[Figure, ...]) -> Figure | None:
+    """The passage's figure of the same value bounded the other way ("at least 60 days" for "up to 60 days")."""
+    same = [f for f in given if f.value == figure.value and f.unit == figure.unit]
+    if figure.bound is None or not same or any(f.bound in (None, figure.bound) for f in same):
+        return None
+    return same[0]
 
 
 # Neighbouring content words compared on each side of a figure.
