@@ -29,9 +29,8 @@ FILES = (
     "un-ga-resolution-79-243.txt",
 )
 # Measured with the verifier of this session: it accepts about half of the actor swaps in the labelled
-# set (eval/labels), and counts a condition from another part of a long clause as dropped.
+# set (eval/labels).
 ACTOR_MISSED = "the verifier accepts this wrong actor (about half of actor swaps pass it)"
-CONDITION_ELSEWHERE = "the verifier counts 'as appropriate', which qualifies another part of the clause, as dropped"
 _PASSAGE_LINE_RE = re.compile(r"^\[(\d+)\] \((.*?)\) (.*)$", re.MULTILINE)
 _PHRASE_RE = re.compile(r"<<(.+?)>>")
 
@@ -297,15 +296,7 @@ CORRECT = [(case, w) for case in CASES for w in case.sentences if w.wrong is Non
 WRONG = [(case, w) for case in CASES for w in case.sentences if w.wrong is not None]
 
 
-CORRECT_CASES = [
-    pytest.param(
-        case,
-        w,
-        id=w.text[:40],
-        marks=[pytest.mark.xfail(strict=True, reason=CONDITION_ELSEWHERE)] if "sessions of 10 days" in w.text else [],
-    )
-    for case, w in CORRECT
-]
+CORRECT_CASES = [pytest.param(case, w, id=w.text[:40]) for case, w in CORRECT]
 
 
 @pytest.mark.parametrize(("case", "written"), CORRECT_CASES)
@@ -358,7 +349,6 @@ def test_capable_model_reads_whole_passages_not_excerpts(answers) -> None:
     assert "are not intended to be covered by this definition." in prompt
 
 
-@pytest.mark.xfail(strict=True, reason=CONDITION_ELSEWHERE)
 def test_shares_of_kept_and_flagged_sentences(answers) -> None:
     """The issue's figures: at least 90% of correct sentences kept and cited (wrong ones: below)."""
     kept = sum(kept_and_cited(answers[c.question][0], w) for c, w in CORRECT)
