@@ -175,3 +175,13 @@ def test_minimum_written_as_maximum_is_a_number_conflict():
     found = compare_numbers("Preservation on request lasts at most 60 days.", passage)
     assert [c.reason for c in found] == ['number: the passage says "at least 60 days", the sentence "at most 60 days"']
     assert compare_numbers("Preservation on request lasts at least 60 days.", passage) == []
+
+
+def test_added_proviso_is_not_found(verifier):
+    sentence = (
+        "Each State Party must ensure that any person prosecuted for convention offences gets a fair trial, provided "
+        "the prosecution concerns organized criminal groups."
+    )
+    result = verify(verifier, sentence, ART_21_4, article="21")
+    assert result.verdict is Verdict.NOT_FOUND
+    assert (result.reason or "").startswith('not in the passage: "provided the prosecution concerns')

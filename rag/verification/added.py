@@ -1,12 +1,13 @@
-"""Content a sentence adds: a name, a noun or a noun phrase that the passage does not hold.
+"""Content a sentence adds: a condition, a name, a noun or a noun phrase that the passage does not hold.
 
 "... the rights of journalists", "in Hanoi, Vienna and New York", "including social media
-platforms": a paraphrase may use its own verbs and connectives, but the things it names must
-be in the passage. Among the sentence's words the passage does not ground (``grounding``), a
-capitalised name (an acronym counts as found when the passage spells it out), a word with a
-noun ending ("procurement", "necessity") beside another ungrounded word, a noun for people
-("journalists") and two nouns in a row ("immigration status") count as added content; other
-ungrounded words only lower the grounding score.
+platforms", "provided it was committed by an organized group": a paraphrase may use its own
+verbs and connectives, but the things it names must be in the passage. Among the sentence's
+words the passage does not ground (``grounding``), a condition the sentence adds with two such
+words, a capitalised name (an acronym counts as found when the passage spells it out), a word
+with a noun ending ("procurement", "necessity") beside another ungrounded word, a noun for
+people ("journalists") and two nouns in a row ("immigration status") count as added content;
+other ungrounded words only lower the grounding score.
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ PERSON_ENDING_RE = re.compile(r"(?:ist|ian)s?$")
 _NOT_NOUN_RE = re.compile(r"(?:ed|ing|ly)$")
 # Between two words of one phrase: spaces, a hyphen, a possessive or a short preposition ("suspect's lawyer").
 _SAME_PHRASE_RE = re.compile(r"[\s\-]*(?:'s\s+|’s\s+|\s+(?:of|the|in|for|a|an)\s+)*[\s\-]*")
+# A condition the sentence adds ("provided it was committed by an organized criminal group") is
+# added content when it holds this many words the passage does not ground.
+_PROVISO_RE = re.compile(r"\b(?:provided(?: that)?|only (?:if|when|where)|unless|on condition that)\b", re.IGNORECASE)
+_CLAUSE_END_RE = re.compile(r"[,;:.!?]")
+MIN_MISSING_IN_PROVISO = 2
 _SENTENCE_START_RE = re.compile(r"(?:^|[.:;!?\"“(]\s*)$")
 _ACRONYM_RE = re.compile(r"[A-Z]{2,}s?")
 _INITIAL_WORDS_RE = re.compile(r"[A-Za-z]+")
@@ -38,8 +44,13 @@ MIN_ACRONYM_LETTERS = 3  # two letters occur as initials of some two words of al
 
 
 def compare(claim_text: str, passage_text: str, grounding: Grounding) -> list[Conflict]:
-    """An ``extra`` conflict naming the first added phrase, name or noun of the sentence, if any."""
+    """An ``extra`` conflict naming the first added condition, phrase, name or noun of the sentence, if any."""
     missing = grounding.missing_tokens
+    for found in _PROVISO_RE.finditer(claim_text):
+        end = _CLAUSE_END_RE.search(claim_text, found.end())
+        stop = end.start() if end else len(claim_text)
+        if sum(found.end() <= t.start < stop for t in missing) >= MIN_MISSING_IN_PROVISO:
+            return [_conflict(" ".join(claim_text[found.start() : stop].split()), "condition")]
     for first, second in itertools.pairwise(missing):
         if (
             _SAME_PHRASE_RE.fullmatch(claim_text[first.end : second.start])
