@@ -90,6 +90,17 @@ def test_naming_the_instrument_or_the_article_adds_no_content(verifier):
     assert verify(verifier, sentence, ART_21_4, article="21").supported
 
 
+def test_acronym_the_passage_spells_out_is_not_added():
+    from rag.verification import added
+    from rag.verification.grounding import ground, region_words
+
+    passage = "in cooperation with international organizations, non-governmental organizations and civil society"
+    cases = (("States must work with NGOs and civil society.", []), ("States must work with NATO.", ["NATO"]))
+    for sentence, expected in cases:
+        found = added.compare(sentence, passage, ground(sentence, region_words(passage)))
+        assert [c.reason.split('"')[1] for c in found] == expected
+
+
 # ----- conditions
 
 
@@ -132,6 +143,18 @@ def test_item_that_keeps_the_lead_in_condition_is_supported(verifier):
 def test_any_crime_where_the_passage_names_some_is_a_dropped_condition():
     found = compare_conditions("Each State Party shall criminalize any conduct involving children.", ART_14_1, [])
     assert [c.rule for c in found] == ["universal"] and '"any conduct"' in found[0].reason
+
+
+def test_a_frequency_or_a_quantifier_restricted_by_the_sentence_is_no_universal_claim():
+    assert compare_conditions("The Conference meets every year.", ART_21_4, []) == []
+    sentence = "Each State Party must ensure that any person who is prosecuted for convention offences is tried fairly."
+    assert [c for c in compare_conditions(sentence, ART_21_4, []) if c.rule == "universal"] == []
+
+
+def test_a_sentence_naming_the_article_as_its_subject_need_not_repeat_its_conditions():
+    assert compare_conditions("Article 14 concerns child sexual abuse material.", ART_14_1, []) == []
+    found = compare_conditions("Article 14 covers any material involving children.", ART_14_1, [])
+    assert [c.rule for c in found] == ["universal"]
 
 
 # ----- figures and references
