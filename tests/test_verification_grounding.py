@@ -101,6 +101,19 @@ def test_acronym_the_passage_spells_out_is_not_added():
         assert [c.reason.split('"')[1] for c in found] == expected
 
 
+def test_citation_label_framing_a_quote_adds_no_content(verifier):
+    passage = (
+        "According to the officials, the US intends to rigorously enforce the treaty’s human rights and other "
+        "protections, and the Department of Justice will carefully consider requests and decline to offer any help "
+        "that violates the accord."
+    )
+    sentence = "CIO News report: the Department of Justice will carefully consider requests and decline some."
+    news = "news-us-support-un-cybercrime-convention"
+    assert verifier.verify(sentence, passage, doc_id=news).supported
+    other_source = verifier.verify(sentence.replace("CIO News", "BBC"), passage, doc_id=news)
+    assert other_source.verdict is Verdict.NOT_FOUND and '"BBC' in (other_source.reason or "")
+
+
 # ----- conditions
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from rag.documents import short_title
 from rag.references import ARTICLE_REF_RE
 from rag.verification.numbers import REFERENCE_RE
 from rag.verification.types import Conflict
@@ -79,6 +80,16 @@ def reference_spans(text: str) -> tuple[tuple[int, int], ...]:
     this check reads, which a passage need not repeat."""
     names = [(m.start(), m.end()) for pattern in (*_COMPILED.values(), _LOCATING_RE) for m in pattern.finditer(text)]
     return (*names, *((m.start(), m.end()) for m in REFERENCE_RE.finditer(text)))
+
+
+def source_label_span(text: str, doc_id: str | None) -> tuple[tuple[int, int], ...]:
+    """The citation label of the passage's own document framing a quote in ``text`` ("CIO News report: ...",
+    "No, the text says otherwise. UN Cybercrime Convention, art. 24(2): ..."), as extractive answers do."""
+    if not doc_id:
+        return ()
+    title = re.escape(short_title(doc_id, doc_id))
+    label = re.search(rf"\b{title}(?:,[^:;]{{1,30}}?)?:(?=\s)", text, re.IGNORECASE)
+    return ((label.start(), label.end()),) if label else ()
 
 
 def _family(doc_id: str) -> frozenset[str]:

@@ -71,7 +71,8 @@ class Verifier:
             value = SIMILARITY_WEIGHT * window.similarity + (1 - SIMILARITY_WEIGHT) * share
             if value > best_value:
                 best_value, best, best_share = value, window, share
-        grounding = ground(claim, passage_region, instruments.reference_spans(claim))
+        locating = (*instruments.reference_spans(claim), *instruments.source_label_span(claim, doc_id))
+        grounding = ground(claim, passage_region, locating)
         framed = frames.compare(claim, passage_text)
         conflicts = (
             *instruments.compare(sentence, passage_text, doc_id, article),
