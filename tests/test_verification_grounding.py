@@ -129,7 +129,7 @@ def test_condition_of_another_clause_is_not_required(verifier):
 def test_condition_set_off_before_the_paraphrased_part_is_required():
     sentence = (
         "Each State Party must, in line with its domestic law and within its means, protect the relatives of "
-        "witnesses and others close to them from retaliation."
+        "witnesses and other persons close to them from retaliation."
     )
     assert [c.reason for c in compare_conditions(sentence, ART_33_1, [])] == ['condition dropped: "as appropriate"']
 

@@ -26,7 +26,7 @@ MIN_CLAUSE_SHARE = 0.6
 MIN_SCOPE_SHARE = 0.34
 MIN_SCOPE_WORDS = 2
 # A segment with fewer content words than this beside its condition is a parenthesis ("shall, as
-# appropriate, consult"): the condition qualifies the segment after it.
+# appropriate, consult"): the condition qualifies the segments on either side.
 MIN_OWN_WORDS = 2
 # Conditions that, attached to a noun phrase rather than set off between commas, qualify only that
 # phrase's extent ("additional criminal offences as appropriate"), not what the clause obliges.
@@ -179,18 +179,16 @@ def _segments(clause: str) -> list[tuple[int, int]]:
 
 def _scope(clause: str, start: int, end: int) -> tuple[bool, tuple[Token, ...]]:
     """Whether the condition at ``start:end`` is attached to words of its own segment, and the content words of
-    the part of ``clause`` it qualifies: those words, or the segment after a parenthesis (before it, at the end)."""
+    the part of ``clause`` it qualifies: those words, or the segments on either side of a parenthesis."""
     segments = _segments(clause)
     inside = [i for i, (a, b) in enumerate(segments) if a < end and start < b]
     first, last = inside[0], inside[-1]
     own = content_tokens(clause[segments[first][0] : start] + " " + clause[end : segments[last][1]])
     if len(own) >= MIN_OWN_WORDS:
         return True, own
-    neighbour = last + 1 if last + 1 < len(segments) else first - 1
-    if neighbour < 0:
-        return False, own
-    a, b = segments[neighbour]
-    return False, own + content_tokens(clause[a:b])
+    before = clause[segments[first - 1][0] : segments[first - 1][1]] if first > 0 else ""
+    after = clause[segments[last + 1][0] : segments[last + 1][1]] if last + 1 < len(segments) else ""
+    return False, own + content_tokens(before + " " + after)
 
 
 def _paraphrases(claim_region: RegionWords, scope: tuple[Token, ...]) -> bool:
