@@ -142,7 +142,8 @@ def test_condition_of_a_list_lead_in_is_required_for_each_item(verifier):
     sentence = "Each State Party must make it a crime to access child sexual abuse material through an ICT system."
     result = verify(verifier, sentence, ART_14_1, article="14")
     assert result.verdict is Verdict.NOT_FOUND
-    assert (result.reason or "").startswith("condition dropped:") and "intentionally" in (result.reason or "")
+    reason = result.reason or ""
+    assert reason.startswith("condition dropped:") and ("intentionally" in reason or "without right" in reason)
 
 
 def test_item_that_keeps_the_lead_in_condition_is_supported(verifier):
