@@ -297,14 +297,7 @@ CORRECT = [(case, w) for case in CASES for w in case.sentences if w.wrong is Non
 WRONG = [(case, w) for case in CASES for w in case.sentences if w.wrong is not None]
 
 
-CORRECT_CASES = [
-    pytest.param(
-        case,
-        w,
-        id=w.text[:40],
-    )
-    for case, w in CORRECT
-]
+CORRECT_CASES = [pytest.param(case, w, id=w.text[:40]) for case, w in CORRECT]
 
 
 @pytest.mark.parametrize(("case", "written"), CORRECT_CASES)

@@ -3,6 +3,11 @@
 "Each State Party shall, in accordance with its domestic law, ..." paraphrased as "States must
 ..." drops "in accordance with its domestic law". The condition counts as kept when the sentence
 grounds one of its content words ("under national law", "if it sees it as appropriate").
+
+A condition qualifies only part of a long clause: the words of its own comma-delimited segment
+("additional criminal offences as appropriate"), or, when it stands alone between commas
+("shall, as appropriate, consult"), the segments on either side. It is required only of a
+sentence that paraphrases that part.
 """
 
 from __future__ import annotations
@@ -10,19 +15,39 @@ from __future__ import annotations
 import re
 
 from rag.verification.clauses import clauses
-from rag.verification.grounding import is_grounded, region_words
+from rag.verification.grounding import RegionWords, is_grounded, region_words
 from rag.verification.types import Conflict
 from rag.verification.words import Token, content_tokens
 
 # The sentence paraphrases a passage clause when the clause grounds this share of its content words.
 MIN_CLAUSE_SHARE = 0.6
+# The sentence paraphrases the part a condition qualifies when it grounds this share of that part's
+# content words (or at least MIN_SCOPE_WORDS of them).
+MIN_SCOPE_SHARE = 0.34
+MIN_SCOPE_WORDS = 2
+# A segment with fewer content words than this beside its condition is a parenthesis ("shall, as
+# appropriate, consult"): the condition qualifies the segments on either side.
+MIN_OWN_WORDS = 2
+# Conditions that, attached to a noun phrase rather than set off between commas, qualify only that
+# phrase's extent ("additional criminal offences as appropriate"), not what the clause obliges.
+NOUN_QUALIFIERS = frozenset({"appropriate"})
+# A sentence whose subject is an article ("Article 30 of the convention concerns ...") names its topic:
+# it need not repeat the article's conditions, but must not claim it covers every case.
+_SUMMARY_RE = re.compile(
+    r"\s*(?:articles?|art\.)\s*\d+[\w()]*(?:\s+of\s+(?:the\s+)?[\w\s-]{1,60}?)?\s+(?:concerns?|covers?|deals?|"
+    r"requires?|sets?|provides?|addresses?|governs?|is about|protects?|criminali[sz]es?|establishes?|extends?)\b",
+    re.IGNORECASE,
+)
 
 _LAW = r"(?:its|their|the)\s+(?:own\s+)?(?:domestic|national|internal)\s+(?:law|laws|legislation|legal system)"
 CONDITIONS: dict[str, str] = {
-    "domestic_law": rf"(?:in accordance with|subject to|consistent with|pursuant to|in conformity with|under|"
+    # "offences under its domestic law" says where the offence is made, not on what condition: no "under".
+    "domestic_law": rf"(?:in accordance with|subject to|consistent with|pursuant to|in conformity with|"
     rf"without prejudice to|(?:as|to the extent) (?:permitted|provided|required) (?:by|for|under)(?: in)?)\s+{_LAW}|"
     r"in accordance with (?:the )?fundamental principles of (?:its|their) (?:domestic )?(?:law|legal system)",
     "appropriate": r"(?:where|as|when|if) (?:it deems |it considers |is )?(?:appropriate|necessary)",
+    "possible": r"(?:where|wherever|if|as far as) possible(?: and appropriate)?",
+    "urgent": r"in (?:urgent|exceptional) (?:circumstances|cases)",
     "extent": r"to the extent (?:that |permitted |possible|consistent)[^,;.]{0,80}",
     "intent": r"(?:when|where|if) committed intentionally|intentionally|with (?:the )?intent to [^,;.]{0,40}",
     "without_right": r"without right",
@@ -33,6 +58,7 @@ CONDITIONS: dict[str, str] = {
     "consent": r"with (?:the )?(?:lawful and voluntary )?consent of [^,;.]{0,60}",
 }
 _COMPILED = {name: re.compile(rf"\b(?:{pattern})", re.IGNORECASE) for name, pattern in CONDITIONS.items()}
+_SEGMENT_RE = re.compile(r",")
 MAX_QUOTE = 60
 
 
@@ -40,25 +66,137 @@ def compare(claim_text: str, passage_text: str, matched: list[tuple[int, int]]) 
     """A conflict for each condition of the paraphrased passage clause that the sentence leaves out.
 
     The paraphrased clauses are those the sentence's frames matched (``frames.compare``); without
-    any, the passage clause that grounds most of the sentence's words, if it grounds enough.
+    any, the passage clause that grounds most of the sentence's words, if it grounds enough. Within
+    a clause, a condition counts only when the sentence paraphrases the part it qualifies.
     """
     claim_words = content_tokens(claim_text)
     if not claim_words:
         return []
+    if _SUMMARY_RE.match(claim_text):
+        return _universal(claim_text, passage_text)
     paraphrased = matched or _best_clause(claim_words, passage_text)
+    leads = _lead_ins(passage_text)
+    lead_ins = [leads[c] for c in paraphrased if c in leads]
     claim_region = region_words(claim_text)
-    conflicts: list[Conflict] = []
-    for a, b in paraphrased:
+    conflicts: list[Conflict] = _universal(claim_text, passage_text)
+    for a, b in dict.fromkeys([*lead_ins, *paraphrased]):
         clause = passage_text[a:b]
         for name, pattern in _COMPILED.items():
-            for match in pattern.finditer(clause):
-                words = content_tokens(match.group(0))
-                if not words or any(is_grounded(t, claim_region) for t in words):
+            for found in pattern.finditer(clause):
+                words = content_tokens(found.group(0))
+                if not words or _kept(words, claim_region, clause[: found.start()] + " " + clause[found.end() :]):
                     continue
-                quote = " ".join(match.group(0).split())
+                # A lead-in's condition covers every item of its list; another's only the part it qualifies.
+                attached, scope = _scope(clause, found.start(), found.end())
+                if attached and name in NOUN_QUALIFIERS:
+                    continue
+                if (a, b) not in lead_ins and not _paraphrases(claim_region, scope):
+                    continue
+                quote = " ".join(found.group(0).split())
                 quote = quote if len(quote) <= MAX_QUOTE else quote[:MAX_QUOTE].rsplit(" ", 1)[0] + " …"
                 conflicts.append(Conflict("condition", f'condition dropped: "{quote}"', name))
     return conflicts
+
+
+def _kept(words: tuple[Token, ...], claim_region: RegionWords, rest_of_clause: str) -> bool:
+    """Does the sentence keep the condition made of ``words``?
+
+    Its distinctive words, those the rest of the clause does not use too, are the evidence: the
+    sentence must ground half of them ("substantial grounds for believing" is not kept by
+    "believes"). A condition without distinctive words is kept by any of its words.
+    """
+    rest = region_words(rest_of_clause)
+    distinctive = [t for t in words if not is_grounded(t, rest)]
+    if not distinctive:
+        return any(is_grounded(t, claim_region) for t in words)
+    return sum(is_grounded(t, claim_region) for t in distinctive) * 2 >= len(distinctive)
+
+
+def _lead_ins(passage_text: str) -> dict[tuple[int, int], tuple[int, int]]:
+    """Each list item's lead-in: the clause ending in a colon that opens the list the item belongs to."""
+    leads: dict[tuple[int, int], tuple[int, int]] = {}
+    lead: tuple[int, int] | None = None
+    for a, b in clauses(passage_text):
+        if lead is not None:
+            leads[(a, b)] = lead
+        closer = passage_text[b : b + 1]
+        if closer == ":":
+            lead = (a, b)
+        elif closer in {".", "!", "?"}:
+            lead = None
+    return leads
+
+
+# Words that make a sentence speak of every case: the passage must say so too.
+# "every year" is a frequency, not a scope; "any person who ..." states its own restriction.
+_QUANTIFIER_RE = re.compile(
+    r"\b(?:any|all|every)\b(?!\s+(?:day|week|month|year|hour|session)s?\b)"
+    r"(?!(?:\s+[\w'’-]+){1,4}?\s+(?:who|which|that|where|whose|in which)\b)",
+    re.IGNORECASE,
+)
+_PASSAGE_QUANTIFIER_RE = re.compile(r"\b(?:any|all|every|each|whatever|whichever)\b", re.IGNORECASE)
+_ALWAYS_RE = re.compile(
+    r"\b(?:always|in (?:all|every|any) cases?|without exception|regardless of|fully|in full|completely|entirely|"
+    r"anywhere|worldwide|at any time)\b",
+    re.IGNORECASE,
+)
+_PASSAGE_ALWAYS_RE = re.compile(
+    r"\b(?:always|in (?:all|every|any) cases?|without exception|regardless|irrespective|full\w*|"
+    r"completely|entirely|in all circumstances|anywhere|worldwide|at any time)\b",
+    re.IGNORECASE,
+)
+QUANTIFIED_WORDS = 4  # a quantifier reaches this many content words ahead ("any public or private entity")
+
+
+def _universal(claim_text: str, passage_text: str) -> list[Conflict]:
+    """A condition conflict when the sentence speaks of every case ("any crime", "always") and the passage does not."""
+    always = _ALWAYS_RE.search(claim_text)
+    if always and not _PASSAGE_ALWAYS_RE.search(passage_text):
+        return [_universal_conflict(always.group(0))]
+    quantified = [
+        region_words(" ".join(t.surface for t in content_tokens(passage_text[m.end() :])[:QUANTIFIED_WORDS]))
+        for m in _PASSAGE_QUANTIFIER_RE.finditer(passage_text)
+    ]
+    for found in _QUANTIFIER_RE.finditer(claim_text):
+        following = content_tokens(claim_text[found.end() :])
+        if not following:
+            continue
+        head = following[0]
+        if not any(is_grounded(head, region) for region in quantified):
+            return [_universal_conflict(claim_text[found.start() : found.end() + head.end])]
+    return []
+
+
+def _universal_conflict(words: str) -> Conflict:
+    return Conflict("condition", f'condition dropped: the sentence says "{words}", the passage does not', "universal")
+
+
+def _segments(clause: str) -> list[tuple[int, int]]:
+    """The comma-delimited segments of a clause."""
+    bounds = [0, *(m.start() for m in _SEGMENT_RE.finditer(clause)), len(clause)]
+    return [(bounds[i] + (1 if i else 0), bounds[i + 1]) for i in range(len(bounds) - 1)]
+
+
+def _scope(clause: str, start: int, end: int) -> tuple[bool, tuple[Token, ...]]:
+    """Whether the condition at ``start:end`` is attached to words of its own segment, and the content words of
+    the part of ``clause`` it qualifies: those words, or the segments on either side of a parenthesis."""
+    segments = _segments(clause)
+    inside = [i for i, (a, b) in enumerate(segments) if a < end and start < b]
+    first, last = inside[0], inside[-1]
+    own = content_tokens(clause[segments[first][0] : start] + " " + clause[end : segments[last][1]])
+    if len(own) >= MIN_OWN_WORDS:
+        return True, own
+    before = clause[segments[first - 1][0] : segments[first - 1][1]] if first > 0 else ""
+    after = clause[segments[last + 1][0] : segments[last + 1][1]] if last + 1 < len(segments) else ""
+    return False, own + content_tokens(before + " " + after)
+
+
+def _paraphrases(claim_region: RegionWords, scope: tuple[Token, ...]) -> bool:
+    """Does the sentence speak of the part a condition qualifies? (Yes when that part has no content words.)"""
+    if not scope:
+        return True
+    grounded = sum(is_grounded(t, claim_region) for t in scope)
+    return grounded >= MIN_SCOPE_WORDS or grounded / len(scope) >= MIN_SCOPE_SHARE
 
 
 def _best_clause(claim_words: tuple[Token, ...], passage_text: str) -> list[tuple[int, int]]:

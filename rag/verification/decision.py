@@ -22,7 +22,9 @@ FEATURES = ("similarity", "window_share", "passage_share", "missing_words")
 MAX_MISSING_COUNTED = 3
 MISSING_SHOWN = 3
 # Conflicts are reported in this order when several are found.
-KIND_ORDER = ("instrument", "number", "negation", "modality", "actor", "condition")
+KIND_ORDER = ("instrument", "number", "negation", "modality", "actor", "condition", "extra")
+# Kinds that leave the sentence's claim unstated rather than contradicted: an unstated condition, added content.
+NOT_FOUND_KINDS = frozenset({"condition", "extra"})
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,8 @@ class Decision:
         if probability < self.threshold:
             return Verdict.NOT_FOUND, not_found_reason(evidence), probability
         if active:
-            return Verdict.CONTRADICTED, active[0].reason, probability
+            verdict = Verdict.NOT_FOUND if active[0].kind in NOT_FOUND_KINDS else Verdict.CONTRADICTED
+            return verdict, active[0].reason, probability
         return Verdict.SUPPORTED, None, probability
 
     def to_json(self) -> dict[str, object]:

@@ -21,7 +21,11 @@ PREFIX_LETTERS = 6
 @dataclass(frozen=True)
 class Grounding:
     content: int  # content words in the claim
-    missing: tuple[str, ...]  # the claim's content words the region does not account for
+    missing_tokens: tuple[Token, ...]  # the claim's content words the region does not account for
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(t.surface for t in self.missing_tokens)
 
     @property
     def share(self) -> float:
@@ -64,12 +68,12 @@ def is_grounded(token: Token, region: RegionWords) -> bool:
     return len(token.stem) >= PREFIX_LETTERS and token.stem[:PREFIX_LETTERS] in region.prefixes
 
 
-def ground(claim: str, region: RegionWords) -> Grounding:
-    """How much of ``claim``'s content ``region`` accounts for."""
+def ground(claim: str, region: RegionWords, ignored: tuple[tuple[int, int], ...] = ()) -> Grounding:
+    """How much of ``claim``'s content ``region`` accounts for; words inside the ``ignored`` spans need no grounding."""
     claim_tokens = content_tokens(claim)
-    glossed = _glossed_offsets(claim, region)
+    skipped = [*_glossed_offsets(claim, region), *ignored]
     missing = tuple(
-        t.surface for t in claim_tokens if not is_grounded(t, region) and not any(a <= t.start < b for a, b in glossed)
+        t for t in claim_tokens if not is_grounded(t, region) and not any(a <= t.start < b for a, b in skipped)
     )
     return Grounding(len(claim_tokens), missing)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from rag.documents import short_title
 from rag.references import ARTICLE_REF_RE
 from rag.verification.numbers import REFERENCE_RE
 from rag.verification.types import Conflict
@@ -39,8 +40,8 @@ NAMES: dict[str, str] = {
     references.UNCAC: r"\buncac\b|convention against corruption|m[eé]rida convention",
     references.UN_NOTES: r"interpretative notes?|interpretive notes?",
     references.UN_RESOLUTION: r"general assembly resolution|resolution 79/243",
-    references.UN_CONVENTION: r"\b(?:un|united nations)(?: cybercrime)? (?:convention|treaty)|"
-    r"convention against cybercrime|cybercrime (?:convention|treaty)",
+    references.UN_CONVENTION: r"(?:\b(?:un|united nations) )?convention against cybercrime|"
+    r"\b(?:un|united nations)(?: cybercrime)? (?:convention|treaty)|cybercrime (?:convention|treaty)",
 }
 _COMPILED = {doc: re.compile(pattern, re.IGNORECASE) for doc, pattern in NAMES.items()}
 TITLES = {
@@ -67,6 +68,28 @@ def named_instruments(text: str) -> list[str]:
     if references.BUDAPEST_PROTOCOL in found and references.BUDAPEST in found:
         found.remove(references.BUDAPEST)
     return found
+
+
+# The body that adopted the resolution and the conventions, and chapters cited by roman numeral: like an
+# instrument's name, they locate a provision and say nothing a passage must repeat.
+_LOCATING_RE = re.compile(r"\b(?:the )?general assembly\b|\bchapters?\s+[ivxl]+\b", re.IGNORECASE)
+
+
+def reference_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Where ``text`` names an instrument ("the UN Convention against Cybercrime") or cites a provision: words
+    this check reads, which a passage need not repeat."""
+    names = [(m.start(), m.end()) for pattern in (*_COMPILED.values(), _LOCATING_RE) for m in pattern.finditer(text)]
+    return (*names, *((m.start(), m.end()) for m in REFERENCE_RE.finditer(text)))
+
+
+def source_label_span(text: str, doc_id: str | None) -> tuple[tuple[int, int], ...]:
+    """The citation label of the passage's own document framing a quote in ``text`` ("CIO News report: ...",
+    "No, the text says otherwise. UN Cybercrime Convention, art. 24(2): ..."), as extractive answers do."""
+    if not doc_id:
+        return ()
+    title = re.escape(short_title(doc_id, doc_id))
+    label = re.search(rf"\b{title}(?:,[^:;]{{1,30}}?)?:(?=\s)", text, re.IGNORECASE)
+    return ((label.start(), label.end()),) if label else ()
 
 
 def _family(doc_id: str) -> frozenset[str]:
@@ -104,12 +127,25 @@ def reference_numbers(text: str) -> set[str]:
     return {n for m in REFERENCE_RE.finditer(text) for n in re.findall(r"\d+", m.group(0))}
 
 
+_RANGE_RE = re.compile(r"(\d+)\s*(?:to|through|-|–)\s*(\d+)", re.IGNORECASE)
+
+
 def compare_references(claim_text: str, passage_text: str, article: str | None) -> list[Conflict]:
-    """A number conflict for a provision number the sentence cites that the passage neither is nor cites."""
+    """A number conflict for a provision number the sentence cites that the passage neither is nor cites, or
+    for a range of provisions that one end of a range the passage cites ("articles 7 to 11" for "7 to 10")."""
     known = reference_numbers(passage_text) | ({article} if article else set())
+    ranges = [r.groups() for m in REFERENCE_RE.finditer(passage_text) for r in _RANGE_RE.finditer(m.group(0))]
     for match in REFERENCE_RE.finditer(claim_text):
-        cited = set(re.findall(r"\d+", match.group(0)))
-        if cited - known and not re.fullmatch(r"(?:art(?:icle)?s?\.?)\s*\d+", match.group(0).strip(), re.IGNORECASE):
-            quote = " ".join(match.group(0).split())
+        quote = " ".join(match.group(0).split())
+        for cited in _RANGE_RE.finditer(match.group(0)):
+            first, last = cited.groups()
+            rival = next(((a, b) for a, b in ranges if (a == first) != (b == last)), None)
+            if rival is not None and (first, last) not in ranges:
+                reason = f'number: the passage cites "{rival[0]} to {rival[1]}", the sentence "{quote}"'
+                return [Conflict("number", reason, "reference")]
+        cited_numbers = set(re.findall(r"\d+", match.group(0)))
+        if cited_numbers - known and not re.fullmatch(
+            r"(?:art(?:icle)?s?\.?)\s*\d+", match.group(0).strip(), re.IGNORECASE
+        ):
             return [Conflict("number", f'number: the sentence cites "{quote}", the passage does not', "reference")]
     return []

@@ -41,6 +41,7 @@ class LabelledClaim:
     origin: str = ""
     doc: str | None = None
     article: str | None = None
+    note: str = ""  # for an error, the reason a reader gives
 
     @property
     def supported(self) -> bool:
@@ -75,6 +76,7 @@ def _pair(obj: dict[str, Any], where: str, lineno: int) -> LabelledClaim:
         origin=origin,
         doc=str(obj["doc"]) if obj.get("doc") else None,
         article=str(article) if article not in (None, "") else None,
+        note=str(obj.get("note") or ""),
     )
 
 

@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rag.verification.grounding import is_grounded, region_words
 from rag.verification.types import Conflict
-from rag.verification.words import TEXT_CACHE_SIZE
+from rag.verification.words import TEXT_CACHE_SIZE, Token, content_tokens
 
 _UNITS = [
     "zero",
@@ -96,10 +97,14 @@ _REFERENCE_BEFORE_RE = re.compile(
 # instrument check compares their numbers; a paragraph label opening a line ("2. ") is no figure.
 REFERENCE_RE = re.compile(
     r"\b(?:art(?:icle)?s?\.?|paragraphs?|paras?\.?|subparagraphs?)\s*\d+(?:\s*\(\w+\))*"
-    r"(?:\s*(?:,|and|to|or|-|–)\s*(?:(?:art(?:icle)?s?\.?|paragraphs?|paras?\.?)\s*)?\d+(?:\s*\(\w+\))*)*"
+    r"(?:\s*(?:,|and|to|through|or|-|–)\s*(?:(?:art(?:icle)?s?\.?|paragraphs?|paras?\.?)\s*)?\d+(?:\s*\(\w+\))*)*"
     r"|(?m:^\s*\d+\.\s)|\(\d+\)",
     re.IGNORECASE,
 )
+
+
+CALENDAR_YEAR = "calendar year"  # the unit of a bare year ("until 31 December 2026")
+_CALENDAR_YEAR_RE = re.compile(r"(?:19|20|21)\d\d")
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,9 @@ class Figure:
     value: float
     surface: str  # the figure with its unit, as written ("four years")
     unit: str | None
+    start: int = 0
+    end: int = 0
+    bound: str | None = None  # "at least" (MINIMUM) or "up to" (MAXIMUM), when the text bounds the figure
 
 
 @lru_cache(maxsize=TEXT_CACHE_SIZE)
@@ -124,6 +132,8 @@ def figures(text: str) -> tuple[Figure, ...]:
             continue
         unit_match = _AFTER_UNIT_RE.match(text, match.end())
         unit = unit_match.group(0).strip().lower().rstrip("s") if unit_match else None
+        if unit is None and _CALENDAR_YEAR_RE.fullmatch(match.group(0)):
+            unit = CALENDAR_YEAR
         if match.group("word"):
             word = match.group("word").lower()
             if word in _WEAK_WORDS and unit is None:
@@ -132,25 +142,108 @@ def figures(text: str) -> tuple[Figure, ...]:
         else:
             value = float(match.group("digits").replace(",", ""))
         end = unit_match.end() if unit_match else match.end()
-        found.append(Figure(value, text[match.start() : end], unit))
+        bound = _bound(text, match.start(), end)
+        found.append(Figure(value, text[match.start() : end], unit, match.start(), end, bound))
     return tuple(found)
 
 
+MINIMUM, MAXIMUM = "minimum", "maximum"
+_BOUND_BEFORE_RE = re.compile(
+    r"\b(?:(?P<min>at least|not less than|no less than|(?:a )?minimum (?:period )?of|no fewer than|not fewer than)|"
+    r"(?P<max>up to(?: a maximum of)?|at most|no more than|not more than|(?:a )?maximum period of|not exceeding|"
+    r"within|no later than|not later than))\s*$",
+    re.IGNORECASE,
+)
+_BOUND_AFTER_RE = re.compile(r"^\W{0,2}\s*(?:(?P<min>or more|or longer|at least)|(?P<max>or less|or fewer|at most))\b")
+
+
+def _bound(text: str, start: int, end: int) -> str | None:
+    """Whether the words right around the figure make it a minimum or a maximum ("a maximum of four years or
+    more" is a minimum: the words after the figure decide first)."""
+    for found in (_BOUND_AFTER_RE.match(text[end:]), _BOUND_BEFORE_RE.search(text[max(0, start - 40) : start])):
+        if found:
+            return MINIMUM if found.group("min") else MAXIMUM
+    return None
+
+
 def compare(claim_text: str, passage_text: str) -> list[Conflict]:
-    """A conflict for the first figure of the sentence that the passage does not give."""
+    """A conflict for the first figure of the sentence that the passage does not give, or gives for something else.
+
+    A figure the passage gives may still be the wrong one: "a session of up to ten days in Vienna"
+    when the passage holds "two sessions of 10 days each" and "a session of up to five days in
+    Vienna". The figure whose neighbouring words the sentence's neighbouring words match best is
+    the one the sentence speaks of.
+    """
     given = figures(passage_text)
     values = {f.value for f in given}
     if "24/7" in passage_text or "twenty-four hours" in passage_text.lower():
         values |= {24.0, 7.0}
     for figure in figures(claim_text):
         if figure.value in values:
+            rival = _rival(claim_text, figure, passage_text, given)
+            if rival is not None:
+                return [_conflict(rival, figure)]
+            bounded_otherwise = _other_bound(figure, given)
+            if bounded_otherwise is not None:
+                return [_conflict(bounded_otherwise, figure, bounds=True)]
             continue
         same_unit = [f for f in given if f.unit and f.unit == figure.unit]
         if same_unit:
-            return [
-                Conflict(
-                    "number", f'number: the passage says "{same_unit[0].surface}", the sentence "{figure.surface}"'
-                )
-            ]
+            return [_conflict(same_unit[0], figure)]
         return [Conflict("number", f'number: the sentence says "{figure.surface}", the passage gives no such figure')]
     return []
+
+
+def _conflict(given: Figure, said: Figure, bounds: bool = False) -> Conflict:
+    """A number conflict; ``bounds`` shows each figure's bound (the figures are the same, the bounds differ)."""
+    return Conflict(
+        "number", f'number: the passage says "{_shown(given, bounds)}", the sentence "{_shown(said, bounds)}"'
+    )
+
+
+def _shown(figure: Figure, bounds: bool) -> str:
+    if not bounds or figure.bound is None:
+        return figure.surface
+    return f"{'at least' if figure.bound == MINIMUM else 'at most'} {figure.surface}"
+
+
+def _other_bound(figure: Figure, given: tuple[Figure, ...]) -> Figure | None:
+    """The passage's figure of the same value bounded the other way ("at least 60 days" for "up to 60 days")."""
+    same = [f for f in given if f.value == figure.value and f.unit == figure.unit]
+    if figure.bound is None or not same or any(f.bound in (None, figure.bound) for f in same):
+        return None
+    return same[0]
+
+
+# Neighbouring content words compared on each side of a figure.
+CONTEXT_WORDS = 3
+# A rival figure must share this many more neighbouring words with the sentence's figure than the same figure does.
+MIN_RIVAL_LEAD = 1
+MIN_RIVAL_CONTEXT = 2
+
+
+def _context(text: str, start: int, end: int) -> tuple[Token, ...]:
+    words = content_tokens(text)
+    before = [t for t in words if t.end <= start][-CONTEXT_WORDS:]
+    after = [t for t in words if t.start >= end][:CONTEXT_WORDS]
+    return (*before, *after)
+
+
+def _rival(claim_text: str, figure: Figure, passage_text: str, given: tuple[Figure, ...]) -> Figure | None:
+    """A passage figure of the same unit and another value that sits among the sentence figure's neighbours."""
+    context = _context(claim_text, figure.start, figure.end)
+    if not context:
+        return None
+
+    def shared(candidate: Figure) -> int:
+        region = region_words(" ".join(t.surface for t in _context(passage_text, candidate.start, candidate.end)))
+        return sum(is_grounded(t, region) for t in context)
+
+    same = max((shared(f) for f in given if f.value == figure.value), default=0)
+    if figure.unit is None:  # a bare number could be anything: only a figure with a unit has rivals
+        return None
+    rivals = [(shared(f), f) for f in given if f.value != figure.value and f.unit == figure.unit]
+    if not rivals:
+        return None
+    score, rival = max(rivals, key=lambda item: item[0])
+    return rival if score >= MIN_RIVAL_CONTEXT and score >= same + MIN_RIVAL_LEAD else None

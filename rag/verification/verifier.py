@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from langchain_core.embeddings import Embeddings
 
-from rag.verification import conditions, frames, instruments, numbers, polarity
+from rag.verification import added, conditions, frames, instruments, numbers, polarity
 from rag.verification.alignment import SentenceVectors
 from rag.verification.claim import claim_of, verbatim_span
 from rag.verification.decision import Decision, Evidence, load_decision
@@ -73,7 +73,8 @@ class Verifier:
             value = SIMILARITY_WEIGHT * window.similarity + (1 - SIMILARITY_WEIGHT) * share
             if value > best_value:
                 best_value, best, best_share = value, window, share
-        grounding = ground(claim, passage_region)
+        locating = (*instruments.reference_spans(claim), *instruments.source_label_span(claim, doc_id))
+        grounding = ground(claim, passage_region, locating)
         framed = frames.compare(claim, passage_text)
         conflicts = (
             *instruments.compare(sentence, passage_text, doc_id, article),
@@ -82,6 +83,7 @@ class Verifier:
             *framed.conflicts,
             *polarity.compare(claim, passage_text),
             *conditions.compare(claim, passage_text, framed.clauses),
+            *added.compare(claim, passage_text, grounding),
         )
         evidence = Evidence(max(0.0, best.similarity), best_share, grounding.share, grounding.missing, conflicts)
         return evidence, (best.start, best.end)
