@@ -65,7 +65,9 @@ def compare(claim_text: str, passage_text: str, grounding: Grounding) -> list[Co
         word = token.surface.lower()
         if len(word) < MIN_NOUN_LETTERS:
             continue
-        if PERSON_ENDING_RE.search(word) or (len(missing) >= MIN_MISSING_FOR_NOUN and NOUN_ENDING_RE.search(word)):
+        if PERSON_ENDING_RE.search(word):
+            return [_conflict(token.surface, "person")]
+        if len(missing) >= MIN_MISSING_FOR_NOUN and NOUN_ENDING_RE.search(word):
             return [_conflict(token.surface, "noun")]
     return []
 

@@ -37,6 +37,8 @@ _UNITS = [
     "nineteen",
 ]
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+# Figures in words: compared here, so other checks do not read them as content that places an actor.
+NUMBER_WORDS = frozenset([*_UNITS, *_TENS])
 _ORDINAL_UNITS = [
     "zeroth",
     "first",

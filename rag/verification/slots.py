@@ -20,6 +20,7 @@ from rag.verification import actors
 from rag.verification.actors import Mention
 from rag.verification.clauses import clauses
 from rag.verification.grounding import RegionWords, is_grounded, region_words
+from rag.verification.numbers import NUMBER_WORDS
 from rag.verification.types import Conflict
 from rag.verification.words import TEXT_CACHE_SIZE, Token, content_tokens
 
@@ -293,8 +294,9 @@ def _region(slot: Slot) -> RegionWords:
 
 
 def _shared(claim: Slot, passage: Slot) -> int:
+    """Anchor words the two slots share; a figure ("two sessions", "two years") places no actor."""
     region = _region(passage)
-    return sum(is_grounded(t, region) for t in claim.anchors)
+    return sum(is_grounded(t, region) for t in claim.anchors if t.surface.lower() not in NUMBER_WORDS)
 
 
 def compare(claim_text: str, passage_text: str) -> list[Conflict]:
