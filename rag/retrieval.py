@@ -232,8 +232,10 @@ class Retriever:
             resolutions = [d for d in targets if (entry := registry.get(d)) and entry.kind == "resolution"]
             return [p for d in resolutions[:1] for p in view.by_doc.get(d, []) if ref.number in p.paragraphs]
         for doc in targets:
-            if ref.kind == "article" and (doc, ref.number or "") in view.by_article:
+            if ref.kind in ("article", "section") and (doc, ref.number or "") in view.by_article:
                 passages = view.by_article[(doc, ref.number or "")]
+                if ref.kind == "section" and passages[0].article_noun != "Section":
+                    continue  # "section 4" names a national act's section, not a treaty's article 4
                 exact = [p for p in passages if ref.paragraph and ref.paragraph in p.paragraphs]
                 return exact + [p for p in passages if p not in exact]
             if ref.kind == "chapter":
