@@ -76,6 +76,12 @@ def test_the_convention_beside_budapest_names_both() -> None:
     assert set(reading.documents) == {BUDAPEST, UN}
 
 
+def test_the_convention_named_through_its_resolution_names_both() -> None:
+    reading = read_query("When does the convention adopted by resolution 79/243 enter into force?")
+    assert reading.documents == ["un-ga-resolution-79-243", UN]
+    assert read_query("When was the resolution adopted?").documents == ["un-ga-resolution-79-243"]
+
+
 def test_the_convention_alone_names_no_other_document() -> None:
     reading = read_query("What does the convention say about data preservation?")
     assert reading.documents == [] and reading.generic
