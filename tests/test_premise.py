@@ -151,3 +151,10 @@ def test_the_limiting_sentence_leads_even_below_the_best_three() -> None:
     claim = "Police can read your messages in real time for any offence at all. Is that right?"
     found = contradicted_premise(claim, [ILLEGAL_ACCESS, DENUNCIATION, PRESERVATION, INTERCEPTION])
     assert found is not None and found.sentence == 3
+
+
+def test_a_premise_naming_what_no_document_mentions_is_not_contradicted_by_the_text() -> None:
+    unknown = check_premise("the signing was in Geneva", "Since the signing was in Geneva, when?", [ATTEMPT], "text")
+    textual = check_premise(None, "Since withdrawal takes immediate effect, how is it notified?", [DENUNCIATION], "")
+    assert unknown.contradiction is not None and not unknown.by_the_text
+    assert textual.by_the_text

@@ -52,7 +52,7 @@ def weigh(retrieved: Retrieved, view: CorpusView, question_embeddings: Embedding
     reading = retrieved.reading
     candidates = retrieved.candidates
     hits = [p.passage for p in retrieved.passages if not p.supporting]
-    missing_names = unknown_names(reading.relied_on, view.corpus_text)
+    missing_names = unknown_names(reading.relied_on, view.corpus_text, view.registry)
     values = features(
         reading.asked,
         [c.text for c in candidates],
@@ -63,23 +63,30 @@ def weigh(retrieved: Retrieved, view: CorpusView, question_embeddings: Embedding
         missing_names,
     )
     question_vector = retrieved.query_vector + question_embeddings.embed_query(retrieved.query)
-    provision_request = retrieved.found_named_provision and asks_only_for_named_provision(reading.asked)
+    provision_request = retrieved.found_named_provision and asks_only_for_named_provision(reading.asked, view.registry)
     return Evidence(values, question_vector, missing_names, provision_request)
 
 
 def assess(retrieved: Retrieved, view: CorpusView, question_embeddings: Embeddings) -> Assessment:
-    """Weigh the evidence (``weigh``) and decide, with the committed answerability model, whether to
-    refuse; for a question that is answered, check its premise and the source it quotes."""
+    """Weigh the evidence (``weigh``), check the premise the question takes for granted, and decide,
+    with the committed answerability model, whether to refuse: a premise the passages' wording
+    contradicts is answered by the correction. For a question that is answered, word the remark on
+    the source it quotes."""
     evidence = weigh(retrieved, view, question_embeddings)
     model = load_model()
     probability = model.probability(evidence.values, evidence.question_vector)
+    reading = retrieved.reading
+    sentences = [c.text for c in retrieved.candidates]
+    premise = check_premise(reading.premise, retrieved.query, sentences, view.corpus_text, view.registry)
     decision = decide(
-        evidence.values, evidence.missing_names, probability, model.threshold, evidence.asks_for_named_provision
+        evidence.values,
+        evidence.missing_names,
+        probability,
+        model.threshold,
+        evidence.asks_for_named_provision,
+        premise.by_the_text,
     )
     if decision.refuse:
         return Assessment(evidence, probability, decision)
-    reading = retrieved.reading
-    recorded = reading.source is not None and source_recorded(reading.source, view.corpus_text)
-    sentences = [c.text for c in retrieved.candidates]
-    premise = check_premise(reading.premise, retrieved.query, sentences, view.corpus_text)
+    recorded = reading.source is not None and source_recorded(reading.source, view.corpus_text, view.registry)
     return Assessment(evidence, probability, decision, reading.remark(recorded), premise)

@@ -27,12 +27,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.answering.assess.names import unknown_names
+from rag.documents import Registry
 from rag.keyword_index import tokenize
 
 # How many of the best sentences may carry the contradicting wording.
 EVIDENCE_SENTENCES = 3
 # The words that open an answer whose premise the evidence contradicts.
 PREMISE_CORRECTION = "No, the text says otherwise. "
+# Why a premise clause naming what no document mentions is contradicted (not by the text itself).
+UNKNOWN_NAMES_REASON = "the premise names what no document mentions"
 
 _CARDINALS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -109,6 +112,11 @@ class PremiseCheck:
     correction: str = PREMISE_CORRECTION
 
     @property
+    def by_the_text(self) -> bool:
+        """The passages' own wording contradicts the premise (not merely a name they never mention)."""
+        return self.contradiction is not None and self.contradiction.reason != UNKNOWN_NAMES_REASON
+
+    @property
     def lead(self) -> int | None:
         """The best sentence (its rank) the answer should open with, when the premise is contradicted."""
         return self.contradiction.sentence if self.contradiction else None
@@ -117,16 +125,16 @@ class PremiseCheck:
 NOTHING_CONTRADICTED = PremiseCheck(None)
 
 
-def check_premise(premise: str | None, query: str, sentences: Sequence[str], corpus: str) -> PremiseCheck:
+def check_premise(
+    premise: str | None, query: str, sentences: Sequence[str], corpus: str, registry: Registry | None = None
+) -> PremiseCheck:
     """Whether the best ``sentences`` (best first) contradict what the question (``query``) takes
-    for granted: a ``premise`` clause naming what no document of ``corpus`` mentions, or
-    ``contradicted_premise``."""
+    for granted: a ``premise`` clause naming what no document of ``corpus`` mentions (the names of
+    ``registry`` count as mentioned), or ``contradicted_premise``."""
     if premise and sentences:
-        names = unknown_names(premise, corpus)
+        names = unknown_names(premise, corpus, registry)
         if names:
-            return PremiseCheck(
-                Contradiction(0, "the premise names what no document mentions"), unknown_premise_names(names)
-            )
+            return PremiseCheck(Contradiction(0, UNKNOWN_NAMES_REASON), unknown_premise_names(names))
     return PremiseCheck(contradicted_premise(query, sentences))
 
 
