@@ -19,6 +19,7 @@ from rag.answering.assess.model import load_model
 from rag.answering.assess.names import source_recorded, unknown_names
 from rag.answering.assess.premise import NOTHING_CONTRADICTED, PremiseCheck, check_premise
 from rag.answering.retrieve import Retrieved
+from rag.keyword_index import Vocabulary
 from rag.retrieval import CorpusView
 
 
@@ -45,10 +46,13 @@ class Assessment:
     premise: PremiseCheck = NOTHING_CONTRADICTED
 
 
-def weigh(retrieved: Retrieved, view: CorpusView, question_embeddings: Embeddings) -> Evidence:
+def weigh(
+    retrieved: Retrieved, view: CorpusView, question_embeddings: Embeddings, reference: Vocabulary | None = None
+) -> Evidence:
     """The evidence refusal weighs: the answerability features of the question as asked, the
     model's vector of the query (``question_embeddings`` is its second question model, e5) and the
-    names of the question that no document of ``view`` mentions."""
+    names of the question that no document of ``view`` mentions. Word rarity is read from
+    ``reference`` (the answerability model's vocabulary), or from the store when there is none."""
     reading = retrieved.reading
     candidates = retrieved.candidates
     hits = [p.passage for p in retrieved.passages if not p.supporting]
@@ -58,9 +62,10 @@ def weigh(retrieved: Retrieved, view: CorpusView, question_embeddings: Embedding
         [c.text for c in candidates],
         [c.score for c in candidates],
         [p.text + " " + view.plain_terms_by_id.get(p.id, "") for p in hits],
-        view.vocabulary,
+        reference or view.vocabulary,
         view.corpus_lower,
         missing_names,
+        view.vocabulary,
     )
     question_vector = retrieved.query_vector + question_embeddings.embed_query(retrieved.query)
     provision_request = retrieved.found_named_provision and asks_only_for_named_provision(reading.asked, view.registry)
@@ -72,8 +77,8 @@ def assess(retrieved: Retrieved, view: CorpusView, question_embeddings: Embeddin
     with the committed answerability model, whether to refuse: a premise the passages' wording
     contradicts is answered by the correction. For a question that is answered, word the remark on
     the source it quotes."""
-    evidence = weigh(retrieved, view, question_embeddings)
     model = load_model()
+    evidence = weigh(retrieved, view, question_embeddings, model.vocabulary)
     probability = model.probability(evidence.values, evidence.question_vector)
     reading = retrieved.reading
     sentences = [c.text for c in retrieved.candidates]
