@@ -127,8 +127,9 @@ class Registry:
         A name inside a longer name of another document does not count ("Hanoi" in "the Hanoi
         Convention"), nor a bare word another named document's name contains ("UN" beside
         "UN Convention against Corruption"). A generic name ("the convention") beside a document
-        of another family than the default document's adds the default document: when in doubt,
-        both are searched.
+        of another family than the default document's, or beside documents that only comment on
+        the default document (its resolution, its notes), adds the default document: when in
+        doubt, both are searched.
         """
         lowered = question.lower().replace("\u2019", "'")
         candidates = [e for e in self.entries.values() if known is None or e.id in known]
@@ -154,7 +155,11 @@ class Registry:
         generic = bool(generic_spans)
         default_known = known is None or self.default_document in known
         default_family = self.family(self.default_document)
-        if generic and found and not default_family & set(found) and default_known:
+        # "The convention adopted by resolution 79/243": a document that only comments on the default
+        # document names it, and "the convention" is the default document itself.
+        comments_only = all(self.entries[d].annotates == self.default_document for d in found)
+        in_doubt = not default_family & set(found) or comments_only
+        if generic and found and in_doubt and default_known and self.default_document not in found:
             found.append(self.default_document)
         return Reading(documents=found, generic=generic)
 

@@ -79,7 +79,7 @@ class Engine:
     def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None) -> list[ScoredPassage]:
         """The passages for what ``query`` asks: a claim it quotes is searched, not its source
         (``rag.answering.retrieve.claims``), as the answer path does."""
-        return self.retriever.search(read_question(query).asked, k, filters)
+        return self.retriever.search(read_question(query, self.registry()).searched, k, filters)
 
     def ask(
         self,

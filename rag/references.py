@@ -18,6 +18,10 @@ ARTICLE_REF_RE = re.compile(
     r"\b(?:art(?:icle)?s?\.?)\s*(\d{1,3})(?:\s*\((\d{1,3})\)|\s*,?\s*(?:para(?:graph)?\.?|§)\s*(\d{1,3}))?",
     re.IGNORECASE,
 )
+# "section 4", "sec. 4(a)", "§ 12": national acts number their provisions as sections.
+SECTION_REF_RE = re.compile(
+    r"(?:\bsec(?:tion)?s?\.?|§)\s*(\d{1,3}[A-Za-z]?)(?![\w/])(?:\s*\(([a-z]{1,2}|\d{1,3})\))?", re.IGNORECASE
+)
 CHAPTER_REF_RE = re.compile(rf"\bchapter\s+({_ROMAN}|\d+)\b", re.IGNORECASE)
 NOTE_REF_RE = re.compile(r"\b(?:interpretative|interpretive)?\s*note\s+(?:no\.?\s*)?(\d+)\b", re.IGNORECASE)
 PARAGRAPH_REF_RE = re.compile(r"\b(?:operative\s+)?paragraph\s+(\d{1,3})\b", re.IGNORECASE)
@@ -27,9 +31,10 @@ COMPARISON_RE = re.compile(r"\b(compar|differ|versus|vs\.?|both|contrast|similar
 
 @dataclass(frozen=True)
 class ProvisionRef:
-    """A provision a question names: an article (and paragraph), a chapter, a note, the preamble."""
+    """A provision a question names: an article or a section (and paragraph), a chapter, a note, the
+    preamble."""
 
-    kind: str  # "article", "chapter", "note", "preamble", "paragraph"
+    kind: str  # "article", "section", "chapter", "note", "preamble", "paragraph"
     number: str | None = None
     paragraph: str | None = None
 
@@ -64,13 +69,15 @@ def read_query(question: str, known_docs: set[str] | None = None, registry: Regi
             reading.provisions.append(ProvisionRef("note", m.group(1)))
     for m in ARTICLE_REF_RE.finditer(question):
         reading.provisions.append(ProvisionRef("article", m.group(1), m.group(2) or m.group(3)))
+    for m in SECTION_REF_RE.finditer(question):
+        reading.provisions.append(ProvisionRef("section", m.group(1).upper(), m.group(2)))
     for m in CHAPTER_REF_RE.finditer(question):
         raw = m.group(1)
         number = raw.upper() if not raw.isdigit() else int_to_roman(int(raw))
         reading.provisions.append(ProvisionRef("chapter", number))
     if PREAMBLE_RE.search(question):
         reading.provisions.append(ProvisionRef("preamble", "preamble"))
-    if not any(p.kind == "article" for p in reading.provisions):
+    if not any(p.kind in ("article", "section") for p in reading.provisions):
         for m in PARAGRAPH_REF_RE.finditer(question):
             reading.provisions.append(ProvisionRef("paragraph", m.group(1)))
     return reading

@@ -17,7 +17,7 @@ from functools import cached_property
 
 from rag.documents import Registry, builtin_registry, remember_uploads
 from rag.errors import StoreError
-from rag.glossary import expand_query
+from rag.glossary import expand_query, expansions
 from rag.keyword_index import KeywordIndex, Vocabulary
 from rag.limits import check_k, check_question
 from rag.plain_terms import load_plain_terms, plain_terms_index, terms_of
@@ -52,9 +52,21 @@ BROAD_QUESTION_RE = re.compile(
 )
 
 
+# Each aspect of a broad question (``aspects_of``) is searched on its own, and its ranking fused
+# with the question's own at this weight (the question's counts 1).
+ASPECT_WEIGHT = 0.5
+
+
 def asks_broadly(question: str) -> bool:
     """Whether ``question`` is broad: its answer needs several provisions (``BROAD_QUESTION_RE``)."""
     return bool(BROAD_QUESTION_RE.search(question))
+
+
+def aspects_of(question: str) -> list[str]:
+    """The aspects of a broad question, each searched on its own: the treaty wording of each plain
+    term it uses (``rag.glossary``: "journalists" brings the grounds for refusing assistance, "human
+    rights" the safeguards), which one query mixing them all would rank below the question's topic."""
+    return expansions(question)
 
 
 @dataclass(frozen=True)
@@ -175,6 +187,8 @@ class Retriever:
         if reading.is_comparison:
             fused = _interleave_by_doc(fused, [d for d in reading.documents if d in scope])
         if not reading.provisions and asks_broadly(query):
+            aspects = [self._hybrid(view, aspect, scope, reading) for aspect in aspects_of(query)]
+            fused = _fuse_rankings([(fused, 1.0), *((ranking, ASPECT_WEIGHT) for ranking in aspects)])
             fused = _spread_over_articles(view, fused, k, PASSAGES_PER_ARTICLE_BROAD)
         ranked: list[ScoredPassage] = []
         seen: set[str] = set()
@@ -232,8 +246,10 @@ class Retriever:
             resolutions = [d for d in targets if (entry := registry.get(d)) and entry.kind == "resolution"]
             return [p for d in resolutions[:1] for p in view.by_doc.get(d, []) if ref.number in p.paragraphs]
         for doc in targets:
-            if ref.kind == "article" and (doc, ref.number or "") in view.by_article:
+            if ref.kind in ("article", "section") and (doc, ref.number or "") in view.by_article:
                 passages = view.by_article[(doc, ref.number or "")]
+                if ref.kind == "section" and passages[0].article_noun != "Section":
+                    continue  # "section 4" names a national act's section, not a treaty's article 4
                 exact = [p for p in passages if ref.paragraph and ref.paragraph in p.paragraphs]
                 return exact + [p for p in passages if p not in exact]
             if ref.kind == "chapter":
@@ -313,6 +329,17 @@ def _best(scores: dict[str, float], candidates: Iterable[str]) -> list[str]:
     """The ``CANDIDATES_PER_RANKING`` best-scored of ``candidates``, best first."""
     scored = [pid for pid in candidates if pid in scores]
     return sorted(scored, key=lambda pid: -scores[pid])[:CANDIDATES_PER_RANKING]
+
+
+def _fuse_rankings(rankings: list[tuple[list[tuple[str, float, str]], float]]) -> list[tuple[str, float, str]]:
+    """Hybrid rankings fused again by weighted reciprocal rank, best first."""
+    if len(rankings) == 1:
+        return rankings[0][0]
+    fused: dict[str, float] = defaultdict(float)
+    for ranking, weight in rankings:
+        for rank, (pid, _, _) in enumerate(ranking):
+            fused[pid] += weight / (RRF_K + rank + 1)
+    return [(pid, score, "hybrid") for pid, score in sorted(fused.items(), key=lambda item: -item[1])]
 
 
 def _spread_over_articles(

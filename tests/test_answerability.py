@@ -6,6 +6,8 @@ The questions here are not from the gold splits: they exercise the kinds the mod
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -34,6 +36,27 @@ def test_words_the_evidence_lacks_lower_coverage_and_unknown_ones_are_counted() 
     lacking = of("Do authorities order preservation of cryptocurrency wallets?")
     assert covered["coverage"] == 1.0 and covered["unseen_terms"] == 0
     assert lacking["coverage"] < covered["coverage"] and lacking["unseen_terms"] == 2
+
+
+def test_word_rarity_comes_from_the_reference_vocabulary_not_the_stores_size() -> None:
+    small_store = Vocabulary.build(TEXTS[1:2])
+    question = "Does the access to a system need ratification?"
+
+    def of(reference: Vocabulary, store: Vocabulary) -> dict[str, float]:
+        return features(question, [TEXTS[1]], [0.7], [TEXTS[1]], reference, "", [], store)
+
+    assert of(VOCABULARY, small_store) == of(VOCABULARY, VOCABULARY)
+    shifted = of(small_store, small_store)  # what the features were when the store was the reference
+    assert shifted["unseen_terms"] == 3  # access, system, ratification (and need): the cap
+    assert of(VOCABULARY, small_store)["unseen_terms"] == 1  # "need": no text has it
+    assert shifted["coverage"] != of(VOCABULARY, small_store)["coverage"]
+
+
+def test_a_word_only_the_store_has_is_not_unknown() -> None:
+    store = Vocabulary.build(["Cyber-squatting is the acquisition of a domain name in bad faith."])
+    question = "Is cyber-squatting a crime?"
+    assert features(question, [], [0.5], [], VOCABULARY, "", [])["unseen_terms"] == 3  # cyber, squat, crime
+    assert features(question, [], [0.5], [], VOCABULARY, "", [], store)["unseen_terms"] == 1  # "crime"
 
 
 def test_a_figure_or_date_the_best_sentences_lack_is_flagged() -> None:
@@ -68,10 +91,11 @@ def test_the_committed_model_matches_the_features_and_the_question_models() -> N
 
 
 def test_the_saved_model_loads_back_and_decides_the_same(tmp_path) -> None:
-    model = load_model()
+    model = replace(load_model(), vocabulary=VOCABULARY)
     path = tmp_path / "model.npz"
     model.with_threshold(0.25).save(path)
     loaded = AnswerabilityModel.load(path)
+    assert loaded.vocabulary == VOCABULARY
     values, vector = dict.fromkeys(FEATURES, 0.5), [0.01] * 768
     assert loaded.threshold == 0.25
     assert loaded.probability(values, vector) == pytest.approx(model.probability(values, vector), abs=1e-5)
@@ -142,7 +166,9 @@ def dev_examples(engine):
     from eval.train_refusal import DATASETS
     from rag.answering.assess.training import examples
 
-    return examples(engine, [(q.question, q.answerable, "dev") for q in load_questions(DATASETS / "gold-dev.jsonl")])
+    reference = load_model().vocabulary or engine.retriever.view().vocabulary  # as the product weighs them
+    rows = [(q.question, q.answerable, "dev") for q in load_questions(DATASETS / "gold-dev.jsonl")]
+    return examples(engine, rows, reference)
 
 
 def test_the_committed_model_keeps_its_dev_figures(dev_examples) -> None:
@@ -163,8 +189,9 @@ def test_retraining_reproduces_the_committed_model(engine, dev_examples) -> None
     from eval.train_refusal import DATASETS
     from rag.answering.assess.training import calibrate, examples, fit, held_out_probabilities, read_training
 
-    train = examples(engine, read_training(sorted(DATASETS.glob("refusal-train-*.jsonl"))))
-    retrained = fit(train)
+    reference = engine.retriever.view().vocabulary
+    train = examples(engine, read_training(sorted(DATASETS.glob("refusal-train-*.jsonl"))), reference)
+    retrained = fit(train, reference)
     retrained = retrained.with_threshold(calibrate(retrained, dev_examples, train, held_out_probabilities(train)))
     committed = load_model()
     # A freshly built store can shift a feature slightly, hence agreement rather than equality.

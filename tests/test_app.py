@@ -19,7 +19,9 @@ from rag.settings import PROJECT_ROOT
 if str(PROJECT_ROOT) not in sys.path:  # ui/ is beside app.py, not an installed package
     sys.path.insert(0, str(PROJECT_ROOT))
 
+from rag.types import Passage
 from rag.uploads import UploadNameError, safe_upload_name, upload_target
+from ui.pages.library import section_of
 from ui.text import HIGHLIGHT, append_feedback, escape_markdown, passage_markdown, quote_span
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -62,6 +64,15 @@ def test_passage_markdown_highlights_only_the_quote() -> None:
     assert quote_span(100, 200, 150, 160) == (50, 60)
     assert quote_span(100, 200, 250, 260) is None
     assert quote_span(100, 200, 90, 120) == (0, 20)
+
+
+def test_a_national_acts_section_is_labelled_a_section_in_the_library() -> None:
+    fields = {"doc_title": "Act", "text": "t", "start": 0, "end": 1, "context": "", "kind": "article", "article": "4"}
+    section = Passage(id="act:4", doc_id="act", article_title="Cybercrime Offenses", article_noun="Section", **fields)  # type: ignore[arg-type]
+    article = Passage(id="un:4", doc_id="un", **fields)  # type: ignore[arg-type]
+    assert section_of(section).label == "Section 4 — Cybercrime Offenses"
+    assert section_of(section).noun == "Section"
+    assert section_of(article).label == "Article 4"
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.retrieval import CorpusView, Retriever, _spread_over_articles, asks_broadly
+from rag.retrieval import CorpusView, Retriever, _fuse_rankings, _spread_over_articles, asks_broadly, aspects_of
 from rag.types import Passage
 
 UN = "un-cybercrime-convention-2024"
@@ -63,3 +63,19 @@ def test_a_broad_question_gets_one_passage_of_a_document_without_articles() -> N
     top = [pid for pid, _, _ in _spread_over_articles(view, fused, 3, per_article=1)[:3]]
     assert top == ["news:0", RANKED[0].id, RANKED[5].id]
     assert [pid for pid, _, _ in _spread_over_articles(view, fused, 3, per_article=2)[:3]] == [p.id for p in news]
+
+
+def test_each_plain_term_of_a_broad_question_is_an_aspect_searched_on_its_own() -> None:
+    aspects = aspects_of("Could a government use this treaty against journalists and to surveil them?")
+    assert any("political opinions" in aspect for aspect in aspects)  # the grounds for refusing assistance
+    assert any("safeguards" in aspect for aspect in aspects)  # surveillance: the conditions and safeguards
+    assert aspects_of("Could the treaty be used against us?") == []
+
+
+def test_an_aspects_ranking_lifts_a_passage_the_question_alone_ranks_low() -> None:
+    question = [(p.id, 1.0, "hybrid") for p in RANKED]  # article 37 last
+    aspect = [(RANKED[-1].id, 1.0, "hybrid"), (RANKED[0].id, 1.0, "hybrid")]
+    fused = [pid for pid, _, _ in _fuse_rankings([(question, 1.0), (aspect, 0.5)])]
+    assert fused[0] == RANKED[0].id  # first for the question and second for the aspect
+    assert fused.index(RANKED[-1].id) < len(RANKED) - 1
+    assert sorted(fused) == sorted(p.id for p in RANKED)

@@ -69,3 +69,13 @@ def test_the_answer_says_so_when_the_documents_do_not_record_the_source() -> Non
     assert remark is not None and "the Daily Planet" in remark
     assert recorded.remark(recorded=True) is None
     assert read_question("Is hacking a crime under the treaty?").remark(recorded=False) is None
+
+
+def test_a_speaker_the_documents_quote_is_searched_with_the_claim() -> None:
+    # "officials" names the news report, which quotes US officials: the report must be found too.
+    quoted = read_question("US officials said the treaty would help prosecute sharing of private photos. Does it?")
+    assert quoted.source == "US officials" and quoted.source_is_documented
+    assert quoted.searched == quoted.question
+    assert quoted.asked.startswith("The treaty would help")
+    outside = read_question("The Daily Planet says the treaty forces tech firms to hand over encryption keys. True?")
+    assert not outside.source_is_documented and outside.searched == outside.asked

@@ -64,6 +64,7 @@ def test_an_entry_annotating_an_unknown_document_is_refused(tmp_path: Path) -> N
             ["budapest-convention-additional-protocol-ets189"],
         ),
         ("When was the resolution adopted?", ["un-ga-resolution-79-243"]),
+        ("Does the UNCC cover online fraud?", [UN]),
     ],
 )
 def test_a_documents_name_or_nickname_names_it(question: str, expected: list[str]) -> None:
@@ -75,8 +76,20 @@ def test_the_convention_beside_budapest_names_both() -> None:
     assert set(reading.documents) == {BUDAPEST, UN}
 
 
+def test_the_convention_named_through_its_resolution_names_both() -> None:
+    reading = read_query("When does the convention adopted by resolution 79/243 enter into force?")
+    assert reading.documents == ["un-ga-resolution-79-243", UN]
+    assert read_query("When was the resolution adopted?").documents == ["un-ga-resolution-79-243"]
+
+
 def test_the_convention_alone_names_no_other_document() -> None:
     reading = read_query("What does the convention say about data preservation?")
+    assert reading.documents == [] and reading.generic
+
+
+def test_a_place_a_document_mentions_does_not_name_it() -> None:
+    # The resolution names Hanoi, but "the treaty signed in Hanoi" is the convention.
+    reading = read_query("Does the treaty signed in Hanoi let states extradite their own nationals?")
     assert reading.documents == [] and reading.generic
 
 

@@ -85,3 +85,76 @@ def test_a_premise_the_documents_name_is_checked_by_the_wording_rules() -> None:
     assert named.lead == 0 and named.correction == PREMISE_CORRECTION
     agreed = check_premise(None, "Is it true that preservation lasts up to 90 days?", [PRESERVATION], "")
     assert agreed.lead is None
+
+
+ILLEGAL_ACCESS = (
+    "Each State Party shall adopt such legislative and other measures as may be necessary to establish as a "
+    "criminal offence under its domestic law, when committed intentionally, the access to the whole or any part "
+    "of an information and communications technology system without right."
+)
+LIMITATIONS = (
+    "Each State Party shall, where appropriate, considering the gravity of the crime, establish under its "
+    "domestic law a long statute of limitations period in which to commence proceedings for any offence."
+)
+INTERCEPTION = (
+    "Each State Party shall adopt such legislative and other measures as may be necessary, in relation to a range "
+    "of serious criminal offences to be determined by domestic law, to empower its competent authorities to "
+    "collect or record content data in real time."
+)
+ANY_OFFENCE = (
+    "The powers and procedures referred to in paragraph 1 of this article shall be applied to the collection of "
+    "evidence in electronic form of any criminal offence."
+)
+
+
+def test_a_figure_asserted_as_a_premise_that_the_text_never_gives_is_contradicted() -> None:
+    found = contradicted_premise(
+        "Since the convention sets a 10-year prison term for illegal access, is fraud the same?", [ILLEGAL_ACCESS]
+    )
+    assert found is not None and found.reason == "the text sets no such figure"
+    tagged = "The convention sets a five-year statute of limitations, doesn't it?"
+    assert contradicted_premise(tagged, [LIMITATIONS, ILLEGAL_ACCESS]) is not None
+
+
+def test_a_figure_that_one_of_the_sentences_gives_or_that_is_only_asked_about_stands() -> None:
+    confirmed = "Since withdrawal takes effect one year after notification, who is notified?"
+    assert contradicted_premise(confirmed, [ILLEGAL_ACCESS, LIMITATIONS, INTERCEPTION, DENUNCIATION]) is None
+    assert contradicted_premise("Is there a five-year statute of limitations?", [LIMITATIONS]) is None
+    assert contradicted_premise("How many years is the statute of limitations, right?", [LIMITATIONS]) is None
+
+
+def test_any_offence_against_a_range_of_serious_offences_is_contradicted() -> None:
+    claim = "Police can read your messages in real time for any offence at all. Is that right?"
+    found = contradicted_premise(claim, [INTERCEPTION])
+    assert found is not None and found.sentence == 0
+
+
+def test_any_offence_stands_when_a_sentence_speaks_of_any_criminal_offence() -> None:
+    claim = "The treaty's surveillance powers apply to any crime, not just cybercrime. Is that correct?"
+    assert contradicted_premise(claim, [INTERCEPTION, ANY_OFFENCE]) is None
+    assert contradicted_premise("Can police intercept content for any offence?", [INTERCEPTION]) is None
+
+
+AMENDMENTS = (
+    "After the expiry of five years from the entry into force of this Convention, a State Party may propose an "
+    "amendment and transmit it to the Secretary-General of the United Nations."
+)
+
+
+def test_the_same_figure_about_something_else_does_not_confirm_an_asserted_one() -> None:
+    tagged = "The convention sets a five-year statute of limitations, doesn't it?"
+    found = contradicted_premise(tagged, [LIMITATIONS, AMENDMENTS])
+    assert found is not None and found.sentence == 0
+
+
+def test_the_limiting_sentence_leads_even_below_the_best_three() -> None:
+    claim = "Police can read your messages in real time for any offence at all. Is that right?"
+    found = contradicted_premise(claim, [ILLEGAL_ACCESS, DENUNCIATION, PRESERVATION, INTERCEPTION])
+    assert found is not None and found.sentence == 3
+
+
+def test_a_premise_naming_what_no_document_mentions_is_not_contradicted_by_the_text() -> None:
+    unknown = check_premise("the signing was in Geneva", "Since the signing was in Geneva, when?", [ATTEMPT], "text")
+    textual = check_premise(None, "Since withdrawal takes immediate effect, how is it notified?", [DENUNCIATION], "")
+    assert unknown.contradiction is not None and not unknown.by_the_text
+    assert textual.by_the_text

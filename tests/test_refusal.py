@@ -6,6 +6,7 @@ from rag.answering.assess.decision import EVIDENCE_FLOOR, decide
 from rag.answering.assess.features import FEATURES
 from rag.answering.assess.kinds import asks_only_for_named_provision, counts_the_asked_noun
 from rag.answering.assess.names import unknown_names
+from rag.documents import builtin_registry, upload_entry
 
 # What "does any document mention X" is checked against (lowercased committed text).
 CORPUS = (
@@ -96,3 +97,22 @@ def test_a_question_asking_what_a_named_provision_says_is_answered_by_it() -> No
     # A name no document mentions still refuses: the provision cannot answer about it.
     assert decide(values(), ["Tallinn Manual"], 0.99, 0.3, asks_for_named_provision=True).refuse
     assert not asks_only_for_named_provision("What does the Budapest Convention say?")  # no provision named
+
+
+def test_a_premise_the_passages_contradict_is_answered_by_the_correction() -> None:
+    unsure = values(evidence=0.6)
+    assert decide(unsure, [], 0.1, 0.3).refuse
+    assert not decide(unsure, [], 0.1, 0.3, corrects_premise=True).refuse
+    # A name no document mentions still refuses outright.
+    assert decide(unsure, ["Geneva Accord"], 0.1, 0.3, corrects_premise=True).refuse
+
+
+def test_an_uploads_own_names_count_as_known() -> None:
+    text = "Convention for the Protection of Individuals with regard to Automatic Processing of Personal Data."
+    entry = upload_entry("coe-108", "Convention for the Protection of Individuals", "C108", ["convention 108"])
+    registry = builtin_registry().with_entries([entry])
+    question = "Does Convention 108 cover biometric data?"
+    assert unknown_names(question, text) == ["Convention 108"]
+    assert unknown_names(question, text, registry) == []
+    assert asks_only_for_named_provision("What does section 4 of Convention 108 provide?", registry)
+    assert not asks_only_for_named_provision("What does section 4 of Convention 108 say about biometrics?", registry)

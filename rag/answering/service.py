@@ -22,6 +22,7 @@ from rag.answering.retrieve import Question, retrieve
 from rag.answering.types import Answer
 from rag.answering.verify import verify
 from rag.errors import QueryError
+from rag.keyword_index import Vocabulary
 from rag.retrieval import Retriever, SearchFilters
 from rag.settings import ANSWER_MODES, Settings
 from rag.verification import Verifier
@@ -89,11 +90,12 @@ class AnswerService:
             yield answer.text
         yield answer
 
-    def weigh(self, question: str) -> Evidence:
+    def weigh(self, question: str, reference: Vocabulary | None = None) -> Evidence:
         """What refusal weighs of ``question`` (retrieved as an answer would be), without the model's
-        decision: the features a training run of the answerability model learns from."""
+        decision: the features a training run of the answerability model learns from, with word
+        rarity from ``reference`` (default: the store's vocabulary)."""
         retrieved = retrieve(Question(question), self.settings, self.retriever, self.embeddings, self.verifier)
-        return weigh(retrieved, self.retriever.view(), self.question_embeddings)
+        return weigh(retrieved, self.retriever.view(), self.question_embeddings, reference)
 
 
 class StageClock:

@@ -23,7 +23,8 @@ class Section:
     key: str
     label: str
     chapter: str | None
-    article: str | None  # set for real articles only
+    article: str | None  # set for real articles (or a national act's sections) only
+    noun: str = "Article"  # what the document calls its provisions (``Passage.article_noun``)
 
 
 def section_of(passage: Passage) -> Section:
@@ -31,7 +32,8 @@ def section_of(passage: Passage) -> Section:
         return Section("preamble", "Preamble", passage.chapter, None)
     if passage.article:
         title = f" — {passage.article_title}" if passage.article_title else ""
-        return Section(passage.article, f"Article {passage.article}{title}", passage.chapter, passage.article)
+        noun = passage.article_noun
+        return Section(passage.article, f"{noun} {passage.article}{title}", passage.chapter, passage.article, noun)
     if passage.kind == "note" and passage.paragraphs:
         return Section(f"note-{passage.paragraphs[0]}", f"Note {passage.paragraphs[0]}", passage.chapter, None)
     if passage.kind == "final":
@@ -134,7 +136,7 @@ def _render_section(
                     st.markdown(passage_markdown(note.text))
         _render_references(engine, doc_id, section, passages)
         if section.article:
-            _render_summary(doc_id, section.article, options)
+            _render_summary(doc_id, section, options)
 
 
 def _summary_key(doc_id: str, article: str, mode: str) -> str:
@@ -145,15 +147,16 @@ def _render_actions(
     engine: Engine, options: Options, doc_id: str, short: str, section: Section, passages: list[Passage]
 ) -> None:
     assert section.article is not None
-    if st.button("Summarize this article", icon=":material/summarize:", key="lib_summarize", width="stretch"):
-        with st.spinner(f"Summarizing article {section.article}…"):
+    noun = section.noun.lower()
+    if st.button(f"Summarize this {noun}", icon=":material/summarize:", key="lib_summarize", width="stretch"):
+        with st.spinner(f"Summarizing {noun} {section.article}…"):
             key = _summary_key(doc_id, section.article, options.mode)
             try:
                 st.session_state[key] = engine.summarize(doc_id, article=section.article, mode=options.mode)
             except RagError as error:
                 st.session_state[key] = str(error)
     st.button(
-        "Ask about this article",
+        f"Ask about this {noun}",
         icon=":material/chat:",
         key="lib_ask",
         on_click=ask_about,
@@ -162,18 +165,21 @@ def _render_actions(
     )
 
 
-def _render_summary(doc_id: str, article: str, options: Options) -> None:
+def _render_summary(doc_id: str, section: Section, options: Options) -> None:
+    assert section.article is not None
+    article, noun = section.article, section.noun.lower()
     summary = st.session_state.get(_summary_key(doc_id, article, options.mode))
     if isinstance(summary, str):
-        st.error(f"The article could not be summarised: {escape_markdown(summary)}")
+        st.error(f"The {noun} could not be summarised: {escape_markdown(summary)}")
     elif summary is not None:
-        st.markdown(f"**Summary of article {escape_markdown(article)}**")
+        st.markdown(f"**Summary of {noun} {escape_markdown(article)}**")
         render_answer(summary, key=f"summary-{doc_id}-{article}")
 
 
 def _question_about(short: str, section: Section, passages: list[Passage]) -> str:
     title = passages[0].article_title
-    named = f"article {section.article} ({title})" if title else f"article {section.article}"
+    provision = f"{section.noun.lower()} {section.article}"
+    named = f"{provision} ({title})" if title else provision
     return f"What does {named} of the {short} provide?"
 
 
@@ -183,12 +189,12 @@ def _render_references(engine: Engine, doc_id: str, section: Section, passages: 
     commented = entry.annotates if entry is not None and entry.kind == "notes" else None
     target_doc = commented or doc_id
     target = engine.passages_of(target_doc)
-    known = {p.article: p.chapter for p in target if p.article}
+    nouns = {p.article: p.article_noun for p in target if p.article}
     refs: list[str] = []
     for passage in passages:
         for ref in passage.refers_to:
             article = ref.partition(".")[0]
-            if article in known and article != section.article and article not in refs:
+            if article in nouns and article != section.article and article not in refs:
                 refs.append(article)
     if not refs:
         return
@@ -196,7 +202,7 @@ def _render_references(engine: Engine, doc_id: str, section: Section, passages: 
     columns = st.columns(min(len(refs), REF_COLUMNS))
     for index, article in enumerate(refs):
         columns[index % len(columns)].button(
-            f"Article {article}",
+            f"{nouns[article]} {article}",
             key=f"ref-{target_doc}-{article}",
             on_click=go_to,
             args=(target_doc, article, ALL_CHAPTERS),

@@ -19,6 +19,7 @@ from rag.answering.assess.model import load_model
 from rag.answering.assess.names import source_recorded, unknown_names
 from rag.answering.assess.premise import NOTHING_CONTRADICTED, PremiseCheck, check_premise
 from rag.answering.retrieve import Retrieved
+from rag.keyword_index import Vocabulary
 from rag.retrieval import CorpusView
 
 
@@ -45,41 +46,52 @@ class Assessment:
     premise: PremiseCheck = NOTHING_CONTRADICTED
 
 
-def weigh(retrieved: Retrieved, view: CorpusView, question_embeddings: Embeddings) -> Evidence:
+def weigh(
+    retrieved: Retrieved, view: CorpusView, question_embeddings: Embeddings, reference: Vocabulary | None = None
+) -> Evidence:
     """The evidence refusal weighs: the answerability features of the question as asked, the
     model's vector of the query (``question_embeddings`` is its second question model, e5) and the
-    names of the question that no document of ``view`` mentions."""
+    names of the question that no document of ``view`` mentions. Word rarity is read from
+    ``reference`` (the answerability model's vocabulary), or from the store when there is none."""
     reading = retrieved.reading
     candidates = retrieved.candidates
     hits = [p.passage for p in retrieved.passages if not p.supporting]
-    missing_names = unknown_names(reading.relied_on, view.corpus_text)
+    missing_names = unknown_names(reading.relied_on, view.corpus_text, view.registry)
     values = features(
         reading.asked,
         [c.text for c in candidates],
         [c.score for c in candidates],
         [p.text + " " + view.plain_terms_by_id.get(p.id, "") for p in hits],
-        view.vocabulary,
+        reference or view.vocabulary,
         view.corpus_lower,
         missing_names,
+        view.vocabulary,
     )
     question_vector = retrieved.query_vector + question_embeddings.embed_query(retrieved.query)
-    provision_request = retrieved.found_named_provision and asks_only_for_named_provision(reading.asked)
+    provision_request = retrieved.found_named_provision and asks_only_for_named_provision(reading.asked, view.registry)
     return Evidence(values, question_vector, missing_names, provision_request)
 
 
 def assess(retrieved: Retrieved, view: CorpusView, question_embeddings: Embeddings) -> Assessment:
-    """Weigh the evidence (``weigh``) and decide, with the committed answerability model, whether to
-    refuse; for a question that is answered, check its premise and the source it quotes."""
-    evidence = weigh(retrieved, view, question_embeddings)
+    """Weigh the evidence (``weigh``), check the premise the question takes for granted, and decide,
+    with the committed answerability model, whether to refuse: a premise the passages' wording
+    contradicts is answered by the correction. For a question that is answered, word the remark on
+    the source it quotes."""
     model = load_model()
+    evidence = weigh(retrieved, view, question_embeddings, model.vocabulary)
     probability = model.probability(evidence.values, evidence.question_vector)
+    reading = retrieved.reading
+    sentences = [c.text for c in retrieved.candidates]
+    premise = check_premise(reading.premise, retrieved.query, sentences, view.corpus_text, view.registry)
     decision = decide(
-        evidence.values, evidence.missing_names, probability, model.threshold, evidence.asks_for_named_provision
+        evidence.values,
+        evidence.missing_names,
+        probability,
+        model.threshold,
+        evidence.asks_for_named_provision,
+        premise.by_the_text,
     )
     if decision.refuse:
         return Assessment(evidence, probability, decision)
-    reading = retrieved.reading
-    recorded = reading.source is not None and source_recorded(reading.source, view.corpus_text)
-    sentences = [c.text for c in retrieved.candidates]
-    premise = check_premise(reading.premise, retrieved.query, sentences, view.corpus_text)
+    recorded = reading.source is not None and source_recorded(reading.source, view.corpus_text, view.registry)
     return Assessment(evidence, probability, decision, reading.remark(recorded), premise)

@@ -4,7 +4,8 @@ On-topic questions the corpus cannot answer retrieve passages as similar as thos
 answerable ones (measured on the dev split: the best-sentence score does not separate them).
 Two things refuse outright: a name the question relies on ("Human Rights Watch", "Convention
 108", "OHCHR") that no document mentions (``rag.answering.assess.names``), and evidence under a
-floor. A question asking only what a provision it names says is answered by that provision.
+floor. A question asking only what a provision it names says is answered by that provision, and
+one whose premise the passages' wording contradicts by the correction.
 Everything else is the answerability model's call (``rag.answering.assess.model``), which weighs
 what the question asks for against what the closest sentences give; the features that spot a
 missing figure ("how many", "how long", "how many <things>") or a missing date of a past event
@@ -47,19 +48,22 @@ def decide(
     probability: float,
     threshold: float,
     asks_for_named_provision: bool = False,
+    corrects_premise: bool = False,
 ) -> RefusalDecision:
     """Whether to refuse, and the reason shown to the user.
 
     ``values`` are ``rag.answering.assess.features.features`` of the question and its evidence, and
     ``probability`` the answerability model's estimate that the passages answer it. After the
     ``outright`` refusals, a question asking what a provision it names says is answered by that
-    provision (``asks_only_for_named_provision``, and retrieval found it); otherwise the probability
-    decides against ``threshold``, and the reason names what the closest provisions lack.
+    provision (``asks_only_for_named_provision``, and retrieval found it), and a question whose premise
+    the passages contradict (``corrects_premise``: "Since the treaty sets a minimum of four years ...")
+    by that correction; otherwise the probability decides against ``threshold``, and the reason names
+    what the closest provisions lack.
     """
     early = outright(values, missing_names)
     if early is not None:
         return early
-    if asks_for_named_provision or probability >= threshold:
+    if asks_for_named_provision or corrects_premise or probability >= threshold:
         return RefusalDecision(False, probability=probability)
     if values["figure_missing"] or values["count_missing"]:
         reason = "The question asks for a figure that the closest provisions do not give."

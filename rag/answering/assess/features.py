@@ -6,6 +6,11 @@ asks for and the passages lack: its rare words missing from the passages, a name
 document mentions, a figure or date the closest sentences do not give (or a date given for
 something other than the asked actor), a question about the present day or about someone's
 opinion. ``features`` measures these for the answerability model (``rag.answering.assess.model``).
+
+How rare a word is comes from a fixed reference vocabulary (the training store's, kept with the
+model), not from the store being asked: a store of three documents makes every word rarer and
+more of them unknown, and the model, fitted on the whole corpus, would then refuse what it answers
+there. A word counts as unknown when neither the reference nor the store has it.
 """
 
 from __future__ import annotations
@@ -59,10 +64,13 @@ def features(
     vocabulary: Vocabulary,
     corpus_lower: str,
     missing_names: Sequence[str],
+    store_vocabulary: Vocabulary | None = None,
 ) -> dict[str, float]:
     """The answerability features of ``question`` given its best sentences (with their scores), the
-    text of its top passages (with their plain terms), the whole corpus, and the names it uses that
-    no document mentions (``names.unknown_names``, computed once by the caller: it scans the corpus)."""
+    text of its top passages (with their plain terms), the reference ``vocabulary`` (word rarity),
+    the whole corpus, the names it uses that no document mentions (``names.unknown_names``,
+    computed once by the caller: it scans the corpus) and the store's own vocabulary, whose words
+    are not unknown either."""
     stems = _content_stems(question)
     said = set(tokenize(" ".join(evidence_texts[:COVERAGE_PASSAGES]) + " " + " ".join(expansions(question))))
     weights = {s: vocabulary.idf(s) for s in stems}
@@ -78,7 +86,7 @@ def features(
         "coverage": 1.0 - (sum(weights[s] for s in uncovered) / total if total else 0.0),
         "sentence_coverage": sum(weights[s] for s in stems if s in in_best) / total if total else 1.0,
         "uncovered_max_idf": max((weights[s] for s in uncovered), default=0.0),
-        "unseen_terms": float(min(3, sum(1 for s in stems if vocabulary.document_frequency.get(s, 0) == 0))),
+        "unseen_terms": float(min(3, sum(1 for s in stems if _unseen(s, vocabulary, store_vocabulary)))),
         "unknown_names": float(min(2, len(missing_names))),
         "unseen_year": float(any(year not in corpus_lower for year in kinds.YEAR_RE.findall(question))),
         "figure_missing": float(asks_figure and not any(kinds.QUANTITY_RE.search(s) for s in best)),
@@ -90,6 +98,13 @@ def features(
         "asks_person": float(bool(kinds.PERSON_RE.search(question))),
         "asks_practice": float(bool(kinds.PRACTICE_RE.search(question))),
     }
+
+
+def _unseen(stem: str, reference: Vocabulary, store: Vocabulary | None) -> bool:
+    """No text of the reference vocabulary, nor of the store, has ``stem``."""
+    return reference.document_frequency.get(stem, 0) == 0 and (
+        store is None or store.document_frequency.get(stem, 0) == 0
+    )
 
 
 # A capitalised name inside the question ("the United States", "the Conference of the States Parties").

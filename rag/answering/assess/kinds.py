@@ -8,8 +8,9 @@ import re
 from collections.abc import Sequence
 
 from rag.answering.assess.names import inside_document_names
+from rag.documents import Registry
 from rag.keyword_index import tokenize
-from rag.references import ARTICLE_REF_RE, CHAPTER_REF_RE, NOTE_REF_RE
+from rag.references import ARTICLE_REF_RE, CHAPTER_REF_RE, NOTE_REF_RE, SECTION_REF_RE
 
 QUANTITY_QUESTION_RE = re.compile(
     r"\bhow (?:many|much|long|large|big|high|often|soon)\b|\bwithin how\b|\bwhat (?:percentage|number|amount|share)\b"
@@ -78,21 +79,22 @@ _PROVISION_REQUEST_STEMS = frozenset(
     tokenize(
         "what which does do did say says provide provides state states cover covers contain contains mean means "
         "set out deal with summarise summarize explain describe tell me about text of the in under article "
-        "chapter note paragraph interpretative convention treaty protocol un united nations against cybercrime"
+        "chapter section note paragraph interpretative convention treaty protocol un united nations against cybercrime"
     )
 )
 
 
-def asks_only_for_named_provision(question: str) -> bool:
+def asks_only_for_named_provision(question: str, registry: Registry | None = None) -> bool:
     """Whether the question asks what a provision it names says and nothing more ("What does
-    article 65 of the UN Convention against Cybercrime say?"): the provision is then the answer."""
-    references = (ARTICLE_REF_RE, CHAPTER_REF_RE, NOTE_REF_RE)
+    article 65 of the UN Convention against Cybercrime say?", "What does section 4 of RA 10175
+    provide?"): the provision is then the answer. ``registry`` names the documents."""
+    references = (ARTICLE_REF_RE, SECTION_REF_RE, CHAPTER_REF_RE, NOTE_REF_RE)
     if not any(pattern.search(question) for pattern in references):
         return False
     rest = question
     for pattern in references:
         rest = pattern.sub(" ", rest)
     rest = rest.lower()
-    covered = inside_document_names(rest)
+    covered = inside_document_names(rest, registry)
     rest = "".join(" " if inside else char for char, inside in zip(rest, covered, strict=True))
     return set(tokenize(rest)) <= _PROVISION_REQUEST_STEMS

@@ -9,6 +9,7 @@ training predictions.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from rag.answering.assess.features import FEATURES
+from rag.keyword_index import Vocabulary
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "answerability.npz"
 
@@ -33,6 +35,8 @@ class AnswerabilityModel:
     Held out one training file at a time (``training``), the networks refuse more than a
     logistic regression over the same inputs, and the two question models together more than either
     alone. ``threshold`` is calibrated on the dev split and the held-out training predictions.
+    ``vocabulary`` is the training store's: the features read word rarity from it on every store
+    (``rag.answering.assess.features``); a model saved without one reads the store's.
     """
 
     feature_means: np.ndarray  # (features,)
@@ -44,6 +48,7 @@ class AnswerabilityModel:
     output_weights: np.ndarray  # (members, hidden units)
     output_biases: np.ndarray  # (members,)
     threshold: float
+    vocabulary: Vocabulary | None = None
 
     def probabilities(self, values: Sequence[dict[str, float]], question_vectors: np.ndarray) -> np.ndarray:
         """The probability that the passages answer each question, for a batch of questions."""
@@ -69,8 +74,18 @@ class AnswerabilityModel:
         return replace(self, threshold=threshold)
 
     def save(self, path: Path) -> None:
-        """Write the model as a NumPy archive (float32 weights, no pickled objects)."""
-        arrays: dict[str, Any] = {f.name: np.asarray(getattr(self, f.name), dtype=np.float32) for f in fields(self)}
+        """Write the model as a NumPy archive (float32 weights, the vocabulary as stems and counts,
+        no pickled objects)."""
+        arrays: dict[str, Any] = {
+            name: np.asarray(getattr(self, name), dtype=np.float32) for name in (*_ARRAYS, "threshold")
+        }
+        if self.vocabulary is not None:
+            stems = sorted(self.vocabulary.document_frequency)
+            arrays["vocabulary_stems"] = np.array(stems, dtype=str)
+            arrays["vocabulary_frequencies"] = np.array(
+                [self.vocabulary.document_frequency[s] for s in stems], dtype=np.int32
+            )
+            arrays["vocabulary_passages"] = np.int32(self.vocabulary.passages)
         np.savez_compressed(path, features=np.array(FEATURES), **arrays)
 
     @classmethod
@@ -80,8 +95,17 @@ class AnswerabilityModel:
                 raise ValueError(
                     "the answerability model was trained on other features: run python -m eval.train_refusal"
                 )
-            arrays = {f.name: archive[f.name].astype(np.float64) for f in fields(cls) if f.name != "threshold"}
-            return cls(**arrays, threshold=float(archive["threshold"]))
+            arrays = {name: archive[name].astype(np.float64) for name in _ARRAYS}
+            vocabulary = None
+            if "vocabulary_stems" in archive:
+                stems, counts = archive["vocabulary_stems"].tolist(), archive["vocabulary_frequencies"].tolist()
+                frequencies = zip(stems, counts, strict=True)
+                vocabulary = Vocabulary(Counter(dict(frequencies)), int(archive["vocabulary_passages"]))
+            return cls(**arrays, threshold=float(archive["threshold"]), vocabulary=vocabulary)
+
+
+# The fields saved as weight arrays.
+_ARRAYS = tuple(f.name for f in fields(AnswerabilityModel) if f.name not in ("threshold", "vocabulary"))
 
 
 @lru_cache(maxsize=2)

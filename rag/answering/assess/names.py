@@ -1,5 +1,9 @@
 """The names a question uses (proper names, acronyms, a source it quotes) and whether any document
-mentions them: by a name of its own, in its text, spelled out from an acronym, or despite a typo."""
+mentions them: by a name of its own, in its text, spelled out from an acronym, or despite a typo.
+
+A document's own names are the registry's: the built-in documents' and, given the store's registry,
+each upload's title, short title and aliases ("RA 10175" names the Philippine act, though its text
+says "Republic Act No. 10175")."""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import difflib
 import re
 from functools import lru_cache
 
-from rag.documents import builtin_registry
+from rag.documents import Registry, builtin_registry
 
 _NAME_CONNECTORS = r"(?:\s+(?:of|in|on|for|the|and|de|to)\s+|\s+|-)"
 _NAME_WORD = r"(?:[A-Z][\w-]*|\d{2,4}(?![/\d]))"
@@ -177,19 +181,20 @@ def names_in(question: str) -> list[str]:
 _ALIAS_FILLERS = frozenset(["the", "of", "on", "against", "to", "for", "and", "new"])
 
 
-def inside_document_names(lowered: str) -> list[bool]:
-    """For each character of ``lowered``, whether some document name pattern covers it."""
+def inside_document_names(lowered: str, registry: Registry | None = None) -> list[bool]:
+    """For each character of ``lowered``, whether some document name of ``registry`` (default: the
+    built-in one) covers it."""
     covered = [False] * len(lowered)
-    for start, end in builtin_registry().name_spans(lowered):
+    for start, end in (registry or builtin_registry()).name_spans(lowered):
         covered[start:end] = [True] * (end - start)
     return covered
 
 
-def is_document_alias(name: str) -> bool:
+def is_document_alias(name: str, registry: Registry | None = None) -> bool:
     """True when every word of ``name``, less generic and small words, lies inside one of the
     documents' own names ("Budapest Convention on Cybercrime"; not "Second Additional Protocol")."""
     lowered = name.lower()
-    covered = inside_document_names(lowered)
+    covered = inside_document_names(lowered, registry)
     words = [w for w in re.finditer(r"[^\s]+", lowered) if w.group() not in GENERIC_NAMES | _ALIAS_FILLERS]
     return bool(words) and all(all(covered[w.start() : w.end()]) for w in words)
 
@@ -221,7 +226,7 @@ def _words_of(corpus_lower: str) -> frozenset[str]:
     return frozenset(re.findall(r"[a-z][a-z’'-]{4,}", corpus_lower))
 
 
-def _mentioned_despite_typos(name: str, corpus_lower: str) -> bool:
+def _mentioned_despite_typos(name: str, corpus_lower: str, registry: Registry | None) -> bool:
     """Whether ``name`` is mentioned once each long word the corpus lacks is replaced by the corpus's
     closest word ("Budapest Convetion" is the Budapest Convention)."""
     words = _words_of(corpus_lower)
@@ -234,36 +239,37 @@ def _mentioned_despite_typos(name: str, corpus_lower: str) -> bool:
             word = close[0]
         corrected.append(word)
     spelled = " ".join(corrected)
-    return spelled != name.lower() and (is_document_alias(spelled) or _mentioned(spelled, corpus_lower))
+    return spelled != name.lower() and (is_document_alias(spelled, registry) or _mentioned(spelled, corpus_lower))
 
 
-def _known(name: str, corpus: str, lower: str) -> bool:
+def _known(name: str, corpus: str, lower: str, registry: Registry | None) -> bool:
     if " and " in name:  # "UNTOC and UNCAC" is two names
-        return all(_known(part, corpus, lower) for part in name.split(" and "))
+        return all(_known(part, corpus, lower, registry) for part in name.split(" and "))
     return (
-        is_document_alias(name)
+        is_document_alias(name, registry)
         or _mentioned(name, lower)
         or _spells_acronym(name, corpus)
-        or _mentioned_despite_typos(name, lower)
+        or _mentioned_despite_typos(name, lower, registry)
     )
 
 
-def unknown_names(question: str, corpus: str) -> list[str]:
+def unknown_names(question: str, corpus: str, registry: Registry | None = None) -> list[str]:
     """Names from ``question`` that no document of ``corpus`` (all its text) mentions, even spelled
-    out from an acronym or with a typo; the documents' own names count as known."""
+    out from an acronym or with a typo; the documents' own names in ``registry`` (default: the
+    built-in one; the store's adds its uploads) count as known."""
     lower = _lowered(corpus)
-    return [name for name in names_in(question) if not _known(name, corpus, lower)]
+    return [name for name in names_in(question) if not _known(name, corpus, lower, registry)]
 
 
 _SOURCE_HEAD_RE = re.compile(r"^(.*?)(?:\s+(?:who|which|that|in|on|at|from|of|for|with|quoted|working)\b|$)")
 
 
-def source_recorded(source: str, corpus: str) -> bool:
+def source_recorded(source: str, corpus: str, registry: Registry | None = None) -> bool:
     """Whether the documents mention the source a question quotes: a name of it ("Access Now",
     "Deutsche Welle") or, for a source named by a common noun ("six US senators", "a newspaper"),
     that noun."""
     lower = _lowered(corpus)
-    if any(_known(name, corpus, lower) for name in names_in(source)):
+    if any(_known(name, corpus, lower, registry) for name in names_in(source)):
         return True
     head = _SOURCE_HEAD_RE.match(source.strip())
     words = head.group(1).split() if head else []

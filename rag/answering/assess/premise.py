@@ -1,12 +1,15 @@
 """Spot a premise of the question that the best evidence contradicts, so the answer opens with "No".
 
 "Since the treaty applies to crimes with a minimum of four years..." takes for granted what the
-text words otherwise ("a maximum deprivation of liberty of at least four years"). Four rules
+text words otherwise ("a maximum deprivation of liberty of at least four years"). These rules
 compare what the question states with the best-scored sentences:
 
 - a figure: the question states a number of days, years, months or instruments, or an age, and
   the evidence gives only other numbers of that kind, or the same number with the other bound
-  ("minimum" against "maximum");
+  ("minimum" against "maximum"); or the question asserts a figure ("Since the convention sets a
+  10-year term ...", "... a five-year limit, doesn't it?") that none of the sentences gives;
+- a scope: the question asserts that something holds for any offence, and the evidence limits it
+  to serious offences or a range of them, with no sentence saying "any offence";
 - an obligation: a question asserting that the text requires, obliges or always does something
   ("Since ... makes it mandatory ...", "... isn't it?") where the evidence says a State "may";
 - a permission: the question says a State can, may or is let do something the evidence says it
@@ -24,11 +27,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.answering.assess.names import unknown_names
+from rag.documents import Registry
+from rag.keyword_index import tokenize
 
 # How many of the best sentences may carry the contradicting wording.
 EVIDENCE_SENTENCES = 3
 # The words that open an answer whose premise the evidence contradicts.
 PREMISE_CORRECTION = "No, the text says otherwise. "
+# Why a premise clause naming what no document mentions is contradicted (not by the text itself).
+UNKNOWN_NAMES_REASON = "the premise names what no document mentions"
 
 _CARDINALS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -68,6 +75,18 @@ _MAY_RE = re.compile(r"\bmay\b(?!\s+not\b)", re.IGNORECASE)
 _SHALL_RE = re.compile(r"\bshall\b(?!\s+not\b)", re.IGNORECASE)
 _PERMISSION_RE = re.compile(r"\b(?:can|could|may|lets?|allows?|permits?|free to|able to)\b", re.IGNORECASE)
 _FORBIDDEN_RE = re.compile(r"\b(?:may|shall) not (\w+)", re.IGNORECASE)
+# How many words either side of a figure say what it measures ("a five-year statute of limitations").
+_TOPIC_WORDS = 3
+_GENERIC_STEMS = frozenset(
+    tokenize("convention treaty un united nations state states party parties article text sets set makes says")
+)
+_ANY_OFFENCE_RE = re.compile(
+    r"\b(?:any|all|every|whatever)\s+(?:\w+\s+)?(?:offen[cs]es?|crimes?)\b|\bfor anything\b", re.IGNORECASE
+)
+_SOME_OFFENCES_RE = re.compile(
+    r"\b(?:serious|specified|certain|particular)\s+(?:criminal\s+)?(?:offen[cs]es|crimes)\b|\ba range of\b",
+    re.IGNORECASE,
+)
 _IMMEDIATE_RE = re.compile(
     r"\bimmediate(?:ly)?\b|\bat once\b|\bfrom the (?:first )?day\b|\bstraight away\b|\bright away\b", re.IGNORECASE
 )
@@ -93,6 +112,11 @@ class PremiseCheck:
     correction: str = PREMISE_CORRECTION
 
     @property
+    def by_the_text(self) -> bool:
+        """The passages' own wording contradicts the premise (not merely a name they never mention)."""
+        return self.contradiction is not None and self.contradiction.reason != UNKNOWN_NAMES_REASON
+
+    @property
     def lead(self) -> int | None:
         """The best sentence (its rank) the answer should open with, when the premise is contradicted."""
         return self.contradiction.sentence if self.contradiction else None
@@ -101,16 +125,16 @@ class PremiseCheck:
 NOTHING_CONTRADICTED = PremiseCheck(None)
 
 
-def check_premise(premise: str | None, query: str, sentences: Sequence[str], corpus: str) -> PremiseCheck:
+def check_premise(
+    premise: str | None, query: str, sentences: Sequence[str], corpus: str, registry: Registry | None = None
+) -> PremiseCheck:
     """Whether the best ``sentences`` (best first) contradict what the question (``query``) takes
-    for granted: a ``premise`` clause naming what no document of ``corpus`` mentions, or
-    ``contradicted_premise``."""
+    for granted: a ``premise`` clause naming what no document of ``corpus`` mentions (the names of
+    ``registry`` count as mentioned), or ``contradicted_premise``."""
     if premise and sentences:
-        names = unknown_names(premise, corpus)
+        names = unknown_names(premise, corpus, registry)
         if names:
-            return PremiseCheck(
-                Contradiction(0, "the premise names what no document mentions"), unknown_premise_names(names)
-            )
+            return PremiseCheck(Contradiction(0, UNKNOWN_NAMES_REASON), unknown_premise_names(names))
     return PremiseCheck(contradicted_premise(query, sentences))
 
 
@@ -153,6 +177,40 @@ def _figure_contradicts(question: str, sentence: str) -> bool:
     return False
 
 
+def _figure_topics(question: str) -> list[tuple[int, str, set[str]]]:
+    """(value, unit kind, topic stems) of each figure in ``question``: the topic is what stands
+    within ``_TOPIC_WORDS`` words of it ("statute of limitations"), less the documents' generic names."""
+    topics = []
+    for match in _FIGURE_RE.finditer(question):
+        before = question[: match.start()].split()[-_TOPIC_WORDS:]
+        after = question[match.end() :].split()[:_TOPIC_WORDS]
+        stems = set(tokenize(" ".join(before + after))) - _GENERIC_STEMS
+        topics.append((_value(match.group("number")), _UNIT_KINDS[match.group("unit").lower()], stems))
+    return topics
+
+
+def _asserted_figure_absent(question: str, sentences: Sequence[str]) -> bool:
+    """A figure the question asserts (not one it asks for) that no sentence on its topic gives: "a
+    five-year statute of limitations" is not confirmed by "five years" after entry into force."""
+    if not _ASSERTS_RE.search(question) or _ASKS_FIGURE_RE.search(question):
+        return False
+    for value, unit, topic in _figure_topics(question):
+        on_topic = [s for s in sentences if not topic or topic & set(tokenize(s))]
+        if (value, unit) not in {(v, u) for s in on_topic for v, u, _ in _figures(s)}:
+            return True
+    return False
+
+
+def _scope_contradiction(question: str, sentences: Sequence[str]) -> int | None:
+    """For "... for any offence at all, right?": the first of ``sentences`` that limits it to "a
+    range of serious criminal offences", unless one of them does speak of any offence."""
+    if not (_ASSERTS_RE.search(question) and _ANY_OFFENCE_RE.search(question)):
+        return None
+    if any(_ANY_OFFENCE_RE.search(s) for s in sentences):
+        return None
+    return next((index for index, s in enumerate(sentences) if _SOME_OFFENCES_RE.search(s)), None)
+
+
 def _obligation_contradicts(question: str, sentence: str) -> bool:
     return bool(
         _ASSERTS_RE.search(question)
@@ -192,7 +250,8 @@ def contradicted_premise(question: str, sentences: Sequence[str]) -> Contradicti
     takes for granted, by the rules above; None when none does.
 
     A figure is judged against the best sentences together (one of them giving the question's
-    figure is enough to confirm it); the other rules sentence by sentence.
+    figure is enough to confirm it); an asserted figure, and an asserted "any offence", against all
+    of ``sentences`` (the passages' sentences); the other rules sentence by sentence.
     """
     best = list(sentences[:EVIDENCE_SENTENCES])
     if _figure_contradicts(question, " ".join(best)):
@@ -201,8 +260,13 @@ def contradicted_premise(question: str, sentences: Sequence[str]) -> Contradicti
             for index, sentence in enumerate(best)
             if _figure_contradicts(question, sentence)
         )
+    limiting = _scope_contradiction(question, sentences)
+    if limiting is not None:
+        return Contradiction(limiting, "the text limits it to some offences")
     for index, sentence in enumerate(best):
         for rule, reason in _RULES:
             if rule(question, sentence):
                 return Contradiction(index, reason)
+    if best and _asserted_figure_absent(question, sentences):
+        return Contradiction(0, "the text sets no such figure")
     return None

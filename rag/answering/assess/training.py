@@ -34,6 +34,7 @@ from rag.answering.assess.features import FEATURES
 from rag.answering.assess.model import MODEL_PATH, AnswerabilityModel
 from rag.cli_common import add_store_arguments, settings_from_args
 from rag.engine import Engine
+from rag.keyword_index import Vocabulary
 
 # The product must answer at least 90% of answerable questions; the threshold keeps a margin above
 # that. The dev split alone (108 answerable) overstates the answer rate on questions of an unseen
@@ -77,11 +78,12 @@ def read_training(paths: list[Path]) -> list[tuple[str, bool, str]]:
     return rows
 
 
-def examples(engine: Engine, questions: list[tuple[str, bool, str]]) -> list[Example]:
-    """The features the answer service computes for each question, as it would at answer time."""
+def examples(engine: Engine, questions: list[tuple[str, bool, str]], reference: Vocabulary) -> list[Example]:
+    """The features the answer service computes for each question, as it would at answer time with
+    a model whose vocabulary is ``reference``."""
     found = []
     for question, answerable, source in questions:
-        evidence = engine.answers.weigh(question)
+        evidence = engine.answers.weigh(question, reference)
         refused = outright(evidence.values, evidence.missing_names) is not None
         found.append(
             Example(
@@ -103,9 +105,10 @@ def _standardisation(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return means, scales
 
 
-def fit(train: list[Example]) -> AnswerabilityModel:
+def fit(train: list[Example], vocabulary: Vocabulary | None = None) -> AnswerabilityModel:
     """``MEMBERS`` networks differing in their random start, on the standardised features (scaled up
-    by ``FEATURE_WEIGHT``) and question vectors; the threshold is left at 0.5 for ``calibrate``."""
+    by ``FEATURE_WEIGHT``) and question vectors, keeping the reference ``vocabulary`` the features
+    were computed with; the threshold is left at 0.5 for ``calibrate``."""
     values = np.array([[e.values[name] for name in FEATURES] for e in train])
     vectors = np.array([e.vector for e in train])
     means, scales = _standardisation(values)
@@ -129,6 +132,7 @@ def fit(train: list[Example]) -> AnswerabilityModel:
         output_weights=np.stack([n.coefs_[1][:, 0] for n in networks]),
         output_biases=np.array([n.intercepts_[1][0] for n in networks]),
         threshold=0.5,
+        vocabulary=vocabulary,
     )
 
 
@@ -217,10 +221,12 @@ def main(argv: list[str] | None = None) -> int:
         print("refusing to calibrate on a test split", file=sys.stderr)
         return 2
     engine = Engine(settings_from_args(args))
-    train = examples(engine, read_training(args.train))
-    dev = examples(engine, read_training(args.dev))
+    # Word rarity comes from this store's vocabulary, kept with the model for every store it serves.
+    reference = engine.retriever.view().vocabulary
+    train = examples(engine, read_training(args.train), reference)
+    dev = examples(engine, read_training(args.dev), reference)
     held_out = held_out_probabilities(train)
-    model = fit(train)
+    model = fit(train, reference)
     threshold = calibrate(model, dev, train, held_out)
     model = model.with_threshold(threshold)
     train_refused, train_answered = rates_at(threshold, held_out, train)

@@ -1,7 +1,8 @@
 """The retrieve stage: read the question, search for what it asks, rank the passages' sentences.
 
 A question quoting someone is searched by its claim (``claims.read_question``), so the quoted
-source does not steer retrieval; a follow-up carries the previous question's topic
+source does not steer retrieval (unless the documents record it as a speaker: then it is searched
+with the claim); a follow-up carries the previous question's topic
 (``conversation``); a broad question (``asks_broadly``) gets ``BROAD_EXTRA_PASSAGES`` more
 passages unless ``k`` is given. The sentences of the hits are then scored against the query
 (``ranking``): those of a provision the question names, when retrieval found it by that name.
@@ -59,13 +60,13 @@ def retrieve(
 ) -> Retrieved:
     """Read ``question``, retrieve passages for what it asks, and rank their sentences with the
     sentence model (``embeddings``), whose vectors of the stored sentences ``verifier`` then holds."""
-    reading = read_question(question.text)
+    reading = read_question(question.text, retriever.view().registry)
     query = contextualize(reading.asked, question.history)
     broad = asks_broadly(query)
     k = question.k
     if k is None:
         k = min(settings.top_k + (BROAD_EXTRA_PASSAGES if broad else 0), settings.max_k)
-    passages = retriever.search(query, k, question.filters)
+    passages = retriever.search(contextualize(reading.searched, question.history), k, question.filters)
     _preload_sentences(passages, retriever, verifier)
     # A question that names a provision ("what does article 29 provide?") is answered from it.
     # Named provisions rank first, so they are a prefix of ``passages`` and indices still agree.

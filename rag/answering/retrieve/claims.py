@@ -6,13 +6,17 @@ documents answer the claim. So retrieval, the answerability features and the unk
 read only the asked part, and the answer says, besides, that the documents do not record what
 the source said. A question about the source itself ("What did Human Rights Watch say about
 the treaty?", "The Guardian says X. What are its arguments?") is not read this way: the source
-is then what is asked, and its name counts like any other.
+is then what is asked, and its name counts like any other. A source that one of the documents
+records as a speaker ("US officials said ...", quoted by the news report) is searched with the
+claim, so that the report quoting it is found too.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from rag.documents import Registry, builtin_registry
 
 # Verbs that attribute a claim to a source ("says", "warned", "told me").
 _ATTRIBUTING_VERB = (
@@ -73,6 +77,14 @@ class QuestionReading:
     source: str | None = None
     # What the asked part takes for granted in an opening clause ("Since ..., ..."), if anything.
     premise: str | None = None
+    # The source names a document of the registry ("US officials": the news report quoting them).
+    source_is_documented: bool = False
+
+    @property
+    def searched(self) -> str:
+        """What retrieval searches: the asked part, or the whole question when the source is a
+        speaker one of the documents records, so that the document quoting it is found too."""
+        return self.question if self.source_is_documented else self.asked
 
     @property
     def relied_on(self) -> str:
@@ -98,9 +110,10 @@ class QuestionReading:
         return SOURCE_REMARK.format(source=source)
 
 
-def read_question(question: str) -> QuestionReading:
+def read_question(question: str, registry: Registry | None = None) -> QuestionReading:
     """The source a question quotes and the claim it asks about; the whole question is asked
-    when it quotes no one or asks about the source itself."""
+    when it quotes no one or asks about the source itself. ``registry`` (default: the built-in
+    one) tells whether the source names a document."""
     stripped = question.strip()
     for pattern in (_ACCORDING_RE, _HEARD_RE, _SAID_RE):
         match = pattern.match(stripped)
@@ -113,7 +126,8 @@ def read_question(question: str) -> QuestionReading:
         if len(claim.split()) < _MIN_CLAIM_WORDS or _ABOUT_SOURCE_RE.search(claim):
             break
         asked = claim[0].upper() + claim[1:]
-        return QuestionReading(question, asked, source, _premise_of(asked))
+        documented = bool((registry or builtin_registry()).read(source).documents)
+        return QuestionReading(question, asked, source, _premise_of(asked), documented)
     return QuestionReading(question, question, None, _premise_of(question))
 
 
