@@ -177,7 +177,7 @@ def test_the_committed_model_keeps_its_dev_figures(dev_examples) -> None:
 
     model = load_model()
     refused, answered = rates(model, model.threshold, dev_examples)
-    # Measured 0.947 (18 of 19) and 0.972 (105 of 108) when the model was written; a freshly built
+    # Measured 0.947 (18 of 19) and 0.926 (100 of 108) when the model was written; a freshly built
     # store retrieves slightly differently, so the gate leaves a margin (3 unanswerable, 6 answerable).
     assert answered >= MIN_ANSWER_RATE - 0.02, f"answerable answered {answered:.3f}"
     assert refused >= 15 / 19, f"unanswerable refused {refused:.3f}"
