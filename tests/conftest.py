@@ -119,3 +119,11 @@ def working_llama_cpp() -> None:
             f"llama.cpp could not generate (exit status {child.returncode}; -4 or 132 is SIGILL, a build for another "
             f"CPU: `make setup` builds it with CMAKE_ARGS=-DGGML_NATIVE=OFF):\n{child.stderr[-2000:]}"
         )
+
+
+@pytest.fixture(scope="module")
+def verifier(embeddings):  # type: ignore[no-untyped-def]
+    """The claim verifier on the test embedding model."""
+    from rag.verification import Verifier
+
+    return Verifier(embeddings)

@@ -15,11 +15,12 @@ from rag.answering.cite import CitationBook, attribute
 from rag.answering.draft.types import DraftSentence
 from rag.answering.types import Answer
 from rag.types import Passage, ScoredPassage
-from rag.verification import Verdict, Verifier
+from rag.verification import Verdict
 from rag.verification.decision import FEATURES, Decision, Evidence
 from rag.verification.fit import fit
 from rag.verification.labels import LabelledClaim
 from rag.verification.numbers import figures
+from tests.testkit import verify_un
 
 UN = "un-cybercrime-convention-2024"
 ART_2H = (
@@ -66,15 +67,6 @@ ART_40_SECRECY = (
 )
 
 
-@pytest.fixture(scope="module")
-def verifier(embeddings) -> Verifier:
-    return Verifier(embeddings)
-
-
-def verify(verifier: Verifier, sentence: str, passage: str, article: str | None = None):
-    return verifier.verify(sentence, passage, doc_id=UN, article=article)
-
-
 # ----- faithful sentences are supported
 
 
@@ -83,7 +75,7 @@ def test_verbatim_quote_is_supported_with_its_exact_span(verifier):
         "States Parties may decline to render assistance pursuant to this article on the ground of absence of "
         "dual criminality."
     )
-    result = verify(verifier, sentence, ART_40_8)
+    result = verify_un(verifier, sentence, ART_40_8)
     assert result.verdict is Verdict.SUPPORTED and result.reason is None
     assert ART_40_8[result.start : result.end] == sentence
 
@@ -93,48 +85,48 @@ def test_plain_paraphrase_of_refusal_ground_is_supported(verifier):
         "A State can refuse to extradite someone if it has good reason to think the request is really about "
         "punishing their political opinions."
     )
-    assert verify(verifier, sentence, ART_37_15).supported
+    assert verify_un(verifier, sentence, ART_37_15).supported
 
 
 def test_paraphrase_of_may_decline_is_supported(verifier):
     sentence = "A State may decline to help when the conduct is not a crime in both countries."
-    assert verify(verifier, sentence, ART_40_8).supported
+    assert verify_un(verifier, sentence, ART_40_8).supported
 
 
 def test_double_negation_paraphrased_as_an_obligation_is_supported(verifier):
-    assert verify(
+    assert verify_un(
         verifier, "States must provide legal assistance even when bank secrecy applies.", ART_40_SECRECY
     ).supported
 
 
 def test_definition_summarised_in_plain_words_is_supported(verifier):
     sentence = "The treaty defines a serious crime as conduct punishable by at least four years in prison."
-    assert verify(verifier, sentence, ART_2H).supported
+    assert verify_un(verifier, sentence, ART_2H).supported
 
 
 def test_ordinal_in_words_matches_the_same_figure_in_digits(verifier):
     assert [f.value for f in figures("on the ninetieth day after the fortieth instrument")] == [90.0, 40.0]
     sentence = "The Convention enters into force 90 days after the 40th instrument of ratification is deposited."
-    assert verify(verifier, sentence, ART_65_1).supported
+    assert verify_un(verifier, sentence, ART_65_1).supported
 
 
 def test_yes_answer_naming_the_article_is_not_penalised_for_the_number(verifier):
     sentence = (
         "Yes: under article 65 the Convention enters into force on the ninetieth day after the fortieth ratification."
     )
-    assert verify(verifier, sentence, ART_65_1, article="65").supported
+    assert verify_un(verifier, sentence, ART_65_1, article="65").supported
 
 
 def test_causative_paraphrase_keeps_the_obliged_actor(verifier):
     sentence = "Each State Party must make service providers keep the execution of these powers confidential."
-    assert verify(verifier, sentence, ART_29_3, article="29").supported
+    assert verify_un(verifier, sentence, ART_29_3, article="29").supported
 
 
 # ----- each error kind is caught, with its reason
 
 
 def test_may_written_as_must_is_contradicted_with_modality_reason(verifier):
-    result = verify(
+    result = verify_un(
         verifier, "A State must decline to help when the conduct is not a crime in both countries.", ART_40_8
     )
     assert result.verdict is Verdict.CONTRADICTED
@@ -145,19 +137,19 @@ def test_shall_endeavour_written_as_shall_is_contradicted(verifier):
     sentence = (
         "States Parties must provide each other mutual legal assistance in the real-time collection of traffic data."
     )
-    result = verify(verifier, sentence, ART_45_1)
+    result = verify_un(verifier, sentence, ART_45_1)
     assert result.verdict is Verdict.CONTRADICTED and "endeavour" in (result.reason or "")
 
 
 def test_refusal_permission_written_as_obligation_is_contradicted(verifier):
     sentence = "A State must refuse to extradite someone if the request is about their political opinions."
-    result = verify(verifier, sentence, ART_37_15)
+    result = verify_un(verifier, sentence, ART_37_15)
     assert result.verdict is Verdict.CONTRADICTED and "must" in (result.reason or "")
 
 
 def test_service_provider_obligation_given_to_the_state_is_contradicted_with_actor_reason(verifier):
     sentence = "Service providers must adopt measures obliging the State Party to keep the execution confidential."
-    result = verify(verifier, sentence, ART_29_3, article="29")
+    result = verify_un(verifier, sentence, ART_29_3, article="29")
     assert result.verdict is Verdict.CONTRADICTED
     assert result.reason == "actor: the passage obliges the State Party, the sentence the service provider"
 
@@ -167,7 +159,7 @@ def test_requested_and_requesting_state_swapped_is_contradicted(verifier):
         "The requesting State Party shall expeditiously disclose traffic data to the requested State Party to "
         "identify the service provider."
     )
-    result = verify(verifier, sentence, ART_44_1, article="44")
+    result = verify_un(verifier, sentence, ART_44_1, article="44")
     assert result.verdict is Verdict.CONTRADICTED and (result.reason or "").startswith("actor:")
 
 
@@ -183,43 +175,43 @@ ART_5_2 = (
 
 
 def test_requesting_state_written_for_requested_state_is_contradicted(verifier):
-    result = verify(verifier, "The requesting State pays the ordinary costs of executing a request.", ART_40_COSTS)
+    result = verify_un(verifier, "The requesting State pays the ordinary costs of executing a request.", ART_40_COSTS)
     assert result.verdict is Verdict.CONTRADICTED and (result.reason or "").startswith("actor:")
     assert "requested State Party" in (result.reason or "")
 
 
 def test_cost_borne_by_the_requested_state_is_supported(verifier):
     sentence = "Unless the States concerned agree otherwise, the requested State bears the ordinary costs of a request."
-    assert verify(verifier, sentence, ART_40_COSTS).supported
+    assert verify_un(verifier, sentence, ART_40_COSTS).supported
 
 
 def test_no_answer_with_does_not_is_supported(verifier):
     sentence = (
         "No: the convention does not entitle a State Party to exercise jurisdiction in another State's territory."
     )
-    assert verify(verifier, sentence, ART_5_2).supported
+    assert verify_un(verifier, sentence, ART_5_2).supported
 
 
 def test_dropped_nothing_is_contradicted_with_negation_reason(verifier):
     sentence = "The convention entitles a State Party to exercise jurisdiction in the territory of another State."
-    result = verify(verifier, sentence, ART_5_2)
+    result = verify_un(verifier, sentence, ART_5_2)
     assert result.verdict is Verdict.CONTRADICTED and (result.reason or "").startswith("negation:")
 
 
 def test_added_not_is_contradicted_with_negation_reason(verifier):
     sentence = "States Parties may not decline to render assistance on the ground of absence of dual criminality."
-    result = verify(verifier, sentence, ART_40_8)
+    result = verify_un(verifier, sentence, ART_40_8)
     assert result.verdict is Verdict.CONTRADICTED and (result.reason or "").startswith("negation:")
 
 
 def test_dropped_not_is_contradicted(verifier):
     sentence = "States Parties may decline to render mutual legal assistance on the ground of bank secrecy."
-    result = verify(verifier, sentence, ART_40_SECRECY)
+    result = verify_un(verifier, sentence, ART_40_SECRECY)
     assert result.verdict is Verdict.CONTRADICTED
 
 
 def test_wrong_duration_is_contradicted_with_number_reason(verifier):
-    result = verify(verifier, "A serious crime is conduct punishable by at least 5 years of imprisonment.", ART_2H)
+    result = verify_un(verifier, "A serious crime is conduct punishable by at least 5 years of imprisonment.", ART_2H)
     assert result.verdict is Verdict.CONTRADICTED
     assert result.reason == 'number: the passage says "four years", the sentence "5 years"'
 
@@ -229,14 +221,14 @@ def test_added_content_is_not_supported_and_names_the_missing_word(verifier):
         "The treaty defines a serious crime as one committed through ICT systems, including money-laundering, "
         "corruption and acts of terrorism."
     )
-    result = verify(verifier, sentence, ART_2H)
+    result = verify_un(verifier, sentence, ART_2H)
     assert result.verdict is Verdict.NOT_FOUND
     assert (result.reason or "").startswith("not in the passage:")
 
 
 def test_sentence_about_the_budapest_convention_is_not_supported_by_a_un_article(verifier):
     sentence = "The Budapest Convention enters into force on the ninetieth day after the fortieth ratification."
-    result = verify(verifier, sentence, ART_65_1, article="65")
+    result = verify_un(verifier, sentence, ART_65_1, article="65")
     assert not result.supported
     assert (
         result.reason == "instrument: the sentence names the Budapest Convention, the passage is from the UN convention"
@@ -245,19 +237,19 @@ def test_sentence_about_the_budapest_convention_is_not_supported_by_a_un_article
 
 def test_sentence_naming_another_article_is_contradicted(verifier):
     sentence = "Under article 41 the Convention enters into force on the ninetieth day after the fortieth ratification."
-    result = verify(verifier, sentence, ART_65_1, article="65")
+    result = verify_un(verifier, sentence, ART_65_1, article="65")
     assert result.verdict is Verdict.CONTRADICTED and "article 41" in (result.reason or "")
 
 
 @pytest.mark.parametrize("sentence", ["Yes.", "Yes [1].", "No, it may not.", "States Parties shall."])
 def test_sentence_without_content_words_is_nothing_to_check(verifier, sentence):
-    result = verify(verifier, sentence, ART_40_8)
+    result = verify_un(verifier, sentence, ART_40_8)
     assert (result.verdict, result.reason) == (Verdict.NOT_FOUND, "nothing to check")
 
 
 def test_unrelated_passage_does_not_support(verifier):
     assert (
-        verify(
+        verify_un(
             verifier, "The treaty defines a serious crime as conduct punishable by at least four years.", ART_65_1
         ).verdict
         is Verdict.NOT_FOUND

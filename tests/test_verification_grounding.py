@@ -10,14 +10,12 @@ model is the real MiniLM.
 
 from __future__ import annotations
 
-import pytest
-
-from rag.verification import Verdict, Verifier
+from rag.verification import Verdict
 from rag.verification.conditions import compare as compare_conditions
 from rag.verification.instruments import compare_references
 from rag.verification.numbers import compare as compare_numbers
+from tests.testkit import verify_un
 
-UN = "un-cybercrime-convention-2024"
 ART_21_4 = (
     "4. Each State Party shall ensure that any person prosecuted for offences established in accordance with this "
     "Convention enjoys all rights and guarantees in conformity with domestic law and consistent with the applicable "
@@ -48,21 +46,12 @@ RESOLUTION_5_6 = (
 ART_17_NOTE = "offences established in accordance with articles 7 to 16 of this Convention"
 
 
-@pytest.fixture(scope="module")
-def verifier(embeddings) -> Verifier:
-    return Verifier(embeddings)
-
-
-def verify(verifier: Verifier, sentence: str, passage: str, article: str | None = None):
-    return verifier.verify(sentence, passage, doc_id=UN, article=article)
-
-
 # ----- added content
 
 
 def test_added_profession_is_not_found(verifier):
     sentence = "Each State Party must ensure that journalists prosecuted for convention offences get a fair trial."
-    result = verify(verifier, sentence, ART_21_4, article="21")
+    result = verify_un(verifier, sentence, ART_21_4, article="21")
     assert result.verdict is Verdict.NOT_FOUND
     assert (result.reason or "").startswith("not in the passage:") and "journalists" in (result.reason or "")
 
@@ -72,13 +61,13 @@ def test_added_noun_phrase_is_named_whole(verifier):
         "Each State Party must ensure that any person prosecuted for convention offences gets a fair trial and "
         "a sworn interpreter."
     )
-    result = verify(verifier, sentence, ART_21_4, article="21")
+    result = verify_un(verifier, sentence, ART_21_4, article="21")
     assert result.verdict is Verdict.NOT_FOUND and "sworn interpreter" in (result.reason or "")
 
 
 def test_added_place_name_is_not_found(verifier):
     sentence = "The Ad Hoc Committee will hold a session of up to five days in Geneva to prepare rules of procedure."
-    result = verify(verifier, sentence, RESOLUTION_5_6)
+    result = verify_un(verifier, sentence, RESOLUTION_5_6)
     assert result.verdict is Verdict.NOT_FOUND and '"Geneva"' in (result.reason or "")
 
 
@@ -87,7 +76,7 @@ def test_naming_the_instrument_or_the_article_adds_no_content(verifier):
         "Under article 21(4) of the UN Convention against Cybercrime, any person prosecuted for convention offences "
         "must get a fair trial."
     )
-    assert verify(verifier, sentence, ART_21_4, article="21").supported
+    assert verify_un(verifier, sentence, ART_21_4, article="21").supported
 
 
 def test_acronym_the_passage_spells_out_is_not_added():
@@ -123,7 +112,7 @@ def test_condition_of_another_clause_is_not_required(verifier):
         "protect witnesses who give testimony from retaliation or intimidation."
     )
     assert compare_conditions(sentence, ART_33_1, []) == []
-    assert verify(verifier, sentence, ART_33_1, article="33").supported
+    assert verify_un(verifier, sentence, ART_33_1, article="33").supported
 
 
 def test_condition_set_off_before_the_paraphrased_part_is_required():
@@ -150,7 +139,7 @@ def test_item_that_keeps_the_lead_in_condition_is_supported(verifier):
         "Each State Party must make it a crime to intentionally and without right access child sexual abuse "
         "material through an ICT system."
     )
-    assert verify(verifier, sentence, ART_14_1, article="14").supported
+    assert verify_un(verifier, sentence, ART_14_1, article="14").supported
 
 
 def test_any_crime_where_the_passage_names_some_is_a_dropped_condition():
@@ -218,6 +207,6 @@ def test_added_proviso_is_not_found(verifier):
         "Each State Party must ensure that any person prosecuted for convention offences gets a fair trial, provided "
         "the prosecution concerns organized criminal groups."
     )
-    result = verify(verifier, sentence, ART_21_4, article="21")
+    result = verify_un(verifier, sentence, ART_21_4, article="21")
     assert result.verdict is Verdict.NOT_FOUND
     assert (result.reason or "").startswith('not in the passage: "provided the prosecution concerns')

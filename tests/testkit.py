@@ -202,3 +202,12 @@ def _completion(text: str, model: str) -> dict[str, Any]:
         "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
         "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
     }
+
+
+# ----- the verifier on passages of the UN convention -----
+UN_CONVENTION = "un-cybercrime-convention-2024"
+
+
+def verify_un(verifier: Any, sentence: str, passage: str, article: str | None = None) -> Any:
+    """The verifier's verdict on ``sentence`` against a passage of the UN convention."""
+    return verifier.verify(sentence, passage, doc_id=UN_CONVENTION, article=article)
