@@ -101,8 +101,10 @@ class Engine:
             raise UnknownDocumentError(doc_id)
         title = self.retriever.view().manifest[doc_id].title
         if article is not None:
-            groups = group_by_article(p for p in passages if p.article == article)
-            title, leads = f"{short_title(doc_id, title)}, article {article}", LEADS_PER_ARTICLE
+            provision = [p for p in passages if p.article == article]
+            groups = group_by_article(provision)
+            noun = provision[0].article_noun.lower() if provision else "article"  # a national act's "section"
+            title, leads = f"{short_title(doc_id, title)}, {noun} {article}", LEADS_PER_ARTICLE
         elif chapter is not None:
             groups = group_by_article(p for p in passages if p.chapter == chapter.upper() and p.kind == "article")
             title, leads = f"{short_title(doc_id, title)}, chapter {chapter.upper()}", 1

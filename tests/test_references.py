@@ -93,3 +93,8 @@ def test_a_section_no_document_has_is_not_forced_on_an_article(engine: Engine) -
     # The convention has an article 7, but "section 7" names a section, which no document has.
     hits = engine.search("What does section 7 provide about illegal access?", k=3)
     assert all(not any(r.startswith("names") for r in hit.reasons) for hit in hits)
+
+
+def test_a_summary_of_a_section_is_titled_by_the_documents_own_word(engine: Engine) -> None:
+    assert ", section 4" in engine.summarize(ACT, article="4").question
+    assert ", article 4" in engine.summarize(UN, article="4").question
