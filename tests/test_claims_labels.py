@@ -15,6 +15,7 @@ LABELS_DIR = Path(__file__).resolve().parents[1] / "eval" / "labels"
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpus"
 SPLITS = ("dev", "test")
 HOLDOUT = "holdout"  # written later, by another person, from test groups only; never tuned on
+HOLDOUT2 = "holdout2"  # written last, by a third person, from groups in no other file; scored once
 LABEL_OF_KIND = {
     "faithful": "supported",
     "modality": "contradicted",
@@ -52,15 +53,20 @@ def holdout() -> list[Row]:
 
 
 @pytest.fixture(scope="module")
+def holdout2() -> list[Row]:
+    return load(HOLDOUT2)
+
+
+@pytest.fixture(scope="module")
 def rows(splits: dict[str, list[Row]]) -> list[Row]:
     """The calibration set: dev and test."""
     return [row for split in SPLITS for row in splits[split]]
 
 
 @pytest.fixture(scope="module")
-def all_rows(rows: list[Row], holdout: list[Row]) -> list[Row]:
+def all_rows(rows: list[Row], holdout: list[Row], holdout2: list[Row]) -> list[Row]:
     """Every labelled row, for the checks that hold for each file alike."""
-    return rows + holdout
+    return rows + holdout + holdout2
 
 
 def test_every_row_has_exactly_the_documented_fields(all_rows: list[Row]) -> None:
@@ -155,4 +161,32 @@ def test_holdout_has_enough_rows_of_every_kind(holdout: list[Row]) -> None:
 def test_holdout_loads_with_the_label_loader(holdout: list[Row]) -> None:
     claims = load_labels(LABELS_DIR / f"claims-{HOLDOUT}.jsonl")
     assert [claim.id for claim in claims] == [row["id"] for row in holdout]
+    assert {claim.label for claim in claims} == {"supported", "contradicted", "not_found"}
+
+
+def test_holdout2_shares_no_passage_group_with_any_other_file(
+    splits: dict[str, list[Row]], holdout: list[Row], holdout2: list[Row]
+) -> None:
+    others = groups(splits["dev"]) | groups(splits["test"]) | groups(holdout)
+    assert groups(holdout2) & others == set()
+
+
+def test_holdout2_is_hand_written_with_h2_ids(holdout2: list[Row]) -> None:
+    misnamed = [row["id"] for row in holdout2 if not re.fullmatch(r"h2-\d{4}", str(row["id"]))]
+    assert misnamed == []
+    assert {row["origin"] for row in holdout2} == {"hand"}
+
+
+def test_holdout2_has_enough_rows_of_every_kind_over_many_groups(holdout2: list[Row]) -> None:
+    kinds = Counter(row["kind"] for row in holdout2)
+    assert len(holdout2) >= 400
+    assert kinds["faithful"] >= 150
+    assert {kind: kinds[kind] for kind in ERROR_KINDS if kinds[kind] < 30} == {}
+    assert len(groups(holdout2)) >= 40
+    assert len({row["doc"] for row in holdout2}) >= 5
+
+
+def test_holdout2_loads_with_the_label_loader(holdout2: list[Row]) -> None:
+    claims = load_labels(LABELS_DIR / f"claims-{HOLDOUT2}.jsonl")
+    assert [claim.id for claim in claims] == [row["id"] for row in holdout2]
     assert {claim.label for claim in claims} == {"supported", "contradicted", "not_found"}
