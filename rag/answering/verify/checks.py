@@ -3,8 +3,9 @@
 Whatever the provider claims, the system decides: a sentence keeps a claimed passage only if
 the verifier finds it supported; otherwise the best-supporting retrieved passage is taken
 instead; a sentence that no passage supports is kept with the verifier's verdict (contradicted
-or not found) and reason, and no support. A sentence the extractive provider quoted verbatim is
-supported by construction and is not verified again.
+or not found) and reason, and no support; so is a sentence that a passage contradicts (or finds a
+condition dropped from) while grounding it at least as well as its best support. A sentence the
+extractive provider quoted verbatim is supported by construction and is not verified again.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def check_sentences(
             continue
         verified = _verify(text, draft.claimed, passages, verifier)
         supports = _supporting(verified)
-        if not supports:
+        if not supports or _outweighed(supports[0][1], verified):
             closest = max(verified.values(), key=_closeness, default=None)
             if closest is None:
                 checked.append(
@@ -91,6 +92,18 @@ def _supporting(verified: dict[int, Verification]) -> list[tuple[int, Verificati
     """The supporting passages, best first, at most ``MAX_CITATIONS_PER_SENTENCE``."""
     accepted = sorted(((i, v) for i, v in verified.items() if v.supported), key=lambda item: -item[1].score)
     return accepted[:MAX_CITATIONS_PER_SENTENCE]
+
+
+def _outweighed(support: Verification, verified: dict[int, Verification]) -> bool:
+    """Whether a passage that rejects the sentence grounds it at least as well as its best support.
+
+    A sentence that turns a passage's "shall" into "shall endeavour", or drops its condition, is
+    rejected by that passage; that a looser passage elsewhere grounds enough of its words to pass
+    does not make it true. The passage that states the sentence's subject best decides. (A passage
+    that merely lacks the sentence's words scores below the acceptance threshold, so below any
+    support, and never outweighs it.)
+    """
+    return any(not v.supported and v.score >= support.score for v in verified.values())
 
 
 def _closeness(verification: Verification) -> tuple[bool, float]:
