@@ -41,6 +41,7 @@ DEFAULT_LABELS = PROJECT_ROOT / "eval" / "labels" / "claims-dev.jsonl"
 # A prompt shows each passage as "[n] (label) text", the text possibly over several lines.
 _SHOWN_RE = re.compile(r"^\[(\d+)\] \((.*?)\) ", re.MULTILINE)
 _WORD_RE = re.compile(r"[^\W_]+")
+_OPENING_RE = re.compile(r"^(?:yes|no)\b[\s,.;:!—–-]*", re.IGNORECASE)
 # The shown passage must hold at least this share of the labelled passage's word trigrams.
 MIN_SHOWN_SHARE = 0.5
 
@@ -106,8 +107,8 @@ def question_of(claim: LabelledClaim) -> str:
 def outcome(claim: LabelledClaim, answer: Answer, cited: int | None) -> Outcome:
     if answer.refused or cited is None:
         return Outcome(claim.kind, False, False, False, None, None)
-    written = claim.sentence.rstrip(".").strip()
-    sentence = next((s for s in answer.sentences if s.text.rstrip(".").strip() == written), None)
+    written = comparable(claim.sentence)
+    sentence = next((s for s in answer.sentences if comparable(s.text) == written), None)
     if sentence is None:  # dropped with the rest of the model's text: the answer quotes instead
         return Outcome(claim.kind, True, False, False, None, answer.notice)
     kept = sentence.supported and bool(sentence.citations)
@@ -115,6 +116,11 @@ def outcome(claim: LabelledClaim, answer: Answer, cited: int | None) -> Outcome:
     cited_texts = {answer.citation(n).passage_id: "" for n in sentence.citations}
     right = holding_passage(claim.passage_text, dict(enumerate(texts.get(p, "") for p in cited_texts))) is not None
     return Outcome(claim.kind, True, kept, kept and right, sentence.verdict, sentence.reason)
+
+
+def comparable(sentence: str) -> str:
+    """A sentence as the answer shows it: a "Yes:"/"No," opening becomes the direct answer, apart."""
+    return _OPENING_RE.sub("", sentence.strip()).rstrip(".").strip().lower()
 
 
 def summarise(outcomes: list[Outcome]) -> dict[str, object]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eval.written_answers import holding_passage, shown_passages
+from eval.written_answers import comparable, holding_passage, shown_passages
 
 PROMPT = (
     "Passages:\n"
@@ -30,3 +30,7 @@ def test_the_labelled_passage_is_found_by_its_words_even_when_stored_longer() ->
 def test_a_passage_the_model_was_not_shown_is_held_by_none() -> None:
     labelled = "Each State Party shall adopt such legislative measures as may be necessary to establish jurisdiction."
     assert holding_passage(labelled, shown_passages(PROMPT)) is None
+
+
+def test_a_yes_opening_shown_as_the_direct_answer_still_matches_its_sentence() -> None:
+    assert comparable("Yes: a State may refuse such a request.") == comparable("A State may refuse such a request")
