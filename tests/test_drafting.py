@@ -177,6 +177,21 @@ def test_free_text_markers_name_the_retrieved_passages_through_the_prompt_number
     assert [d.claimed for d in drafted.sentences] == [(1,), (0,)]
 
 
+def test_free_text_question_sentences_are_dropped_as_schema_questions_are() -> None:
+    text = (
+        "May assistance be refused for reasons of sovereignty? Yes. Assistance may be refused [1]. "
+        "Is the order renewable [2]? Data is kept for ninety days [2]."
+    )
+    drafted = parse_free_text(text, CONTEXT)
+    assert drafted.direct == "Yes"
+    assert [d.text for d in drafted.sentences] == ["Assistance may be refused [1].", "Data is kept for ninety days [2]."]
+
+
+def test_free_text_made_only_of_questions_drafts_nothing() -> None:
+    drafted = parse_free_text("Can assistance be refused [1]? Why would it be?", CONTEXT)
+    assert drafted.direct is None and drafted.sentences == [] and not drafted.declined
+
+
 def _answer_parts(direct_text: str):  # type: ignore[no-untyped-def]
     from rag.answering.types import AnswerSentence, Citation
 

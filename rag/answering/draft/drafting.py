@@ -69,8 +69,12 @@ def parse_drafts(text: str, context: PromptContext) -> tuple[list[DraftSentence]
 
 
 def parse_free_text(text: str, context: PromptContext) -> Draft:
-    """A free-text answer: an opening "Yes."/"No."/short phrase is the direct answer, the rest claims."""
+    """A free-text answer: an opening "Yes."/"No."/short phrase is the direct answer, the rest claims.
+
+    A sentence that is a question (the model asking the question back, or asking one of its own)
+    claims nothing and is dropped, as a schema claim that is a question is (``says_nothing``)."""
     sentences, declined = parse_drafts(text, context)
+    sentences = [s for s in sentences if not is_question(s.text)]
     if declined or not sentences:
         return Draft(None, [], declined)
     first = sentences[0]
@@ -87,6 +91,11 @@ def parse_free_text(text: str, context: PromptContext) -> Draft:
     return Draft(None, sentences)
 
 
+def is_question(sentence: str) -> bool:
+    """Does ``sentence`` (its citation markers aside) end with a question mark?"""
+    return _MARKER_RE.sub("", sentence).rstrip(" .;,").endswith("?")
+
+
 def says_something(sentence: str) -> bool:
     """Has ``sentence`` (its citation markers and a "Yes," opener aside) ``MIN_CLAIM_CONTENT_WORDS`` content words?"""
     return len(content_tokens(claim_of(sentence))) >= MIN_CLAIM_CONTENT_WORDS
@@ -95,7 +104,7 @@ def says_something(sentence: str) -> bool:
 def says_nothing(claim: str, direct: str | None, quote: str) -> bool:
     """Is ``claim`` no claim: a question, too few content words, only the direct answer's words, or its quote
     copied back?"""
-    if claim.rstrip().endswith("?") or not says_something(claim):
+    if is_question(claim) or not says_something(claim):
         return True
     stems = {t.stem for t in content_tokens(claim_of(claim))}
     if direct and stems <= {t.stem for t in content_tokens(direct)}:
