@@ -184,7 +184,10 @@ def test_free_text_question_sentences_are_dropped_as_schema_questions_are() -> N
     )
     drafted = parse_free_text(text, CONTEXT)
     assert drafted.direct == "Yes"
-    assert [d.text for d in drafted.sentences] == ["Assistance may be refused [1].", "Data is kept for ninety days [2]."]
+    assert [d.text for d in drafted.sentences] == [
+        "Assistance may be refused [1].",
+        "Data is kept for ninety days [2].",
+    ]
 
 
 def test_free_text_made_only_of_questions_drafts_nothing() -> None:

@@ -158,3 +158,54 @@ def test_a_premise_naming_what_no_document_mentions_is_not_contradicted_by_the_t
     textual = check_premise(None, "Since withdrawal takes immediate effect, how is it notified?", [DENUNCIATION], "")
     assert unknown.contradiction is not None and not unknown.by_the_text
     assert textual.by_the_text
+
+
+DISPUTES = (
+    "If, six months after the date of the request for arbitration, those States Parties are unable to agree on "
+    "the organization of the arbitration, any one of those States Parties may refer the dispute to the "
+    "International Court of Justice by request in conformity with the Statute of the Court."
+)
+SAFEGUARDS = (
+    "Such conditions and safeguards shall, as appropriate in view of the nature of the procedure or power "
+    "concerned, include, inter alia, judicial or other independent review."
+)
+ENTRY_INTO_FORCE = (
+    "An amendment shall enter into force in respect of a State Party 90 days after the date of the deposit "
+    "with the Secretary-General of an instrument of ratification of such amendment."
+)
+
+
+def test_premise_rule_ignores_an_unrelated_may() -> None:
+    question = "Since the UN treaty requires a court warrant for every search, which court issues it?"
+    assert contradicted_premise(question, [DISPUTES, SAFEGUARDS]) is None
+
+
+def test_an_asserted_obligation_is_contradicted_by_the_may_about_the_same_action() -> None:
+    question = "Since the UN convention makes it mandatory to criminalise attempted offences, how is attempt defined?"
+    found = contradicted_premise(question, [DISPUTES, ATTEMPT])
+    assert found is not None and found.sentence == 1 and found.reason == "the text makes it optional"
+
+
+def test_an_obligation_asserted_last_is_judged_by_the_whole_premise() -> None:
+    tagged = "Criminalising an attempt is mandatory under the treaty, isn't it?"
+    assert contradicted_premise(tagged, [DISPUTES, ATTEMPT]) is not None
+    assert contradicted_premise(tagged, [DISPUTES]) is None
+
+
+def test_the_correction_opens_with_the_waiting_period_of_what_the_premise_is_about() -> None:
+    # Both sentences set a waiting period; the withdrawal ("pull out": denunciation) is the premise's.
+    question = "Since a country can pull out of the convention with immediate effect, how does it notify?"
+    found = contradicted_premise(question, [ENTRY_INTO_FORCE, DENUNCIATION])
+    assert found is not None and found.sentence == 1
+
+
+def test_the_correction_opens_with_the_figure_on_the_premise_topic_not_the_best_scored_one() -> None:
+    question = "Since the treaty applies to crimes with a minimum of four years, which qualify?"
+    found = contradicted_premise(question, [DENUNCIATION, SERIOUS_CRIME])
+    assert found is not None and found.sentence == 1 and found.reason == "the text gives another figure"
+
+
+def test_an_asserted_figure_no_sentence_gives_is_corrected_by_the_sentence_on_its_topic() -> None:
+    tagged = "The convention sets a five-year statute of limitations, doesn't it?"
+    found = contradicted_premise(tagged, [ILLEGAL_ACCESS, AMENDMENTS, LIMITATIONS])
+    assert found is not None and found.sentence == 2 and found.reason == "the text sets no such figure"

@@ -11,27 +11,38 @@ compare what the question states with the best-scored sentences:
 - a scope: the question asserts that something holds for any offence, and the evidence limits it
   to serious offences or a range of them, with no sentence saying "any offence";
 - an obligation: a question asserting that the text requires, obliges or always does something
-  ("Since ... makes it mandatory ...", "... isn't it?") where the evidence says a State "may";
+  ("Since ... makes it mandatory ...", "... isn't it?") where a sentence about that very action
+  (``_on_action``: it shares the words that follow "mandatory to", "requires") says a State "may";
 - a permission: the question says a State can, may or is let do something the evidence says it
   "may not" or "shall not" do;
 - immediacy: "with immediate effect", "from the day" against a waiting period in the evidence.
 
 A premise clause ("Since the signing was in Geneva, ...") naming what no document mentions is
 contradicted too (``check_premise``): the answer says so, then gives the documents' own account.
+
+The rules decide on the best sentences whether the premise is contradicted; the sentence the answer
+then opens with is chosen by its relation to the premise (``_lead_by_topic``): of the sentences that
+contradict it the same way, the one sharing most words with what the premise is about (``premise_topic``),
+so that the correction quotes the provision that contradicts it, not merely the best-scored one.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.answering.assess.names import unknown_names
+from rag.answering.retrieve.claims import premise_of
 from rag.documents import Registry
+from rag.glossary import expansions
 from rag.keyword_index import tokenize
 
 # How many of the best sentences may carry the contradicting wording.
 EVIDENCE_SENTENCES = 3
+# How many of the best sentences the lead of a correction is chosen from, by its relation to the premise.
+LEAD_SENTENCES = 10
 # The words that open an answer whose premise the evidence contradicts.
 PREMISE_CORRECTION = "No, the text says otherwise. "
 # Why a premise clause naming what no document mentions is contradicted (not by the text itself).
@@ -78,8 +89,22 @@ _FORBIDDEN_RE = re.compile(r"\b(?:may|shall) not (\w+)", re.IGNORECASE)
 # How many words either side of a figure say what it measures ("a five-year statute of limitations").
 _TOPIC_WORDS = 3
 _GENERIC_STEMS = frozenset(
-    tokenize("convention treaty un united nations state states party parties article text sets set makes says")
+    tokenize(
+        "convention treaty un united nations state states party parties article text sets set makes says "
+        "hanoi budapest palermo merida uncc"
+    )
 )
+# Words that carry a premise's modality or its question, not what it is about.
+_FRAME_STEMS = frozenset(
+    tokenize(
+        "mandatory obligatory oblige obliges obligation requires required must always can could may "
+        "let lets allow allows permit permits free able immediate immediately effect right true correct since "
+        "given isn't doesn't don't day"
+    )
+)
+# The action an asserted obligation is about: the words after "mandatory to", "requires", "forces".
+_ACTION_RE = re.compile(r"^\W*(?P<action>[^,.;?!]*)")
+_ACTION_WORDS = 8
 _ANY_OFFENCE_RE = re.compile(
     r"\b(?:any|all|every|whatever)\s+(?:\w+\s+)?(?:offen[cs]es?|crimes?)\b|\bfor anything\b", re.IGNORECASE
 )
@@ -130,12 +155,50 @@ def check_premise(
 ) -> PremiseCheck:
     """Whether the best ``sentences`` (best first) contradict what the question (``query``) takes
     for granted: a ``premise`` clause naming what no document of ``corpus`` mentions (the names of
-    ``registry`` count as mentioned), or ``contradicted_premise``."""
+    ``registry`` count as mentioned), or ``contradicted_premise``. A premise naming the unknown opens
+    with the best sentence: the documents' own account of what is asked."""
     if premise and sentences:
         names = unknown_names(premise, corpus, registry)
         if names:
             return PremiseCheck(Contradiction(0, UNKNOWN_NAMES_REASON), unknown_premise_names(names))
     return PremiseCheck(contradicted_premise(query, sentences))
+
+
+def premise_topic(question: str, expand: bool = False) -> set[str]:
+    """What the premise of ``question`` is about: the stems of its premise clause ("Since X, ...") or,
+    without one, of the whole question, less the documents' generic names and the words of its
+    modality; with ``expand``, those of the glossary's treaty wording of its plain words ("pull out"
+    brings "denunciation")."""
+    text = premise_of(question) or question
+    if expand:
+        text = " ".join(expansions(text))
+    return set(tokenize(text)) - _GENERIC_STEMS - _FRAME_STEMS
+
+
+def _overlap(topic: set[str], sentence: str) -> int:
+    """How many stems of ``topic`` ``sentence`` shares, a stem also matching one it begins or ends
+    within four letters or more ("criminalis" and "crimin", "sign" and "signatur")."""
+    stems = set(tokenize(sentence))
+    return sum(
+        1
+        for stem in topic
+        if stem in stems or any(min(len(stem), len(other)) >= 4 and _prefixed(stem, other) for other in stems)
+    )
+
+
+def _prefixed(a: str, b: str) -> bool:
+    return a.startswith(b) or b.startswith(a)
+
+
+def _lead_by_topic(topics: Sequence[set[str]], sentences: Sequence[str], indices: Sequence[int]) -> int:
+    """Of ``indices`` (of ``sentences``, best first), the best-ranked of the sentences sharing most stems
+    with the first of ``topics`` that any of them shares a stem with (the best when none does)."""
+    for topic in topics:
+        overlaps = {index: _overlap(topic, sentences[index]) for index in indices}
+        most = max(overlaps.values(), default=0)
+        if most > 0:
+            return next(index for index in indices if overlaps[index] == most)
+    return indices[0]
 
 
 def unknown_premise_names(names: list[str]) -> str:
@@ -201,22 +264,42 @@ def _asserted_figure_absent(question: str, sentences: Sequence[str]) -> bool:
     return False
 
 
-def _scope_contradiction(question: str, sentences: Sequence[str]) -> int | None:
-    """For "... for any offence at all, right?": the first of ``sentences`` that limits it to "a
-    range of serious criminal offences", unless one of them does speak of any offence."""
+def _scope_contradiction(question: str, sentences: Sequence[str]) -> list[int]:
+    """For "... for any offence at all, right?": those of ``sentences`` that limit it to "a range of
+    serious criminal offences", unless one of them does speak of any offence."""
     if not (_ASSERTS_RE.search(question) and _ANY_OFFENCE_RE.search(question)):
-        return None
+        return []
     if any(_ANY_OFFENCE_RE.search(s) for s in sentences):
-        return None
-    return next((index for index, s in enumerate(sentences) if _SOME_OFFENCES_RE.search(s)), None)
+        return []
+    return [index for index, s in enumerate(sentences) if _SOME_OFFENCES_RE.search(s)]
+
+
+def _obligation_action(question: str) -> set[str]:
+    """The stems of what ``question`` asserts is required: up to ``_ACTION_WORDS`` words after its
+    obligation word ("mandatory to criminalise attempted offences"); without any, its premise topic."""
+    match = _OBLIGATION_RE.search(question)
+    if match is None:
+        return set()
+    after = _ACTION_RE.match(question[match.end() :])
+    words = after.group("action").split()[:_ACTION_WORDS] if after else []
+    action = set(tokenize(" ".join(words))) - _GENERIC_STEMS - _FRAME_STEMS
+    return action or premise_topic(question)
+
+
+def _on_action(action: set[str], sentence: str) -> bool:
+    """Is ``sentence`` about ``action``: does it share half of its stems, one at least?"""
+    return _overlap(action, sentence) >= max(1, math.ceil(len(action) / 2))
 
 
 def _obligation_contradicts(question: str, sentence: str) -> bool:
+    """An asserted obligation against a sentence about the same action that says "may" (not "shall"):
+    a "may" about something else (an unrelated provision among the best) is no evidence."""
     return bool(
         _ASSERTS_RE.search(question)
         and _OBLIGATION_RE.search(question)
         and _MAY_RE.search(sentence)
         and not _SHALL_RE.search(sentence)
+        and _on_action(_obligation_action(question), sentence)
     )
 
 
@@ -246,27 +329,33 @@ _RULES = (
 
 
 def contradicted_premise(question: str, sentences: Sequence[str]) -> Contradiction | None:
-    """The first of the best ``sentences`` (best first) whose wording contradicts what ``question``
-    takes for granted, by the rules above; None when none does.
+    """The sentence of ``sentences`` (best first) that the answer correcting what ``question`` takes
+    for granted opens with, when the best of them contradict it by the rules above; None when none does.
 
     A figure is judged against the best sentences together (one of them giving the question's
     figure is enough to confirm it); an asserted figure, and an asserted "any offence", against all
-    of ``sentences`` (the passages' sentences); the other rules sentence by sentence.
+    of ``sentences`` (the passages' sentences); the other rules sentence by sentence. The lead is the
+    sentence, of the best ``LEAD_SENTENCES``, that contradicts the premise the same way and is most
+    about it (``_lead_by_topic``).
     """
     best = list(sentences[:EVIDENCE_SENTENCES])
+    window = range(min(LEAD_SENTENCES, len(sentences)))
+    # The premise's own words choose, or else the treaty wording of its plain words; for a figure, what
+    # it measures ("statute of limitations") comes first, not the figure's own words or its subject.
+    topics = [premise_topic(question), premise_topic(question, expand=True)]
+    measured = set().union(*(stems for _, _, stems in _figure_topics(question)))
     if _figure_contradicts(question, " ".join(best)):
-        return next(
-            Contradiction(index, "the text gives another figure")
-            for index, sentence in enumerate(best)
-            if _figure_contradicts(question, sentence)
-        )
+        contradicting = [i for i in window if _figure_contradicts(question, sentences[i])]
+        lead = _lead_by_topic([measured, *topics], sentences, contradicting)
+        return Contradiction(lead, "the text gives another figure")
     limiting = _scope_contradiction(question, sentences)
-    if limiting is not None:
-        return Contradiction(limiting, "the text limits it to some offences")
-    for index, sentence in enumerate(best):
+    if limiting:
+        return Contradiction(_lead_by_topic(topics, sentences, limiting), "the text limits it to some offences")
+    for sentence in best:
         for rule, reason in _RULES:
             if rule(question, sentence):
-                return Contradiction(index, reason)
+                contradicting = [i for i in window if rule(question, sentences[i])]
+                return Contradiction(_lead_by_topic(topics, sentences, contradicting), reason)
     if best and _asserted_figure_absent(question, sentences):
-        return Contradiction(0, "the text sets no such figure")
+        return Contradiction(_lead_by_topic([measured], sentences, window), "the text sets no such figure")
     return None

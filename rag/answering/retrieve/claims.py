@@ -127,10 +127,10 @@ def read_question(question: str, registry: Registry | None = None) -> QuestionRe
             break
         asked = claim[0].upper() + claim[1:]
         documented = bool((registry or builtin_registry()).read(source).documents)
-        return QuestionReading(question, asked, source, _premise_of(asked), documented)
-    return QuestionReading(question, question, None, _premise_of(question))
+        return QuestionReading(question, asked, source, premise_of(asked), documented)
+    return QuestionReading(question, question, None, premise_of(question))
 
 
-def _premise_of(asked: str) -> str | None:
+def premise_of(asked: str) -> str | None:
     match = _PREMISE_RE.match(asked.strip())
     return match.group("premise") if match else None
