@@ -69,7 +69,8 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
         "refuse assistance grounds prejudice on account of sex, race, language, religion, nationality, ethnic origin or political opinions",
     ),
     (
-        r"human rights|privacy|free(?:dom of)? (?:speech|expression)|civil liberties|abuse (?:of|by) (?:the )?(?:treaty|government|states)|surveil",
+        r"human rights|privacy|free(?:dom of)? (?:speech|expression)|civil liberties|abuse (?:of|by) (?:the )?(?:treaty|government|states)|surveil"
+        r"|\buse (?:it|this|the) (?:treaty|convention) against",
         "respect for human rights conditions and safeguards",
     ),
     (r"refus|deny|turn down|say no|decline", "refusal grounds may be refused"),
@@ -79,6 +80,14 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
         "24/7 network point of contact available twenty-four hours a day, seven days a week",
     ),
     (r"victim", "assistance to and protection of victims compensation restitution"),
+    (
+        r"take (?:\w+ )?down|takedown|remov(?:e|al|ing) (?:of )?(?:the )?(?:content|posts|material)|delet(?:e|ing) (?:posts|content)|censor",
+        "remove or render inaccessible the content render inaccessible or remove those electronic data",
+    ),
+    (
+        r"(?:isn'?t|not) (?:a |about )?cyber ?crime|not (?:just|only) cyber|any (?:other )?crime|ordinary crime|drug trafficking",
+        "serious crime evidence in electronic form of any serious crime maximum deprivation of liberty of at least four years",
+    ),
     (r"witness|whistleblow|informant", "protection of witnesses reporting persons"),
     (
         r"jurisdiction|which (?:country|state) (?:can|may) (?:prosecute|try)|prosecute (?:someone|crimes) (?:abroad|committed)|where (?:the )?crime",

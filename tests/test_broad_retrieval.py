@@ -65,6 +65,30 @@ def test_a_broad_question_gets_one_passage_of_a_document_without_articles() -> N
     assert [pid for pid, _, _ in _spread_over_articles(view, fused, 3, per_article=2)[:3]] == [p.id for p in news]
 
 
+def test_a_broad_questions_top_k_holds_articles_before_passages_outside_any() -> None:
+    outside = [
+        Passage(id="news:0", doc_id="news", doc_title="News", text="t", start=0, end=1, context="", kind="news"),
+        Passage(id=f"{UN}:preamble", doc_id=UN, doc_title="UN", text="t", start=0, end=1, context="", kind="preamble"),
+    ]
+    view = CorpusView("signature", {}, {p.id: p for p in [*outside, *RANKED]}, keyword=None)  # type: ignore[arg-type]
+    fused = [(p.id, 1.0, "hybrid") for p in [*outside, *RANKED]]
+    spread = [pid for pid, _, _ in _spread_over_articles(view, fused, 3, per_article=1, articles_first=True)]
+    assert spread[:5] == [RANKED[0].id, RANKED[5].id, RANKED[6].id, "news:0", f"{UN}:preamble"]
+    assert sorted(spread) == sorted(fused_id for fused_id, _, _ in fused)  # nothing is lost, only moved
+
+
+@pytest.mark.parametrize(
+    ("question", "wording"),
+    [
+        ("Could the convention be used to make internet companies take content down?", "render inaccessible"),
+        ("Could a government use this treaty against journalists?", "conditions and safeguards"),
+        ("Can my country get evidence for a crime that isn't cybercrime, like drug trafficking?", "serious crime"),
+    ],
+)
+def test_a_broad_questions_plain_words_bring_the_treaty_wording_of_its_aspects(question: str, wording: str) -> None:
+    assert any(wording in aspect for aspect in aspects_of(question))
+
+
 def test_each_plain_term_of_a_broad_question_is_an_aspect_searched_on_its_own() -> None:
     aspects = aspects_of("Could a government use this treaty against journalists and to surveil them?")
     assert any("political opinions" in aspect for aspect in aspects)  # the grounds for refusing assistance
