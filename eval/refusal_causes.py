@@ -73,7 +73,7 @@ def outcomes(engine: Engine, rows: list[tuple[str, bool, str]], models: dict[str
                     evidence.asks_for_named_provision,
                     corrects,
                 ).refuse
-                for corrects in (premise.by_the_text, False)
+                for corrects in (premise.settles_refusal, False)
             ]
             found.append(Outcome(question, answerable, source, name, refused[0], refused[1], reason))
     return found

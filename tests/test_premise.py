@@ -209,3 +209,17 @@ def test_an_asserted_figure_no_sentence_gives_is_corrected_by_the_sentence_on_it
     tagged = "The convention sets a five-year statute of limitations, doesn't it?"
     found = contradicted_premise(tagged, [ILLEGAL_ACCESS, AMENDMENTS, LIMITATIONS])
     assert found is not None and found.sentence == 2 and found.reason == "the text sets no such figure"
+
+
+def test_a_figure_about_what_no_sentence_speaks_of_is_corrected_but_does_not_overrule_refusal() -> None:
+    # An event the documents do not record: its "premise" only looks contradicted.
+    question = "Since the boycott of the signing lasted three days, which countries joined it?"
+    check = check_premise(None, question, [SERIOUS_CRIME, ILLEGAL_ACCESS], "")
+    assert check.by_the_text and not check.settles_refusal
+
+
+def test_a_figure_on_the_topic_of_a_sentence_overrules_refusal() -> None:
+    tagged = "The convention sets a five-year statute of limitations, doesn't it?"
+    assert check_premise(None, tagged, [ILLEGAL_ACCESS, AMENDMENTS, LIMITATIONS], "").settles_refusal
+    immediate = "Since a country can pull out of the convention with immediate effect, how does it notify?"
+    assert check_premise(None, immediate, [ENTRY_INTO_FORCE, DENUNCIATION], "").settles_refusal

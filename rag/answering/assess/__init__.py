@@ -89,7 +89,7 @@ def assess(retrieved: Retrieved, view: CorpusView, question_embeddings: Embeddin
         probability,
         model.threshold,
         evidence.asks_for_named_provision,
-        premise.by_the_text,
+        premise.settles_refusal,
     )
     if decision.refuse:
         return Assessment(evidence, probability, decision)

@@ -122,10 +122,13 @@ _WAITING_RE = re.compile(
 
 @dataclass(frozen=True)
 class Contradiction:
-    """Which of the given sentences contradicts the question's premise, and why."""
+    """Which of the given sentences contradicts the question's premise, and why; ``on_topic``: the
+    sentence shares a word with what the premise is about (what its figure measures, for a figure the
+    text never gives), so the contradiction is evidence the documents speak to the question."""
 
     sentence: int
     reason: str
+    on_topic: bool = True
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,13 @@ class PremiseCheck:
     def by_the_text(self) -> bool:
         """The passages' own wording contradicts the premise (not merely a name they never mention)."""
         return self.contradiction is not None and self.contradiction.reason != UNKNOWN_NAMES_REASON
+
+    @property
+    def settles_refusal(self) -> bool:
+        """The passages' wording contradicts the premise on its topic: the question is answered by the
+        correction rather than refused. A premise that only looks contradicted (a figure about
+        something no sentence speaks of) leaves the decision to the answerability model."""
+        return self.by_the_text and self.contradiction is not None and self.contradiction.on_topic
 
     @property
     def lead(self) -> int | None:
@@ -344,18 +354,23 @@ def contradicted_premise(question: str, sentences: Sequence[str]) -> Contradicti
     # it measures ("statute of limitations") comes first, not the figure's own words or its subject.
     topics = [premise_topic(question), premise_topic(question, expand=True)]
     measured = set().union(*(stems for _, _, stems in _figure_topics(question)))
+    about = measured.union(*topics)
     if _figure_contradicts(question, " ".join(best)):
         contradicting = [i for i in window if _figure_contradicts(question, sentences[i])]
         lead = _lead_by_topic([measured, *topics], sentences, contradicting)
-        return Contradiction(lead, "the text gives another figure")
+        return Contradiction(lead, "the text gives another figure", _overlap(about, sentences[lead]) > 0)
     limiting = _scope_contradiction(question, sentences)
     if limiting:
-        return Contradiction(_lead_by_topic(topics, sentences, limiting), "the text limits it to some offences")
+        lead = _lead_by_topic(topics, sentences, limiting)
+        return Contradiction(lead, "the text limits it to some offences", _overlap(about, sentences[lead]) > 0)
     for sentence in best:
         for rule, reason in _RULES:
             if rule(question, sentence):
                 contradicting = [i for i in window if rule(question, sentences[i])]
-                return Contradiction(_lead_by_topic(topics, sentences, contradicting), reason)
+                lead = _lead_by_topic(topics, sentences, contradicting)
+                return Contradiction(lead, reason, _overlap(about, sentences[lead]) > 0)
     if best and _asserted_figure_absent(question, sentences):
-        return Contradiction(_lead_by_topic([measured], sentences, window), "the text sets no such figure")
+        lead = _lead_by_topic([measured], sentences, window)
+        on_topic = _overlap(measured or about, sentences[lead]) > 0
+        return Contradiction(lead, "the text sets no such figure", on_topic)
     return None
