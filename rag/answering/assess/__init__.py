@@ -75,8 +75,8 @@ def weigh(
 def assess(retrieved: Retrieved, view: CorpusView, question_embeddings: Embeddings) -> Assessment:
     """Weigh the evidence (``weigh``), check the premise the question takes for granted, and decide,
     with the committed answerability model, whether to refuse: a premise the passages' wording
-    contradicts is answered by the correction. For a question that is answered, word the remark on
-    the source it quotes."""
+    contradicts on its topic (``PremiseCheck.settles_refusal``) is answered by the correction. For a
+    question that is answered, word the remark on the source it quotes."""
     model = load_model()
     evidence = weigh(retrieved, view, question_embeddings, model.vocabulary)
     probability = model.probability(evidence.values, evidence.question_vector)
