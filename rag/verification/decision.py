@@ -1,17 +1,26 @@
 """The calibrated decision: from what the checks found to a verdict, a reason and a score.
 
-A small logistic model over four features (window similarity, window and passage grounding,
-ungrounded words) gives the probability that the passage states the sentence; a conflict found by
-an enabled rule makes a grounded sentence contradicted. Parameters are data
-(``rag/data/verification/decision.json``), fitted on the dev labels by
-``python -m rag.verification.fit``.
+Two small logistic models, whose parameters are data (``rag/data/verification/decision.json``,
+fitted on the labelled claims by ``python -m rag.verification.fit``; no learning library is
+needed at run time):
+
+1. grounding: over four alignment features (window similarity, window and passage grounding,
+   ungrounded words), the probability that the passage holds the sentence's content. Below its
+   threshold the sentence is not found. Wrong legal frames (a "may" for a "must", the wrong
+   actor) are grounded too: the rules, not this model, must catch them.
+2. conflicts: when rules fired on a grounded sentence, the probability that it is still right,
+   from the grounding model's log-odds and one weight per rule signal: each conflict kind that
+   fired ("negation"), and each single rule seen often enough in the labels to earn its own
+   weight beside its kind's ("condition.domestic_law"). A rule that also fires on faithful
+   paraphrases weighs less than one that never does, and a well-grounded sentence can outweigh
+   a weak rule, not a reliable one.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -21,7 +30,7 @@ DECISION_PATH = Path(__file__).resolve().parent.parent / "data" / "verification"
 FEATURES = ("similarity", "window_share", "passage_share", "missing_words")
 MAX_MISSING_COUNTED = 3
 MISSING_SHOWN = 3
-# Conflicts are reported in this order when several are found.
+# Conflicts are reported in this order when several weigh alike.
 KIND_ORDER = ("instrument", "number", "negation", "modality", "actor", "condition", "extra")
 # Kinds that leave the sentence's claim unstated rather than contradicted: an unstated condition, added content.
 NOT_FOUND_KINDS = frozenset({"condition", "extra"})
@@ -45,34 +54,62 @@ class Evidence:
             float(min(len(self.missing), MAX_MISSING_COUNTED)),
         ]
 
+    def signals(self) -> frozenset[str]:
+        """The rule signals that fired: each conflict's kind and its rule's name."""
+        return frozenset({c.kind for c in self.conflicts} | {c.name for c in self.conflicts})
+
 
 @dataclass(frozen=True)
 class Decision:
-    """Logistic weights over ``FEATURES``, the acceptance threshold and the rules switched off."""
+    """The grounding model (weights over ``FEATURES``, bias, threshold) and the conflict model."""
 
     weights: tuple[float, ...]
     bias: float
     threshold: float
-    disabled_rules: frozenset[str] = field(default_factory=frozenset)
+    signal_weights: tuple[tuple[str, float], ...] = ()  # (signal, weight); a signal not listed weighs 0
+    grounding_weight: float = 1.0  # of the grounding model's log-odds, in the conflict model
+    conflict_bias: float = 0.0
+
+    def grounding_logit(self, evidence: Evidence) -> float:
+        return self.bias + sum(w * x for w, x in zip(self.weights, evidence.features(), strict=True))
+
+    def signal_weight(self, signal: str) -> float:
+        return dict(self.signal_weights).get(signal, 0.0)
+
+    def conflict_logit(self, evidence: Evidence) -> float:
+        """The conflict model's log-odds that a sentence on which rules fired is still right."""
+        signals = sum(self.signal_weight(s) for s in evidence.signals())
+        return self.conflict_bias + self.grounding_weight * self.grounding_logit(evidence) + signals
 
     def probability(self, evidence: Evidence) -> float:
-        z = self.bias + sum(w * x for w, x in zip(self.weights, evidence.features(), strict=True))
+        """The probability that the passage supports the sentence."""
+        z = self.conflict_logit(evidence) if evidence.conflicts else self.grounding_logit(evidence)
         return 1.0 / (1.0 + math.exp(-z))
 
+    def weight_of(self, conflict: Conflict) -> float:
+        """How much the conflict counts against the sentence: its kind's weight and its rule's."""
+        rule = self.signal_weight(conflict.name) if conflict.name != conflict.kind else 0.0
+        return self.signal_weight(conflict.kind) + rule
+
     def active(self, conflicts: tuple[Conflict, ...]) -> list[Conflict]:
-        kept = [c for c in conflicts if c.name not in self.disabled_rules and c.kind not in self.disabled_rules]
-        return sorted(kept, key=lambda c: KIND_ORDER.index(c.kind) if c.kind in KIND_ORDER else len(KIND_ORDER))
+        """The conflicts that count against the sentence, the heaviest first."""
+        kept = [c for c in conflicts if self.weight_of(c) < 0]
+        order = {kind: index for index, kind in enumerate(KIND_ORDER)}
+        return sorted(kept, key=lambda c: (self.weight_of(c), order.get(c.kind, len(order))))
 
     def decide(self, evidence: Evidence) -> tuple[Verdict, str | None, float]:
         """The verdict, its reason when not supported, and the probability of support."""
+        grounded = 1.0 / (1.0 + math.exp(-self.grounding_logit(evidence)))
+        if grounded < self.threshold:
+            return Verdict.NOT_FOUND, not_found_reason(evidence), grounded
         probability = self.probability(evidence)
+        if probability >= 0.5:
+            return Verdict.SUPPORTED, None, probability
         active = self.active(evidence.conflicts)
-        if probability < self.threshold:
+        if not active:
             return Verdict.NOT_FOUND, not_found_reason(evidence), probability
-        if active:
-            verdict = Verdict.NOT_FOUND if active[0].kind in NOT_FOUND_KINDS else Verdict.CONTRADICTED
-            return verdict, active[0].reason, probability
-        return Verdict.SUPPORTED, None, probability
+        verdict = Verdict.NOT_FOUND if active[0].kind in NOT_FOUND_KINDS else Verdict.CONTRADICTED
+        return verdict, active[0].reason, probability
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -80,16 +117,26 @@ class Decision:
             "weights": [round(w, 6) for w in self.weights],
             "bias": round(self.bias, 6),
             "threshold": round(self.threshold, 6),
-            "disabled_rules": sorted(self.disabled_rules),
+            "grounding_weight": round(self.grounding_weight, 6),
+            "conflict_bias": round(self.conflict_bias, 6),
+            "signals": {name: round(w, 6) for name, w in self.signal_weights},
         }
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> Decision:
         if data.get("features") != list(FEATURES):
             raise ValueError(f"decision parameters are for features {data.get('features')}, not {list(FEATURES)}")
-        weights = tuple(float(w) for w in data["weights"])  # type: ignore[attr-defined]
-        disabled = frozenset(str(r) for r in data.get("disabled_rules", []))  # type: ignore[attr-defined]
-        return cls(weights, float(data["bias"]), float(data["threshold"]), disabled)  # type: ignore[arg-type]
+        signals = data.get("signals")
+        if not isinstance(signals, dict):
+            raise ValueError("decision parameters: 'signals' must map each rule signal to its weight")
+        return cls(
+            weights=tuple(float(w) for w in data["weights"]),  # type: ignore[attr-defined]
+            bias=float(data["bias"]),  # type: ignore[arg-type]
+            threshold=float(data["threshold"]),  # type: ignore[arg-type]
+            signal_weights=tuple((str(name), float(w)) for name, w in signals.items()),
+            grounding_weight=float(data["grounding_weight"]),  # type: ignore[arg-type]
+            conflict_bias=float(data["conflict_bias"]),  # type: ignore[arg-type]
+        )
 
 
 def not_found_reason(evidence: Evidence) -> str:

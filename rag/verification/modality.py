@@ -44,14 +44,21 @@ _PATTERNS: tuple[tuple[str, Force, bool], ...] = (
         Force.NO_OBLIGATION,
         False,
     ),
+    # "nothing in the Convention obliges a State to extradite": no obligation, whoever is named.
     (
-        rf"{_BE}\s+(?:not|under no)\s+(?:obliged|obligated|required|bound|compelled|obligation)\s+to",
+        r"nothing\b[^.;]{0,80}?\b(?:obliges|requires|compels|forces|imposes\s+(?:an?\s+|any\s+)?(?:obligation|duty)"
+        r"(?:\s+on\s+[^.;]{1,40}?)?)(?=\s+(?:\w+\s+){0,4}?to\b)",
         Force.NO_OBLIGATION,
         False,
     ),
     (
-        r"(?:does|do|did)\s*(?:not|n't)\s+(?:have|need)\s+to|need\s+not|(?:has|have)\s+no\s+(?:obligation|"
-        r"duty)\s+to|no obligation to",
+        rf"(?:{_BE}|(?:shall|will|may|must|need)\s+not\s+be)\s+(?:not\s+|under no\s+)?(?:obliged|obligated|required|"
+        rf"bound|compelled|obligation)\s+to",
+        Force.NO_OBLIGATION,
+        False,
+    ),
+    (
+        r"(?:does|do|did)\s*(?:not|n't)\s+(?:have|need)\s+to|need\s+not|no\s+(?:obligation|duty|requirement)\s+to",
         Force.NO_OBLIGATION,
         False,
     ),
@@ -62,6 +69,15 @@ _PATTERNS: tuple[tuple[str, Force, bool], ...] = (
         False,
     ),
     (rf"{_AUX}\s+(?:not|never)\s+{_REFUSE}|(?:cannot|can't|mustn't|shan't|won't)\s+{_REFUSE}", Force.OBLIGATION, False),
+    # "cannot rely on bank secrecy to decline": shall not decline on that ground.
+    (
+        rf"(?:{_AUX}\s+(?:not|never)|cannot|can't)\s+(?:rely\s+on|invoke|use|cite)\s+[^,;.]{{1,60}}?\s+(?:to|as\s+"
+        rf"(?:a\s+)?(?:reason|ground|grounds|basis)\s+(?:to|for))\s+{_REFUSE}",
+        Force.OBLIGATION,
+        False,
+    ),
+    # "should not prejudice X", like "shall be without prejudice to X": what X is stays as it is.
+    (r"(?:shall|should|must|will)\s+not\s+(?:be\s+)?prejudic\w*", Force.OBLIGATION, False),
     (
         rf"(?:shall|must|will|(?:has|have)\s+to|{_BE}\s+(?:required|obliged|obligated|bound)\s+to)\s+{_REFUSE}",
         Force.MUST_REFUSE,
@@ -138,11 +154,13 @@ _COMPILED = tuple((re.compile(rf"\b(?:{p})\b", re.IGNORECASE), force, after) for
 # clauses ("offences that may be committed", "as may be necessary"), "as the case may be", and a
 # modal under "nothing" ("nothing in this Convention shall entitle ..."), which is polarity's.
 _NOT_DEONTIC_RE = re.compile(
-    r"\bnothing\b[^.;]{0,80}?\b(?:shall|entitles|permits|allows|requires|obliges)\b(?!\s+be\s+(?:interpreted|"
+    r"\bnothing\b[^.;]{0,80}?\b(?:shall|entitles|permits|allows)\b(?!\s+be\s+(?:interpreted|"
     r"construed|deemed)\s+as\s+(?:imposing|creating)\s+an\s+obligation)|"
     r"\b(?:shall (?:mean|include|be (?:understood|deemed))|(?:as|that|which|who|whatever|this|what)\s+(?:may|"
     r"might|can|could|will)\b|it\s+(?:may|might|can|could|will)\s+be\b|as the case may be|may be necessary|"
-    r"may have been|will be\b(?=[^.;]{0,30}\bdeposited))",
+    r"may have been|will be\b(?=[^.;]{0,30}\bdeposited)|"
+    # "if the parties cannot agree": an inability that sets a condition, not a prohibition.
+    r"\b(?:if|where|when|unless|once)\b(?:\s*,[^,;.]{0,60},)?[^,;.]{0,60}?\b(?:cannot|can't|could not)\b)",
     re.IGNORECASE,
 )
 
@@ -172,6 +190,10 @@ _COMPATIBLE = {
     (Force.CAN, Force.SOFT),
     (Force.CAN, Force.SHOULD),
     (Force.PERMISSION, Force.CAN),
+    # Where the passage only permits, or asks to consider or endeavour, nothing obliges.
+    (Force.NO_OBLIGATION, Force.PERMISSION),
+    (Force.NO_OBLIGATION, Force.SOFT),
+    (Force.NO_OBLIGATION, Force.CAN),
 }
 # Pairs that differ only by a "not": reported as negation rather than modality.
 _NEGATION_PAIRS = {

@@ -13,7 +13,6 @@ ignored.
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
 
@@ -37,12 +36,15 @@ MIN_BEARING_WORDS = 2
 
 _FIXED_RE = re.compile(
     r"\b(?:not (?:later|less|more|fewer|exceeding|only|limited to|necessarily)|no (?:later|less|more|fewer) than|"
-    r"whether or not|if not|without (?:prejudice|delay|right|undue delay)|not(?:withstanding))\b",
+    r"whether or not|if not|without (?:prejudice|delay|right|undue delay)|not(?:withstanding)|"
+    # "shall not prejudice X", "in a manner not prejudicial to X": "without prejudice to X" in other words.
+    r"(?:not|never)\s+(?:be\s+)?prejudic\w*)\b",
     re.IGNORECASE,
 )
 _NEGATION_RE = re.compile(
-    r"\b(?:prevent|prohibit|preclud|bar|shield|exempt)\w*(?=\s+(?:\S+\s+){0,4}?from\b)|"
-    r"\b(?:not|never|no|nothing|neither|nor|none|cannot|without|exclud\w*|absen(?:ce|t)|lack(?:s|ing)?|refus\w*|declin\w*|"
+    r"\b(?:prevent|prohibit|preclud|bar|shield|exempt)\w*(?=\s+(?:\S+\s+){0,4}?from\b|\s+(?:it|them|this|so)\b)|"
+    r"\b(?:not|never|no|nothing|neither|nor|none|cannot|unable|without|exclud\w*|absen(?:ce|t)|lack(?:s|ing)?|refus\w*|"
+    r"declin\w*|"
     r"den(?:y|ies|ied|ial)|reject\w*|withh[oe]ld\w*)\b|n't\b",
     re.IGNORECASE,
 )
@@ -102,7 +104,7 @@ def compare(claim_text: str, passage_text: str) -> list[Conflict]:
         if best is None:
             continue
         passage_region = region_words(passage_text)
-        theirs = [n for n in negations(best) if _bears_on(n, claim_region)]
+        theirs = negations(best)
         added: list[Negation] = []
         unpaired: list[Negation] = []
         for negation in negations(clause):
@@ -113,7 +115,9 @@ def compare(claim_text: str, passage_text: str) -> list[Conflict]:
                 added.append(negation)
             else:
                 unpaired.append(negation)
-        # A negation in other words ("do not forbid" for "not prohibited") pairs with one left in the passage.
+        # Of the passage's other negations, those about what the sentence says count; a negation in other
+        # words ("do not forbid" for "not prohibited") pairs with one of them.
+        theirs = [n for n in theirs if _bears_on(n, claim_region)]
         theirs = theirs[min(len(unpaired), len(theirs)) :]
         paired_added = min(len(added), len(theirs))
         added, theirs = added[paired_added:], theirs[paired_added:]
@@ -125,30 +129,29 @@ def compare(claim_text: str, passage_text: str) -> list[Conflict]:
 def best_clause(claim_clause: str, passage_text: str) -> str | None:
     """The passage clause that grounds the sentence clause best, if one grounds enough of it.
 
-    Between clauses that ground as much, the one the sentence covers most is meant; when no
-    single clause grounds enough, a clause that opens a list (ending with ":") is tried with each
-    of its items.
+    A list item is read with the clause that opens its list ("A Party may, without the
+    authorisation of another Party: ... (b) access ..."), whose negations bear on every item.
+    Between clauses that ground as much, the one the sentence covers most is meant.
     """
     words = content_tokens(claim_clause)
     claim_region = region_words(claim_clause)
     spans = clauses(passage_text)
-    single = [passage_text[a:b] for a, b in spans]
-    opened: list[str] = []
-    for index, (start, end) in enumerate(spans):
+    windows: list[str] = []
+    lead = ""
+    for start, end in spans:
+        if not slots.is_list_item(passage_text, start) and content_tokens(passage_text[start:end]):
+            lead = ""  # a list ends at a clause that is no item ("; or" between items is none)
+        windows.append(f"{lead}{passage_text[start:end]}")
         if passage_text[end : end + 1] == ":":
-            items = itertools.takewhile(lambda span: slots.is_list_item(passage_text, span[0]), spans[index + 1 :])
-            opened.extend(f"{passage_text[start:end]}: {passage_text[a:b]}" for a, b in items)
-    for windows in (single, opened):
-        best_score, best = 0.0, None
-        for text in windows:
-            region = region_words(text)
-            share = sum(is_grounded(t, region) for t in words) / len(words)
-            score = share + TIE_BREAK * _covered(text, claim_region)
-            if share >= MIN_CLAUSE_SHARE and score > best_score:
-                best_score, best = score, text
-        if best is not None:
-            return best
-    return None
+            lead = f"{passage_text[start:end]}: "
+    best_score, best = 0.0, None
+    for text in windows:
+        region = region_words(text)
+        share = sum(is_grounded(t, region) for t in words) / len(words)
+        score = share + TIE_BREAK * _covered(text, claim_region)
+        if share >= MIN_CLAUSE_SHARE and score > best_score:
+            best_score, best = score, text
+    return best
 
 
 def _bears_on(negation: Negation, claim_region: RegionWords) -> bool:
