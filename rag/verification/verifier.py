@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from langchain_core.embeddings import Embeddings
 
-from rag.verification import added, conditions, frames, instruments, numbers, polarity
+from rag.verification import added, conditions, frames, instruments, numbers, paragraphs, polarity
 from rag.verification.alignment import SentenceVectors
 from rag.verification.claim import claim_of, verbatim_span
 from rag.verification.decision import Decision, Evidence, load_decision
@@ -80,6 +80,7 @@ class Verifier:
             *instruments.compare(sentence, passage_text, doc_id, article),
             *numbers.compare(claim, passage_text),
             *instruments.compare_references(claim, passage_text, article),
+            *paragraphs.compare(claim, passage_text, article),
             *framed.conflicts,
             *polarity.compare(claim, passage_text),
             *conditions.compare(claim, passage_text, framed.clauses),
