@@ -52,19 +52,22 @@ _PATTERNS: tuple[tuple[str, Force, bool], ...] = (
         False,
     ),
     (
-        rf"(?:{_BE}|(?:shall|will|may|must|need)\s+not\s+be)\s+(?:not\s+|under no\s+)?(?:obliged|obligated|required|"
+        rf"(?:{_BE}\s+(?:not|under no)|(?:shall|will|may|must|need)\s+not\s+be)\s+(?:obliged|obligated|required|"
         rf"bound|compelled|obligation)\s+to",
         Force.NO_OBLIGATION,
         False,
     ),
     (
-        r"(?:does|do|did)\s*(?:not|n't)\s+(?:have|need)\s+to|need\s+not|no\s+(?:obligation|duty|requirement)\s+to",
+        r"(?:does|do|did)\s*(?:not|n't)\s+(?:have|need)\s+to|need\s+not|no\s+(?:obligation|duty|requirement)\s+to|"
+        r"(?:does|do)\s*(?:not|n't)\s+(?:make|create|impose)\s+[^;.]{0,60}?\b(?:an?\s+)?(?:\w+\s+)?(?:obligation|duty|"
+        r"requirement)\b",
         Force.NO_OBLIGATION,
         False,
     ),
     (r"(?:does|do)\s*(?:not|n't)\s+(?:require|oblige|compel|force)", Force.NO_OBLIGATION, True),
     (
-        rf"{_AUX}\s+(?:not|never)\s+be\s+(?:refused|declined|denied|rejected)(?:\s+(?:on|for|because|solely|only))?",
+        rf"(?:{_AUX}\s+(?:not|never)|cannot|can't)\s+be\s+(?:refused|declined|denied|rejected)(?:\s+(?:on|for|because|"
+        rf"solely|only))?",
         Force.OBLIGATION,
         False,
     ),
@@ -160,7 +163,10 @@ _NOT_DEONTIC_RE = re.compile(
     r"might|can|could|will)\b|it\s+(?:may|might|can|could|will)\s+be\b|as the case may be|may be necessary|"
     r"may have been|will be\b(?=[^.;]{0,30}\bdeposited)|"
     # "if the parties cannot agree": an inability that sets a condition, not a prohibition.
-    r"\b(?:if|where|when|unless|once)\b(?:\s*,[^,;.]{0,60},)?[^,;.]{0,60}?\b(?:cannot|can't|could not)\b)",
+    r"\b(?:if|where|when|unless|once)\b(?:\s*,[^,;.]{0,60},)?[^,;.]{0,60}?\b(?:cannot|can't|could not)\b"
+    r"(?:\s+or\s+(?:should|must|may)\s+not\b)?|"
+    # "cannot be read as allowing ...": how a text is interpreted, like "shall be interpreted as".
+    r"\b(?:cannot|can't|(?:may|must|shall|should) not)\s+be\s+(?:read|interpreted|construed|understood|taken)\s+as\b)",
     re.IGNORECASE,
 )
 

@@ -42,7 +42,10 @@ _FIXED_RE = re.compile(
     re.IGNORECASE,
 )
 _NEGATION_RE = re.compile(
-    r"\b(?:prevent|prohibit|preclud|bar|shield|exempt)\w*(?=\s+(?:\S+\s+){0,4}?from\b|\s+(?:it|them|this|so)\b)|"
+    r"\b(?:prevent|prohibit|preclud|bar|shield|exempt)\w*(?=\s+(?:\S+\s+){0,4}?from\b)|"
+    # "unless its law prevents it": "unless it is prevented from doing so by its law".
+    r"\b(?:unless|if|where|when)\b[^,;.]{0,60}?\bprevent\w*(?=\s+(?:it|them|this|so)\b)|"
+    r"\bnon(?=-\w)|"  # "non-consensual", "non-public": the prefix negates the word it is joined to
     r"\b(?:not|never|no|nothing|neither|nor|none|cannot|unable|without|exclud\w*|absen(?:ce|t)|lack(?:s|ing)?|refus\w*|"
     r"declin\w*|"
     r"den(?:y|ies|ied|ial)|reject\w*|withh[oe]ld\w*)\b|n't\b",
