@@ -65,8 +65,10 @@ MAX_QUOTE = 60
 def compare(claim_text: str, passage_text: str, matched: list[tuple[int, int]]) -> list[Conflict]:
     """A conflict for each condition of the paraphrased passage clause that the sentence leaves out.
 
-    The paraphrased clauses are those the sentence's frames matched (``frames.compare``); without
-    any, the passage clause that grounds most of the sentence's words, if it grounds enough. Within
+    The paraphrased clauses are those the sentence's frames matched (``frames.compare``) and the
+    passage clause that grounds most of the sentence's words, if it grounds enough: a frame often
+    matches the clause that opens a list ("A request shall contain:") while the words are in an
+    item ("(e) Where possible and appropriate, the identity ... of any person concerned"). Within
     a clause, a condition counts only when the sentence paraphrases the part it qualifies.
     """
     claim_words = content_tokens(claim_text)
@@ -74,7 +76,7 @@ def compare(claim_text: str, passage_text: str, matched: list[tuple[int, int]]) 
         return []
     if _SUMMARY_RE.match(claim_text):
         return _universal(claim_text, passage_text)
-    paraphrased = matched or _best_clause(claim_words, passage_text)
+    paraphrased = list(dict.fromkeys([*matched, *_best_clause(claim_words, passage_text)]))
     leads = _lead_ins(passage_text)
     lead_ins = [leads[c] for c in paraphrased if c in leads]
     claim_region = region_words(claim_text)
@@ -84,7 +86,8 @@ def compare(claim_text: str, passage_text: str, matched: list[tuple[int, int]]) 
         for name, pattern in _COMPILED.items():
             for found in pattern.finditer(clause):
                 words = content_tokens(found.group(0))
-                if not words or _kept(words, claim_region, clause[: found.start()] + " " + clause[found.end() :]):
+                rest = clause[: found.start()] + " " + clause[found.end() :]
+                if not words or _kept(words, claim_region, rest, pattern.search(claim_text) is not None):
                     continue
                 # A lead-in's condition covers every item of its list; another's only the part it qualifies.
                 attached, scope = _scope(clause, found.start(), found.end())
@@ -98,17 +101,21 @@ def compare(claim_text: str, passage_text: str, matched: list[tuple[int, int]]) 
     return conflicts
 
 
-def _kept(words: tuple[Token, ...], claim_region: RegionWords, rest_of_clause: str) -> bool:
+def _kept(words: tuple[Token, ...], claim_region: RegionWords, rest_of_clause: str, restated: bool) -> bool:
     """Does the sentence keep the condition made of ``words``?
 
     Its distinctive words, those the rest of the clause does not use too, are the evidence: the
     sentence must ground half of them ("substantial grounds for believing" is not kept by
-    "believes"). A condition without distinctive words is kept by any of its words.
+    "believes"). A condition without distinctive words ("where appropriate" in a clause about "the
+    most appropriate jurisdiction") is kept only when the sentence states a condition of its kind
+    (``restated``).
     """
+    if restated:
+        return True
     rest = region_words(rest_of_clause)
     distinctive = [t for t in words if not is_grounded(t, rest)]
     if not distinctive:
-        return any(is_grounded(t, claim_region) for t in words)
+        return False
     return sum(is_grounded(t, claim_region) for t in distinctive) * 2 >= len(distinctive)
 
 
