@@ -45,7 +45,8 @@ _NEGATION_RE = re.compile(
     r"\b(?:prevent|prohibit|preclud|bar|shield|exempt)\w*(?=\s+(?:\S+\s+){0,4}?from\b)|"
     # "unless its law prevents it": "unless it is prevented from doing so by its law".
     r"\b(?:unless|if|where|when)\b[^,;.]{0,60}?\bprevent\w*(?=\s+(?:it|them|this|so)\b)|"
-    r"\bnon(?=-\w)|"  # "non-consensual", "non-public": the prefix negates the word it is joined to
+    # "non-consensual", "non-public": the prefix negates the word it is joined to ("non-governmental" names a kind).
+    r"\bnon(?=-(?!governmental)\w)|"
     r"\b(?:not|never|no|nothing|neither|nor|none|cannot|unable|without|exclud\w*|absen(?:ce|t)|lack(?:s|ing)?|refus\w*|"
     r"declin\w*|"
     r"den(?:y|ies|ied|ial)|reject\w*|withh[oe]ld\w*)\b|n't\b",
@@ -86,6 +87,8 @@ def negations(text: str) -> list[Negation]:
             if len(inside) >= MIN_SCOPE_WORDS:
                 scope = tuple(inside)
                 break
+        if match.group(0).lower() == "non":
+            scope = scope[:1]  # "non-governmental organizations" negates "governmental" only
         found.append(Negation(match.group(0).lower().rstrip("-"), scope))
     return found
 
