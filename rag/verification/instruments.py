@@ -123,17 +123,28 @@ def compare(claim_text: str, passage_text: str, doc_id: str | None, article: str
     return conflicts
 
 
-def reference_numbers(text: str) -> set[str]:
-    return {n for m in REFERENCE_RE.finditer(text) for n in re.findall(r"\d+", m.group(0))}
-
-
 _RANGE_RE = re.compile(r"(\d+)\s*(?:to|through|-|–)\s*(\d+)", re.IGNORECASE)
+MAX_RANGE = 60
+
+
+def numbers_cited(reference: str) -> set[str]:
+    """The provision numbers a reference cites, every number of a range included ("articles 3 to 5": 3, 4, 5)."""
+    numbers = set(re.findall(r"\d+", reference))
+    for first, last in _RANGE_RE.findall(reference):
+        if int(first) < int(last) <= int(first) + MAX_RANGE:
+            numbers.update(str(n) for n in range(int(first), int(last) + 1))
+    return numbers
+
+
+def reference_numbers(text: str) -> set[str]:
+    return {n for m in REFERENCE_RE.finditer(text) for n in numbers_cited(m.group(0))}
+
 
 
 def compare_references(claim_text: str, passage_text: str, article: str | None) -> list[Conflict]:
     """A number conflict for a provision number the sentence cites that the passage neither is nor cites, or
     for a range of provisions that one end of a range the passage cites ("articles 7 to 11" for "7 to 10")."""
-    known = reference_numbers(passage_text) | ({article} if article else set())
+    known = reference_numbers(passage_text) | set(re.findall(r"\d+", article or ""))
     ranges = [r.groups() for m in REFERENCE_RE.finditer(passage_text) for r in _RANGE_RE.finditer(m.group(0))]
     for match in REFERENCE_RE.finditer(claim_text):
         quote = " ".join(match.group(0).split())
@@ -143,7 +154,7 @@ def compare_references(claim_text: str, passage_text: str, article: str | None) 
             if rival is not None and (first, last) not in ranges:
                 reason = f'number: the passage cites "{rival[0]} to {rival[1]}", the sentence "{quote}"'
                 return [Conflict("number", reason, "reference")]
-        cited_numbers = set(re.findall(r"\d+", match.group(0)))
+        cited_numbers = numbers_cited(match.group(0))
         if cited_numbers - known and not re.fullmatch(
             r"(?:art(?:icle)?s?\.?)\s*\d+", match.group(0).strip(), re.IGNORECASE
         ):

@@ -82,6 +82,7 @@ for _tens_word, _tens in _TENS.items():
 
 # Words so common in prose that they count as figures only before a unit ("one year", "first day").
 _WEAK_WORDS = frozenset({"one", "first", "second", "zero", "zeroth", "dozen", "hundred", "thousand"})
+_TIME_UNITS = frozenset({"day", "week", "month", "year", "hour", "minute"})
 _UNIT_RE = (
     r"(?:days?|weeks?|months?|years?|hours?|minutes?|instruments?|ratifications?|sessions?|meetings?|"
     r"states?|parties|countries|per\s*cent|percent|%)"
@@ -138,8 +139,8 @@ def figures(text: str) -> tuple[Figure, ...]:
             unit = CALENDAR_YEAR
         if match.group("word"):
             word = match.group("word").lower()
-            if word in _WEAK_WORDS and unit is None:
-                continue
+            if word in _WEAK_WORDS and (unit is None or (word == "one" and unit not in _TIME_UNITS)):
+                continue  # "one State Party may ask another": a pronoun, not a count
             value = float(WORD_VALUES[word])
         else:
             value = float(match.group("digits").replace(",", ""))
