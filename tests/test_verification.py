@@ -303,35 +303,46 @@ def test_the_app_strikes_an_unsupported_sentence_through_with_its_reason(verifie
 
 
 def test_decision_parameters_round_trip_and_refuse_other_features():
-    decision = Decision((1.0, 2.0, 3.0, -1.0), -2.0, 0.4, frozenset({"condition.appropriate"}))
+    decision = Decision((1.0, 2.0, 3.0, -1.0), -2.0, 0.4, (("number", -3.0), ("condition.appropriate", 1.5)), 0.5, 0.2)
     assert Decision.from_json(json.loads(json.dumps(decision.to_json()))) == decision
     with pytest.raises(ValueError, match="features"):
         Decision.from_json({**decision.to_json(), "features": ["similarity"]})
+    with pytest.raises(ValueError, match="signals"):
+        Decision.from_json({**decision.to_json(), "signals": ["number"]})
     assert len(FEATURES) == len(decision.weights)
 
 
-def test_fit_switches_off_a_rule_that_fires_on_supported_pairs():
-    def claim(i: int, label: str, kind: str) -> LabelledClaim:
-        return LabelledClaim(str(i), f"s{i}", "p", label, kind)
+def _claim(i: int, label: str, kind: str) -> LabelledClaim:
+    return LabelledClaim(str(i), f"s{i}", "p", label, kind)
 
-    grounded = Evidence(0.8, 1.0, 1.0, ())
-    claims = [claim(0, "supported", "faithful"), claim(1, "supported", "faithful"), claim(2, "contradicted", "number")]
+
+def test_fit_learns_that_a_rule_firing_on_faithful_pairs_does_not_count_and_a_reliable_one_does():
     from rag.verification.types import Conflict
 
     noisy = Conflict("condition", "condition dropped: x", "appropriate")
     number = Conflict("number", "number: x")
-    evidence = [
-        Evidence(0.8, 1.0, 1.0, (), (noisy,)),
-        grounded,
-        Evidence(0.8, 1.0, 1.0, (), (number,)),
-        Evidence(0.1, 0.1, 0.1, ("x", "y", "z")),
-    ]
-    claims.append(claim(3, "not_found", "extra"))
+    claims, evidence = [], []
+    for i in range(12):  # the noisy rule fires on faithful and wrong sentences alike; the number rule on errors only
+        claims += [_claim(4 * i, "supported", "faithful"), _claim(4 * i + 1, "supported", "faithful")]
+        evidence += [Evidence(0.8, 1.0, 1.0, (), (noisy,)), Evidence(0.8, 1.0, 1.0, ())]
+        claims += [_claim(4 * i + 2, "contradicted", "number"), _claim(4 * i + 3, "not_found", "extra")]
+        evidence += [Evidence(0.8, 1.0, 1.0, (), (number,)), Evidence(0.1, 0.1, 0.1, ("x", "y", "z"))]
     decision = fit(claims, evidence)
-    assert "condition.appropriate" in decision.disabled_rules and "number" not in decision.disabled_rules
-    assert [decision.decide(e)[0] for e in evidence] == [
+    assert decision.weight_of(number) < decision.weight_of(noisy)
+    assert [decision.decide(e)[0] for e in evidence[:4]] == [
         Verdict.SUPPORTED,
         Verdict.SUPPORTED,
         Verdict.CONTRADICTED,
         Verdict.NOT_FOUND,
     ]
+    assert decision.decide(evidence[2])[1] == "number: x"
+
+
+def test_a_conflict_whose_weight_does_not_count_against_the_sentence_gives_no_reason():
+    from rag.verification.types import Conflict
+
+    weak, strong = Conflict("condition", "condition dropped: x", "appropriate"), Conflict("number", "number: y")
+    decision = Decision((0.0, 0.0, 0.0, 0.0), 3.0, 0.5, (("number", -4.0), ("condition", 0.5)), 1.0, 0.0)
+    assert decision.decide(Evidence(0.8, 1.0, 1.0, (), (weak,)))[0] is Verdict.SUPPORTED
+    verdict, reason, _ = decision.decide(Evidence(0.8, 1.0, 1.0, (), (weak, strong)))
+    assert verdict is Verdict.CONTRADICTED and reason == "number: y"

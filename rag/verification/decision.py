@@ -30,7 +30,7 @@ DECISION_PATH = Path(__file__).resolve().parent.parent / "data" / "verification"
 FEATURES = ("similarity", "window_share", "passage_share", "missing_words")
 MAX_MISSING_COUNTED = 3
 MISSING_SHOWN = 3
-# Conflicts are reported in this order when several weigh alike.
+# Conflicts are reported in this order when several count against a sentence.
 KIND_ORDER = ("instrument", "number", "negation", "modality", "actor", "condition", "extra")
 # Kinds that leave the sentence's claim unstated rather than contradicted: an unstated condition, added content.
 NOT_FOUND_KINDS = frozenset({"condition", "extra"})
@@ -92,10 +92,11 @@ class Decision:
         return self.signal_weight(conflict.kind) + rule
 
     def active(self, conflicts: tuple[Conflict, ...]) -> list[Conflict]:
-        """The conflicts that count against the sentence, the heaviest first."""
+        """The conflicts that count against the sentence, in ``KIND_ORDER``; within a kind, the rule of the kind
+        itself first (the legal frame: "the passage obliges ..."), then the heaviest."""
         kept = [c for c in conflicts if self.weight_of(c) < 0]
         order = {kind: index for index, kind in enumerate(KIND_ORDER)}
-        return sorted(kept, key=lambda c: (self.weight_of(c), order.get(c.kind, len(order))))
+        return sorted(kept, key=lambda c: (order.get(c.kind, len(order)), bool(c.rule), self.weight_of(c)))
 
     def decide(self, evidence: Evidence) -> tuple[Verdict, str | None, float]:
         """The verdict, its reason when not supported, and the probability of support."""
