@@ -346,3 +346,24 @@ def test_a_conflict_whose_weight_does_not_count_against_the_sentence_gives_no_re
     assert decision.decide(Evidence(0.8, 1.0, 1.0, (), (weak,)))[0] is Verdict.SUPPORTED
     verdict, reason, _ = decision.decide(Evidence(0.8, 1.0, 1.0, (), (weak, strong)))
     assert verdict is Verdict.CONTRADICTED and reason == "number: y"
+
+
+def test_cross_writer_verdicts_come_from_a_decision_fitted_on_the_other_file_only():
+    from rag.verification.fit import cross_writer
+    from rag.verification.types import Conflict
+
+    number = Conflict("number", "number: x")
+    claims, evidence, files = [], [], []
+    for file in (0, 1):
+        for i in range(10):
+            claims += [_claim(100 * file + 2 * i, "supported", "faithful")]
+            claims += [_claim(100 * file + 2 * i + 1, "contradicted", "number")]
+            # In file 0 the number rule is right; in file 1 it fires on faithful sentences only.
+            flagged = (number,) if file == 0 else ()
+            evidence += [Evidence(0.8, 1.0, 1.0, (), () if file == 0 else (number,))]
+            evidence += [Evidence(0.8, 1.0, 1.0, (), flagged)]
+            files += [file, file]
+    verdicts = cross_writer(claims, evidence, files)
+    # Judged by what file 1 taught, file 0's errors pass; judged by file 0, file 1's flagged faithful ones fail.
+    assert verdicts[:20] == [True] * 20
+    assert verdicts[20:] == [False, True] * 10

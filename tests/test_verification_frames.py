@@ -87,3 +87,45 @@ def test_a_modal_under_nothing_is_no_force_but_a_negation():
 def test_the_agent_of_a_passive_modal_is_its_actor():
     assert reasons("UNODC will operate the account until the Conference decides otherwise.", ACCOUNT) == []
     assert reasons("The Secretary-General will operate the account until the Conference decides otherwise.", ACCOUNT)
+
+
+# ----- more ways of saying there is no obligation, and modals that are not deontic
+
+
+def forces(text: str) -> list[Force]:
+    return [m.force for m in modality.modals(text)]
+
+
+def test_shall_not_be_required_is_no_obligation():
+    assert forces("States Parties shall not be required to transfer personal data.") == [Force.NO_OBLIGATION]
+
+
+def test_no_duty_to_is_no_obligation_whatever_the_verb_before_it():
+    assert forces("Article 38 creates no duty to transfer sentenced persons.") == [Force.NO_OBLIGATION]
+
+
+def test_nothing_in_the_convention_obliges_is_no_obligation():
+    assert forces("Nothing in the Convention obliges a State to extradite someone.") == [Force.NO_OBLIGATION]
+
+
+def test_cannot_rely_on_a_ground_to_decline_is_an_obligation_not_to_refuse():
+    assert forces("A State Party cannot rely on bank secrecy to decline to act.") == [Force.OBLIGATION]
+    assert forces("A request cannot be refused because it involves fiscal matters.") == [Force.OBLIGATION]
+
+
+def test_cannot_in_a_condition_is_an_inability_not_a_prohibition():
+    assert forces("If, after six months, the parties cannot agree on it, either may refer the dispute.") == [
+        Force.PERMISSION
+    ]
+    assert forces("If the request is late, the State cannot refuse it.") == [Force.OBLIGATION]
+
+
+def test_cannot_be_read_as_is_how_a_text_is_interpreted_not_a_prohibition():
+    assert forces("The convention cannot be read as allowing the suppression of human rights.") == []
+
+
+def test_not_obliged_is_true_of_what_the_passage_only_permits_or_asks_to_consider():
+    permits = "States Parties may consider entering into agreements on the transfer of sentenced persons."
+    assert reasons("States Parties are not obliged to transfer sentenced persons.", permits) == []
+    obliges = "Each State Party shall transfer sentenced persons."
+    assert reasons("States Parties are not obliged to transfer sentenced persons.", obliges)

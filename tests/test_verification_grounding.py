@@ -210,3 +210,36 @@ def test_added_proviso_is_not_found(verifier):
     result = verify_un(verifier, sentence, ART_21_4, article="21")
     assert result.verdict is Verdict.NOT_FOUND
     assert (result.reason or "").startswith('not in the passage: "provided the prosecution concerns')
+
+
+REQUEST_CONTENTS = (
+    "A request for mutual legal assistance shall contain:\n"
+    "(a) The identity of the authority making the request;\n"
+    "(b) Where possible and appropriate, the identity, location and nationality of any person concerned."
+)
+JURISDICTION = (
+    "When more than one Party claims jurisdiction over an alleged offence, the Parties involved shall, where "
+    "appropriate, consult with a view to determining the most appropriate jurisdiction for prosecution."
+)
+
+
+def test_a_condition_of_the_list_item_a_sentence_paraphrases_counts_beside_its_lead_in():
+    from rag.verification import frames
+
+    sentence = "A request shall contain the identity, location and nationality of any person concerned."
+    matched = frames.compare(sentence, REQUEST_CONTENTS).clauses
+    found = compare_conditions(sentence, REQUEST_CONTENTS, matched)
+    assert [c.rule for c in found] == ["possible"]
+
+
+def test_a_condition_word_used_for_something_else_does_not_keep_the_condition():
+    sentence = "When more than one Party claims jurisdiction, the Parties must consult on the most appropriate one."
+    assert [c.rule for c in compare_conditions(sentence, JURISDICTION, [])] == ["appropriate"]
+    kept = "When more than one Party claims jurisdiction, the Parties must, where appropriate, consult on it."
+    assert compare_conditions(kept, JURISDICTION, []) == []
+
+
+def test_one_before_a_state_is_a_pronoun_not_a_figure():
+    passage = "A State Party may request another State Party to search electronic data."
+    assert compare_numbers("One State Party may ask another to search electronic data.", passage) == []
+    assert compare_numbers("Two States Parties may ask another to search electronic data.", passage)

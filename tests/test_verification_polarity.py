@@ -74,3 +74,61 @@ def test_with_written_for_without_is_contradicted():
 def test_negation_of_another_part_of_the_clause_does_not_count():
     sentence = "A State Party may, when it deems appropriate, seek further information."
     assert negation_reasons(sentence, PRESERVATION) == []
+
+
+# ----- negations in other words, and where a negation of the passage reaches
+
+WITHOUT_AUTHORISATION = (
+    "A Party may, without the authorisation of another Party:\n\n"
+    "a) access publicly available stored computer data; or\n\n"
+    "b) access or receive, through a computer system in its territory, stored computer data located in another "
+    "Party, if the Party obtains the lawful and voluntary consent of the person who has the lawful authority to "
+    "disclose the data."
+)
+ARBITRATION = (
+    "If, six months after the date of the request for arbitration, those States Parties are unable to agree on the "
+    "organization of the arbitration, any one of those States Parties may refer the dispute to the Court."
+)
+COMMITMENTS = (
+    "To the extent possible, the measures taken under this article shall be without prejudice to existing foreign "
+    "assistance commitments."
+)
+ORGANIZATIONS = "The Conference shall facilitate the exchange of information with non-governmental organizations."
+
+
+def test_a_list_item_is_read_with_the_negation_of_the_clause_opening_the_list():
+    sentence = "A Party may access stored data located in another Party without authorisation if it obtains consent."
+    assert negation_reasons(sentence, WITHOUT_AUTHORISATION) == []
+    dropped = "A Party may access stored data located in another Party only with the authorisation of that Party."
+    assert negation_reasons(dropped, WITHOUT_AUTHORISATION)
+
+
+def test_unable_is_a_negation_that_cannot_stands_for():
+    sentence = "If, six months after arbitration is requested, the parties cannot agree on its organization, any may refer it."
+    assert negation_reasons(sentence, ARBITRATION) == []
+
+
+def test_should_not_prejudice_says_without_prejudice_in_other_words():
+    sentence = "As far as possible, these measures should not prejudice existing foreign assistance commitments."
+    assert negation_reasons(sentence, COMMITMENTS) == []
+    assert frames.compare(sentence, COMMITMENTS).conflicts == []
+
+
+def test_non_negates_the_word_it_is_joined_to():
+    sentence = "Each State Party must criminalize the non-consensual sharing of an intimate image of a person."
+    assert negation_reasons(sentence, CONSENT) == []
+    dropped = "Each State Party must criminalize the consensual sharing of an intimate image of a person."
+    assert negation_reasons(dropped, CONSENT)
+
+
+def test_non_governmental_names_a_kind_of_organization_and_negates_nothing():
+    assert negation_reasons("The Conference shall help NGOs exchange information.", ORGANIZATIONS) == []
+
+
+def test_a_negation_in_other_words_pairs_with_the_passage_negation_it_restates():
+    passage = (
+        "In the absence of an agreement or arrangement as set forth in paragraph 2 of this article, decisions to use "
+        "such special investigative techniques at the international level shall be made on a case-by-case basis."
+    )
+    sentence = "Without an agreement, decisions to use special investigative techniques internationally are case by case."
+    assert negation_reasons(sentence, passage) == []
