@@ -104,7 +104,9 @@ def test_a_list_item_is_read_with_the_negation_of_the_clause_opening_the_list():
 
 
 def test_unable_is_a_negation_that_cannot_stands_for():
-    sentence = "If, six months after arbitration is requested, the parties cannot agree on its organization, any may refer it."
+    sentence = (
+        "If, six months after arbitration is requested, the parties cannot agree on its organization, any may refer it."
+    )
     assert negation_reasons(sentence, ARBITRATION) == []
 
 
@@ -130,5 +132,7 @@ def test_a_negation_in_other_words_pairs_with_the_passage_negation_it_restates()
         "In the absence of an agreement or arrangement as set forth in paragraph 2 of this article, decisions to use "
         "such special investigative techniques at the international level shall be made on a case-by-case basis."
     )
-    sentence = "Without an agreement, decisions to use special investigative techniques internationally are case by case."
+    sentence = (
+        "Without an agreement, decisions to use special investigative techniques internationally are case by case."
+    )
     assert negation_reasons(sentence, passage) == []

@@ -140,7 +140,6 @@ def reference_numbers(text: str) -> set[str]:
     return {n for m in REFERENCE_RE.finditer(text) for n in numbers_cited(m.group(0))}
 
 
-
 def compare_references(claim_text: str, passage_text: str, article: str | None) -> list[Conflict]:
     """A number conflict for a provision number the sentence cites that the passage neither is nor cites, or
     for a range of provisions that one end of a range the passage cites ("articles 7 to 11" for "7 to 10")."""

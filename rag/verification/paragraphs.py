@@ -61,7 +61,9 @@ def citations(text: str) -> list[tuple[str | None, str, tuple[int, int]]]:
             through = _RANGE_END_RE.match(text, match.end("paragraph"))
             last = int(through.group(1)) if through and int(through.group(1)) > first else first
             end = max(match.end(), through.end()) if through else match.end()
-            found.extend((article, str(n), (match.start(), end)) for n in range(first, min(last, first + MAX_RANGE) + 1))
+            found.extend(
+                (article, str(n), (match.start(), end)) for n in range(first, min(last, first + MAX_RANGE) + 1)
+            )
     return found
 
 
