@@ -136,3 +136,17 @@ def test_a_negation_in_other_words_pairs_with_the_passage_negation_it_restates()
         "Without an agreement, decisions to use special investigative techniques internationally are case by case."
     )
     assert negation_reasons(sentence, passage) == []
+
+
+DUAL_CRIMINALITY = (
+    "Dual criminality shall be deemed fulfilled irrespective of whether the laws of the requested State Party place "
+    "the offence within the same category of offence or denominate the offence by the same terminology."
+)
+
+
+def test_making_a_condition_of_what_the_passage_says_does_not_matter_is_contradicted():
+    sentence = "Dual criminality is met only if both States place the offence in the same category."
+    [found] = polarity.compare_irrelevant(sentence, DUAL_CRIMINALITY)
+    assert found.kind == "negation" and "irrespective" in found.reason
+    other = "Dual criminality is met only if the conduct is a criminal offence under the laws of both States."
+    assert polarity.compare_irrelevant(other, DUAL_CRIMINALITY) == []

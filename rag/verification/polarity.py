@@ -184,3 +184,29 @@ def _reason(added: list[Negation], dropped: list[Negation]) -> str:
     if added:
         return f'negation: the sentence says "{added[0].word}", the passage does not'
     return f'negation: the passage says "{dropped[0].word}", the sentence does not'
+
+
+# "irrespective of whether the laws place the offence within the same category": what the passage says does not
+# matter, a sentence must not make a condition of ("only if both States place the offence in the same category").
+_IRRESPECTIVE_RE = re.compile(r"\b(?:irrespective|regardless) of (?:whether )?[^;.]{1,160}", re.IGNORECASE)
+_RESTRICTION_RE = re.compile(
+    r"\b(?:only (?:if|when|where)|provided(?: that)?|as long as|on condition that)\b[^;.]{1,160}", re.IGNORECASE
+)
+# The restriction must ground this share of its words in what the passage says does not matter, and this many.
+MIN_RESTRICTION_SHARE = 0.5
+MIN_RESTRICTION_WORDS = 2
+
+
+def compare_irrelevant(claim_text: str, passage_text: str) -> list[Conflict]:
+    """A negation conflict when the sentence makes a condition of what the passage says does not matter."""
+    for irrelevant in _IRRESPECTIVE_RE.finditer(passage_text):
+        region = region_words(irrelevant.group(0))
+        for restriction in _RESTRICTION_RE.finditer(claim_text):
+            words = content_tokens(restriction.group(0))
+            grounded = sum(is_grounded(t, region) for t in words)
+            if grounded >= MIN_RESTRICTION_WORDS and grounded >= MIN_RESTRICTION_SHARE * len(words):
+                said = " ".join(irrelevant.group(0).split()[:3])
+                reason = f'negation: the passage says "{said} …", the sentence makes it a condition'
+                return [Conflict("negation", reason, "irrelevant")]
+    return []
+

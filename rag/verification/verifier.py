@@ -83,6 +83,7 @@ class Verifier:
             *paragraphs.compare(claim, passage_text, article),
             *framed.conflicts,
             *polarity.compare(claim, passage_text),
+            *polarity.compare_irrelevant(claim, passage_text),
             *conditions.compare(claim, passage_text, framed.clauses),
             *added.compare(claim, passage_text, grounding),
         )
