@@ -139,8 +139,9 @@ def test_a_negation_in_other_words_pairs_with_the_passage_negation_it_restates()
 
 
 DUAL_CRIMINALITY = (
-    "Dual criminality shall be deemed fulfilled irrespective of whether the laws of the requested State Party place "
-    "the offence within the same category of offence or denominate the offence by the same terminology."
+    "Whenever dual criminality is required, it shall be deemed fulfilled irrespective of whether the laws of the "
+    "requested State Party place the offence within the same category of offence or denominate the offence by the "
+    "same terminology, if the conduct underlying the offence is a criminal offence under the laws of both States."
 )
 
 

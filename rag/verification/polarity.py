@@ -188,7 +188,7 @@ def _reason(added: list[Negation], dropped: list[Negation]) -> str:
 
 # "irrespective of whether the laws place the offence within the same category": what the passage says does not
 # matter, a sentence must not make a condition of ("only if both States place the offence in the same category").
-_IRRESPECTIVE_RE = re.compile(r"\b(?:irrespective|regardless) of (?:whether )?[^;.]{1,160}", re.IGNORECASE)
+_IRRESPECTIVE_RE = re.compile(r"\b(?:irrespective|regardless) of (?:whether )?[^;.,]{1,160}", re.IGNORECASE)
 _RESTRICTION_RE = re.compile(
     r"\b(?:only (?:if|when|where)|provided(?: that)?|as long as|on condition that)\b[^;.]{1,160}", re.IGNORECASE
 )
@@ -198,9 +198,13 @@ MIN_RESTRICTION_WORDS = 2
 
 
 def compare_irrelevant(claim_text: str, passage_text: str) -> list[Conflict]:
-    """A negation conflict when the sentence makes a condition of what the passage says does not matter."""
+    """A negation conflict when the sentence makes a condition of what the passage says does not matter, in its own
+    words."""
     for irrelevant in _IRRESPECTIVE_RE.finditer(passage_text):
-        region = region_words(irrelevant.group(0))
+        # Only its own words count: not those the rest of the passage uses ("laws", "offence").
+        rest = region_words(passage_text[: irrelevant.start()] + " " + passage_text[irrelevant.end() :])
+        own = [t for t in content_tokens(irrelevant.group(0)) if not is_grounded(t, rest)]
+        region = region_words(" ".join(t.surface for t in own))
         for restriction in _RESTRICTION_RE.finditer(claim_text):
             words = content_tokens(restriction.group(0))
             grounded = sum(is_grounded(t, region) for t in words)
@@ -209,4 +213,3 @@ def compare_irrelevant(claim_text: str, passage_text: str) -> list[Conflict]:
                 reason = f'negation: the passage says "{said} …", the sentence makes it a condition'
                 return [Conflict("negation", reason, "irrelevant")]
     return []
-
