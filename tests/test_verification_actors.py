@@ -104,3 +104,16 @@ def test_owned_actor_after_and_is_the_subject_of_what_follows():
     wrong = "A person may be transferred if the person consents and both States' service providers agree."
     assert actor_reasons(wrong, passage)
     assert actor_reasons("A person may be transferred if both States' competent authorities agree.", passage) == []
+
+
+COE_REGISTER = (
+    "The Secretary General of the Council of Europe shall set up and keep updated a register of central "
+    "authorities designated by the Parties."
+)
+
+
+def test_the_secretaries_general_of_two_organizations_are_different_actors():
+    wrong = "The Secretary-General of the United Nations shall keep updated the register of central authorities."
+    assert actor_reasons(wrong, COE_REGISTER)
+    plain = "The Secretary-General shall keep updated the register of central authorities."
+    assert actor_reasons(plain, COE_REGISTER) == []

@@ -22,6 +22,8 @@ class Role(StrEnum):
     COMMITTEE = "the Ad Hoc Committee"
     CONFERENCE = "the Conference of the States Parties"
     SECRETARY_GENERAL = "the Secretary-General"
+    UN_SECRETARY_GENERAL = "the Secretary-General of the United Nations"
+    COE_SECRETARY_GENERAL = "the Secretary General of the Council of Europe"
     UNODC = "UNODC"
     SERVICE_PROVIDER = "the service provider"
     AUTHORITY = "the competent authority"
@@ -66,7 +68,12 @@ _PATTERNS: tuple[tuple[str, Role], ...] = (
         r"(?:the )?conference(?: of (?:the )?(?:states )?parties(?: to (?:the|this) (?:convention|protocol))?)?\b",
         Role.CONFERENCE,
     ),
-    (r"secretary[- ]general(?: of the united nations)?", Role.SECRETARY_GENERAL),
+    (r"secretary[- ]general of the united nations|united nations secretary[- ]general", Role.UN_SECRETARY_GENERAL),
+    (
+        r"secretary[- ]general of the council of europe|council of europe(?:'s|’s)? secretary[- ]general",
+        Role.COE_SECRETARY_GENERAL,
+    ),
+    (r"secretary[- ]general", Role.SECRETARY_GENERAL),
     (r"united nations office on drugs and crime|\bunodc\b", Role.UNODC),
     (
         r"(?:communications? )?service providers?|(?:internet|tech(?:nology)?|telecom(?:munications?)?|phone|"
@@ -101,6 +108,8 @@ _STATE_FAMILY = frozenset(
         Role.AUTHORITY,
     }
 )
+# "The Secretary-General" may be either organization's: only the two named ones differ.
+_SECRETARIES_GENERAL = frozenset({Role.SECRETARY_GENERAL, Role.UN_SECRETARY_GENERAL, Role.COE_SECRETARY_GENERAL})
 _OPPOSITES = (
     frozenset({Role.REQUESTING_STATE, Role.REQUESTED_STATE}),
     frozenset({Role.SENDING_STATE, Role.RECEIVING_STATE}),
@@ -137,4 +146,6 @@ def same_actor(claim: Role, passage: Role) -> bool:
         return True
     if frozenset({claim, passage}) in _OPPOSITES:
         return False
+    if {claim, passage} <= _SECRETARIES_GENERAL:
+        return Role.SECRETARY_GENERAL in {claim, passage}
     return claim in _STATE_FAMILY and passage in _STATE_FAMILY
