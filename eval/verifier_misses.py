@@ -4,9 +4,9 @@
 
 For each pair of the chosen kinds (default: all) that the verifier misclassifies (a faithful
 sentence not supported, an error accepted), prints its id, kind, the verifier's verdict and
-reason, the decision's features, the conflicts found (those switched off in brackets), the
-sentence and, for an error, the label's note. ``--all`` prints every pair, not only the misses.
-Tune on dev labels only.
+reason, the decision's features, the conflicts found with the weight each carries (those that do not count
+against a sentence in brackets), the sentence and, for an error, the label's note. ``--all`` prints every
+pair, not only the misses. Development labels only (``claims-dev.jsonl``, ``claims-holdout.jsonl``).
 """
 
 from __future__ import annotations
@@ -40,9 +40,9 @@ def describe(claim: LabelledClaim, verifier: Verifier) -> tuple[bool, list[str]]
         if evidence.missing:
             lines.append(f"    missing: {', '.join(evidence.missing)}")
         for conflict in evidence.conflicts:
-            active = verifier.decision.active((conflict,))
-            shown = conflict.reason if active else f"[{conflict.name} off] {conflict.reason}"
-            lines.append(f"    conflict: {shown}")
+            weight = verifier.decision.weight_of(conflict)
+            shown = conflict.reason if weight < 0 else f"[{conflict.name} does not count] {conflict.reason}"
+            lines.append(f"    conflict ({weight:+.2f}): {shown}")
     lines.append(f"    sentence: {claim.sentence}")
     if not claim.supported:
         lines.append(f"    note ({claim.label}, {claim.origin}): {claim.note}")
