@@ -38,8 +38,8 @@ class Conflict:
 
     kind: str  # "modality", "negation", "actor", "number", "condition", "instrument", "article"
     reason: str
-    # The rule that found it, when a kind has several (a condition's family); calibration may
-    # switch single rules off (``rag/data/verification/decision.json``).
+    # The rule that found it, when a kind has several (a condition's family); calibration gives a
+    # rule seen often enough its own weight beside its kind's (``rag/data/verification/decision.json``).
     rule: str = ""
 
     @property
