@@ -382,8 +382,9 @@ def test_written_summary_keeps_its_verified_plain_sentences_and_cites_them(engin
 # Measured with the verifier: against the paragraph that designates UNODC this sentence is "not
 # found" (not contradicted), and other paragraphs of the resolution that name the Secretary-General,
 # the Ad Hoc Committee or the secretariat are found to support it.
-@pytest.mark.xfail(strict=True, reason="other paragraphs of the resolution still support this wrong actor")
 def test_written_summary_flags_its_wrong_actor(engine) -> None:
+    """The paragraph designating UNODC contradicts "the Ad Hoc Committee" as secretariat, and other paragraphs of
+    the resolution, which name both, ground the sentence less well."""
     summary = engine.summarize("un-ga-resolution-79-243", mode="openai")
     assert flagged(summary, RESOLUTION_SUMMARY[2])
 

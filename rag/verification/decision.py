@@ -99,18 +99,22 @@ class Decision:
         return sorted(kept, key=lambda c: (order.get(c.kind, len(order)), bool(c.rule), self.weight_of(c)))
 
     def decide(self, evidence: Evidence) -> tuple[Verdict, str | None, float]:
-        """The verdict, its reason when not supported, and the probability of support."""
+        """The verdict, its reason when not supported, and the grounding model's probability (the score).
+
+        The score says how well the passage holds the sentence's words, whatever the rules found: a
+        sentence that changes a passage's "shall" into "may" is contradicted and scores high, so a caller can
+        tell the passage that speaks of the sentence's subject from one that merely lacks its words.
+        """
         grounded = 1.0 / (1.0 + math.exp(-self.grounding_logit(evidence)))
         if grounded < self.threshold:
             return Verdict.NOT_FOUND, not_found_reason(evidence), grounded
-        probability = self.probability(evidence)
-        if probability >= 0.5:
-            return Verdict.SUPPORTED, None, probability
+        if self.probability(evidence) >= 0.5:
+            return Verdict.SUPPORTED, None, grounded
         active = self.active(evidence.conflicts)
         if not active:
-            return Verdict.NOT_FOUND, not_found_reason(evidence), probability
+            return Verdict.NOT_FOUND, not_found_reason(evidence), grounded
         verdict = Verdict.NOT_FOUND if active[0].kind in NOT_FOUND_KINDS else Verdict.CONTRADICTED
-        return verdict, active[0].reason, probability
+        return verdict, active[0].reason, grounded
 
     def to_json(self) -> dict[str, object]:
         return {

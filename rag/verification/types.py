@@ -17,8 +17,9 @@ class Verification:
     """The verdict on one (sentence, passage) pair.
 
     ``start``/``end`` locate the best-aligned window in the passage text (the supporting span when
-    supported); ``score`` is the calibrated probability that the passage supports the sentence;
-    ``reason`` says, for a person, why a sentence is not supported.
+    supported); ``score`` is the calibrated probability that the passage holds the sentence's content
+    (its words, grounded), which a contradicted sentence may score high; ``reason`` says, for a person,
+    why a sentence is not supported.
     """
 
     verdict: Verdict
