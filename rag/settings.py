@@ -27,7 +27,7 @@ AnswerMode = Literal["extractive", "local", "openai"]
 # The answer modes, in the order the app offers them: the one list settings, service, CLI, UI and eval read.
 ANSWER_MODES: tuple[str, ...] = get_args(AnswerMode)
 EmbeddingBackend = Literal["e5", "minilm", "openai"]
-Drafting = Literal["schema", "free"]
+Drafting = Literal["rephrase", "schema", "free"]
 
 
 class Settings(BaseSettings):
@@ -113,10 +113,11 @@ class Settings(BaseSettings):
         "passages), in tokens estimated at 4 characters a token.",
     )
     local_drafting: Drafting = Field(
-        "schema",
-        description="How the local model drafts: 'schema' (a JSON object: a direct answer and claims, each "
-        "with its passage number and the words it rests on) or 'free' (sentences with [n] markers, as the openai "
-        "provider always drafts).",
+        "rephrase",
+        description="How the local model drafts: 'rephrase' (it is shown only the sentences the extractive "
+        "answer would quote and rewrites each in plain words, a rewrite the verifier rejects falling back to its "
+        "quote), 'schema' (a JSON object: a direct answer and claims, each with its passage number and the words "
+        "it rests on) or 'free' (sentences with [n] markers, as the openai provider always drafts).",
     )
     model_cache: Path = Field(
         Path.home() / ".cache" / "treatyqa", description="Where packaged GGUF parts are assembled."

@@ -2,9 +2,12 @@
 
 The extractive provider quotes the best sentences, opening with the correction of a premise the
 assess stage found contradicted. A generative provider (``local``, ``openai``) streams its text,
-which is read into sentences; the local model fills an answer schema unless ``local_drafting`` is
-"free", a capable model writes free text with ``[n]`` markers, each shown the passages its budget
-allows. When the model is unavailable or fails, the answer quotes instead, with a notice.
+which is read into sentences. By default (``local_drafting`` "rephrase") the local model is shown
+only the sentences the extractive provider would quote and rewrites each in plain words, each
+rewrite falling back to its quote; with "schema" it fills an answer schema from excerpts, with
+"free" it writes free text. A capable model writes free text with ``[n]`` markers, shown the
+passages its budget allows. When the model is unavailable or fails, the answer quotes instead,
+with a notice.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from rag.answering.draft.context import context_for
 from rag.answering.draft.drafting import for_question, schema_for, stream_draft
 from rag.answering.draft.extractive import extractive_drafts
 from rag.answering.draft.generative import build_chat_model
+from rag.answering.draft.rephrase import stream_rephrased
 from rag.answering.draft.types import Draft, Drafted
 from rag.answering.retrieve import Retrieved
 from rag.errors import ModelUnavailableError
@@ -35,7 +39,10 @@ def draft(mode: str, retrieved: Retrieved, assessment: Assessment, settings: Set
         )
         return Drafted(Draft(None, quoted), mode)
     try:
-        written = yield from _generate(mode, retrieved, settings)
+        if mode == "local" and settings.local_drafting == "rephrase":
+            written = yield from _rephrase(retrieved, assessment, settings)
+        else:
+            written = yield from _generate(mode, retrieved, settings)
     except ModelUnavailableError as error:
         notice = f"The {mode} model is unavailable ({error}); this answer is extractive."
     except Exception as error:  # a server or model failure must not lose the question
@@ -44,6 +51,16 @@ def draft(mode: str, retrieved: Retrieved, assessment: Assessment, settings: Set
     else:
         return Drafted(written, mode)
     return Drafted(Draft(None, extractive_drafts(retrieved.candidates, retrieved.passages)), mode, notice)
+
+
+def _rephrase(retrieved: Retrieved, assessment: Assessment, settings: Settings) -> Generator[str, None, Draft]:
+    """Stream the local model's plain-words rewrites of the sentences the extractive provider would quote."""
+    model = build_chat_model(settings, "local")
+    premise = assessment.premise
+    quotes = extractive_drafts(
+        retrieved.candidates, retrieved.passages, premise.lead, retrieved.broad, premise.correction
+    )
+    return (yield from stream_rephrased(model, retrieved.reading.question, quotes, retrieved.passages))
 
 
 def _generate(mode: str, retrieved: Retrieved, settings: Settings) -> Generator[str, None, Draft]:

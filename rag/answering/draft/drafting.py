@@ -148,8 +148,8 @@ def answer_schema(passage_count: int, direct: bool = True) -> dict[str, Any]:
 
 def schema_for(mode: str, settings: Settings, passage_count: int, direct: bool = True) -> dict[str, Any] | None:
     """The schema provider ``mode`` fills, or None when it writes free text: only the local model
-    drafts by schema (unless ``local_drafting`` says "free")."""
-    if mode == "local" and settings.local_drafting == "schema":
+    drafts by schema (unless ``local_drafting`` says "free"; a summary's "rephrase" fills it too)."""
+    if mode == "local" and settings.local_drafting != "free":
         return answer_schema(passage_count, direct)
     return None
 
@@ -164,7 +164,7 @@ def parse_schema(text: str, context: PromptContext, passages: Sequence[ScoredPas
         data = json.loads(text)
     except json.JSONDecodeError:
         # Cut at the token limit: keep the whole claims written before the cut.
-        data = _complete_prefix(text)
+        data = complete_prefix(text)
     if not isinstance(data, dict):
         return Draft(None, [], False)
     answer = str(data.get("answer") or "").strip().rstrip(".")
@@ -226,7 +226,7 @@ def _locate_words(words: list[str], text: str) -> tuple[int, int] | None:
     return (match.start(), match.end()) if match else None
 
 
-def _complete_prefix(text: str) -> object:
+def complete_prefix(text: str) -> object:
     """The JSON object of ``text`` up to its last complete claim (a generation cut at its token limit)."""
     for cut in range(len(text) - 1, 0, -1):
         if text[cut] != "}":
@@ -240,23 +240,22 @@ def _complete_prefix(text: str) -> object:
 
 
 class FieldStream:
-    """The readable text of a JSON answer while it is generated: its claims, one after the other.
+    """The readable text of a JSON answer while it is generated: its ``field`` strings, one after the other.
 
     ``feed`` takes the next piece of raw model output and returns the new readable text, so a
     user sees words, not JSON, stream in. The direct answer comes last in the JSON; the final
     answer puts it first.
     """
 
-    _FIELD_RE = re.compile(r'"claim"\s*:\s*"((?:[^"\\]|\\.)*)')
-
-    def __init__(self) -> None:
+    def __init__(self, field: str = "claim") -> None:
+        self._field_re = re.compile(rf'"{field}"\s*:\s*"((?:[^"\\]|\\.)*)')
         self._raw = ""
         self._emitted: list[int] = []  # characters already shown, per field
 
     def feed(self, piece: str) -> str:
         self._raw += piece
         out = []
-        for position, match in enumerate(self._FIELD_RE.finditer(self._raw)):
+        for position, match in enumerate(self._field_re.finditer(self._raw)):
             value = _unescape(match.group(1))
             if position == len(self._emitted):
                 self._emitted.append(0)

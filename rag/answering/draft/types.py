@@ -20,6 +20,9 @@ class DraftSentence:
     # are in no passage); such a sentence is kept unsupported and never cited.
     rejection: str | None = None
     framing: str = ""
+    # Set on a model's rewrite of a quoted sentence: that quote, which the answer shows instead
+    # when the verifier does not find the rewrite supported.
+    fallback: DraftSentence | None = None
 
     @property
     def quoted(self) -> str:

@@ -1,7 +1,8 @@
 """The verify stage: the verifier (``rag.verification``) checks each drafted sentence against the passages.
 
 When a generative model wrote nothing the passages support, yet did not decline, the evidence is
-there all the same: the answer quotes the best sentences instead, with a notice.
+there all the same: the answer quotes the best sentences instead (or the quotes its rewrites fell
+back to), with a notice.
 """
 
 from __future__ import annotations
@@ -35,9 +36,10 @@ def verify(drafted: Drafted, retrieved: Retrieved, verifier: Verifier) -> Verifi
     a generative mode drafted nothing supported and did not decline."""
     passages = retrieved.passages
     sentences = check_sentences(drafted.draft.sentences, passages, verifier)
-    supported = any(s.supported for s in sentences)
+    written = any(s.supported and not s.verbatim for s in sentences)
     notice = drafted.notice
-    if drafted.mode != "extractive" and not drafted.draft.declined and not supported:
-        notice = UNVERIFIED_NOTICE
-        sentences = check_sentences(extractive_drafts(retrieved.candidates, passages), passages, verifier)
-    return Verified(sentences, drafted.draft.direct, drafted.draft.declined, drafted.by_model and supported, notice)
+    if drafted.mode != "extractive" and not drafted.draft.declined and not written:
+        notice = notice or UNVERIFIED_NOTICE
+        if not any(s.supported for s in sentences):
+            sentences = check_sentences(extractive_drafts(retrieved.candidates, passages), passages, verifier)
+    return Verified(sentences, drafted.draft.direct, drafted.draft.declined, drafted.by_model and written, notice)

@@ -5,7 +5,9 @@ the verifier finds it supported; otherwise the best-supporting retrieved passage
 instead; a sentence that no passage supports is kept with the verifier's verdict (contradicted
 or not found) and reason, and no support; so is a sentence that a passage contradicts (or finds a
 condition dropped from) while grounding it at least as well as its best support. A sentence the
-extractive provider quoted verbatim is supported by construction and is not verified again.
+extractive provider quoted verbatim is supported by construction and is not verified again. A
+model's rewrite of a quoted sentence that is not supported gives way to that quote
+(``DraftSentence.fallback``), for that sentence only.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ class CheckedSentence:
     reason: str | None = None
     # (retrieved passage index, start, end) of each supporting span in the passage's text, best first.
     support: tuple[tuple[int, int, int], ...] = ()
+    # The sentence is a verbatim quote of its passage (the extractive provider's, or a rewrite's fallback).
+    verbatim: bool = False
 
 
 def check_sentences(
@@ -41,34 +45,37 @@ def check_sentences(
     to_verify = [d.text for d in drafts if d.verbatim_of is None]
     if to_verify:  # verbatim quotes are supported by construction and need no model
         verifier.prepare(to_verify)
-    checked: list[CheckedSentence] = []
+    checked = []
     for draft in drafts:
-        text = strip_citations(draft.text)
-        if not text:
-            continue
-        if draft.rejection is not None:
-            checked.append(CheckedSentence(text, False, 0.0, "not_found", draft.rejection))
-            continue
-        if looks_like_instruction(text):
-            checked.append(CheckedSentence(text, False, 0.0, "not_found", "reads as an instruction, not a claim"))
-            continue
-        if draft.verbatim_of is not None and draft.span is not None:
-            checked.append(CheckedSentence(text, True, 1.0, "supported", support=((draft.verbatim_of, *draft.span),)))
-            continue
-        verified = _verify(text, draft.claimed, passages, verifier)
-        supports = _supporting(verified)
-        if not supports or _outweighed(supports[0][1], verified):
-            closest = max(verified.values(), key=_closeness, default=None)
-            if closest is None:
-                checked.append(
-                    CheckedSentence(text, False, 0.0, "not_found", "no retrieved passage to check it against")
-                )
-            else:
-                checked.append(CheckedSentence(text, False, closest.score, closest.verdict.value, closest.reason))
-            continue
-        spans = tuple((i, v.start, v.end) for i, v in supports)
-        checked.append(CheckedSentence(text, True, supports[0][1].score, "supported", support=spans))
+        sentence = _check(draft, passages, verifier)
+        if (sentence is None or not sentence.supported) and draft.fallback is not None:
+            sentence = _check(draft.fallback, passages, verifier)
+        if sentence is not None:
+            checked.append(sentence)
     return checked
+
+
+def _check(draft: DraftSentence, passages: list[ScoredPassage], verifier: Verifier) -> CheckedSentence | None:
+    """One draft sentence with its verdict; None when it is empty once its markers are gone."""
+    text = strip_citations(draft.text)
+    if not text:
+        return None
+    if draft.rejection is not None:
+        return CheckedSentence(text, False, 0.0, "not_found", draft.rejection)
+    if looks_like_instruction(text):
+        return CheckedSentence(text, False, 0.0, "not_found", "reads as an instruction, not a claim")
+    if draft.verbatim_of is not None and draft.span is not None:
+        support = ((draft.verbatim_of, *draft.span),)
+        return CheckedSentence(text, True, 1.0, "supported", support=support, verbatim=True)
+    verified = _verify(text, draft.claimed, passages, verifier)
+    supports = _supporting(verified)
+    if not supports or _outweighed(supports[0][1], verified):
+        closest = max(verified.values(), key=_closeness, default=None)
+        if closest is None:
+            return CheckedSentence(text, False, 0.0, "not_found", "no retrieved passage to check it against")
+        return CheckedSentence(text, False, closest.score, closest.verdict.value, closest.reason)
+    spans = tuple((i, v.start, v.end) for i, v in supports)
+    return CheckedSentence(text, True, supports[0][1].score, "supported", support=spans)
 
 
 def _verify(
