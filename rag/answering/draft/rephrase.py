@@ -23,7 +23,7 @@ from rag.prompts import MAX_REPHRASED, REPHRASE_PROMPT, format_passages
 from rag.types import ScoredPassage
 
 # The JSON field that holds each rewrite: what a user sees stream in.
-REWRITE_FIELD = "plain"
+REWRITE_FIELD = "simple_words"
 
 
 def rephrase_schema(count: int) -> dict[str, Any]:
