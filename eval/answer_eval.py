@@ -35,14 +35,10 @@ from typing import Any
 from eval import metrics
 from eval.dataset import GoldQuestion
 from eval.judges.base import UNPARSED, Judge
+from rag.answering.draft.copying import copies_passage
 from rag.answering.draft.drafting import says_something
 
 _MARKER_RE = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
-_WORD_RE = re.compile(r"[^\W_]+")
-# A sentence is a copy of its passage, not the model's own, when this share of its words lies in
-# verbatim runs (of at least MIN_COPIED_RUN words) of a passage it cites.
-COPY_SHARE = 0.8
-MIN_COPIED_RUN = 4
 
 
 def strip_markers(text: str) -> str:
@@ -87,32 +83,6 @@ def cites_gold(answer: dict[str, Any], question: GoldQuestion) -> bool:
             if metrics.passage_matches_gold(doc, article, paragraphs, g.doc, g.article, g.paragraph):
                 return True
     return False
-
-
-def copied_words(sentence: str, passage: str) -> int:
-    """How many of ``sentence``'s words lie in runs of ``MIN_COPIED_RUN`` words or more that ``passage``
-    has verbatim (case and punctuation aside): a copy joined from two places of a passage counts whole."""
-    words = _WORD_RE.findall(sentence.lower())
-    text = _WORD_RE.findall(passage.lower())
-    # run[j]: the length of the common run starting at words[i] and text[j], filled from the end.
-    run = [0] * (len(text) + 1)
-    covered = [False] * len(words)
-    for i in range(len(words) - 1, -1, -1):
-        following = run
-        run = [0] * (len(text) + 1)
-        for j in range(len(text) - 1, -1, -1):
-            if words[i] == text[j]:
-                run[j] = following[j + 1] + 1
-        longest = max(run)
-        if longest >= MIN_COPIED_RUN:
-            covered[i : i + longest] = [True] * longest
-    return sum(covered)
-
-
-def copies_passage(sentence: str, texts: Sequence[str | None]) -> bool:
-    """Is ``sentence`` a copy of one of ``texts``: ``COPY_SHARE`` of its words copied from there?"""
-    size = len(_WORD_RE.findall(sentence))
-    return any(t and copied_words(sentence, t) >= COPY_SHARE * size for t in texts)
 
 
 def model_statement(answer: dict[str, Any], sentence: dict[str, Any]) -> bool:

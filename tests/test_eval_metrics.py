@@ -13,8 +13,6 @@ import pytest
 from eval import metrics
 from eval.answer_eval import (
     cited_texts,
-    copied_words,
-    copies_passage,
     run_answers,
     score_answer,
     strip_markers,
@@ -32,6 +30,7 @@ from eval.retrieval_eval import (
     evidence_spans,
     retrieved_from_passage,
 )
+from rag.answering.draft.copying import copied_words, copies_passage
 from rag.types import Passage
 from rag.verification.labels import LabelsError, load_labels
 

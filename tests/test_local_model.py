@@ -13,10 +13,14 @@ import pytest
 from test_openai_server import assert_well_formed
 from testkit import engine_for, ingest_into
 
-from rag.answering.draft.drafting import says_something
+from rag.answering.draft.drafting import finish, says_something
 from rag.answering.draft.generative import build_chat_model
-from rag.prompts import SCHEMA_EXAMPLE_ANSWER, SCHEMA_SYSTEM_PROMPT
+from rag.answering.draft.rephrase import stream_rephrased
+from rag.answering.draft.types import verbatim_draft
+from rag.answering.verify.checks import check_sentences
+from rag.prompts import REPHRASE_EXAMPLE_ANSWER, REPHRASE_SYSTEM_PROMPT
 from rag.settings import Settings
+from rag.types import Passage, ScoredPassage
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 
@@ -67,5 +71,38 @@ def test_consecutive_local_answers_share_the_evaluated_prompt_prefix(small_store
     second = list(llama._input_ids[: llama.n_tokens])
     shared = next((i for i, (a, b) in enumerate(zip(first, second, strict=False)) if a != b), 0)
     # At least the system prompt and the worked example: llama.cpp does not read them again.
-    fixed = len(llama.tokenize(SCHEMA_SYSTEM_PROMPT.encode())) + len(llama.tokenize(SCHEMA_EXAMPLE_ANSWER.encode()))
+    fixed = len(llama.tokenize(REPHRASE_SYSTEM_PROMPT.encode())) + len(llama.tokenize(REPHRASE_EXAMPLE_ANSWER.encode()))
     assert shared >= fixed
+
+
+PRESERVATION = (
+    "2. Such preservation may last for a period of up to ninety days, in order to enable the competent "
+    "authorities to seek its disclosure, and the order may be renewed."
+)
+
+
+def test_local_model_rewrites_the_selected_sentence_and_the_answer_keeps_a_verified_sentence(
+    make_settings, tmp_path, verifier, working_llama_cpp
+) -> None:
+    passage = Passage(
+        id="p25", doc_id="d", doc_title="D", text=PRESERVATION, start=0, end=len(PRESERVATION), context="D",
+        kind="article", article="25",
+    )  # fmt: skip
+    passages = [ScoredPassage(passage, 1.0)]
+    quote = verbatim_draft(PRESERVATION, 0, len(PRESERVATION), 0)
+    model = build_chat_model(make_settings(tmp_path, llm_model_size="1.5b"), "local")
+    drafting = stream_rephrased(model, "How long can preserved data be kept?", [quote], passages)
+    streamed: list[str] = []
+    while True:
+        try:
+            streamed.append(next(drafting))
+        except StopIteration as done:
+            drafted = done.value
+            break
+    (sentence,) = drafted.sentences
+    print(f"\nrewrite: {sentence.text!r}; direct: {drafted.direct!r}")
+    assert sentence.fallback == quote and sentence.claimed == (0,), "the model wrote no rewrite of its own"
+    assert "".join(streamed) == sentence.text  # the user saw the rewrite stream in, not JSON
+    (checked,) = check_sentences(drafted.sentences, passages, verifier)
+    assert checked.supported and checked.support[0][0] == 0
+    assert finish(stream_rephrased(model, "How long?", [], passages)).sentences == []

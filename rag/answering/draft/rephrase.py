@@ -5,7 +5,8 @@ those, numbered, with the question, and fills a JSON schema: one plain-words rew
 in order, then the direct answer. Each rewrite claims its sentence's passage and carries the quote
 as its fallback (``DraftSentence.fallback``): the verify stage shows the quote instead when the
 verifier does not find the rewrite supported. A rewrite that says nothing (``says_nothing``: empty,
-a bare "Yes", the sentence copied back) is the quote from the start.
+a bare "Yes") or copies its sentence (``copies_passage``) is the quote from the start: the quote
+shows the same words, exactly, highlighted in the source.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
+from rag.answering.draft.copying import copies_passage
 from rag.answering.draft.drafting import FieldStream, complete_prefix, declines, for_question, says_nothing
 from rag.answering.draft.generative import stream_text
 from rag.answering.draft.types import Draft, DraftSentence
@@ -58,8 +60,8 @@ def numbered_sentences(quotes: Sequence[DraftSentence], passages: Sequence[Score
 
 def parse_rephrased(text: str, quotes: Sequence[DraftSentence]) -> Draft:
     """The filled schema read against ``quotes``: each rewrite claims its quote's passage and falls back
-    to the quote; a missing rewrite (the output cut at its token limit) or one that says nothing is the
-    quote itself."""
+    to the quote; a missing rewrite (the output cut at its token limit), one that says nothing or one
+    that copies its sentence is the quote itself."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError:
@@ -73,7 +75,12 @@ def parse_rephrased(text: str, quotes: Sequence[DraftSentence]) -> Draft:
     for position, quote in enumerate(quotes):
         item = rewrites[position] if position < len(rewrites) else None
         plain = " ".join(str(item.get(REWRITE_FIELD) or "").split()) if isinstance(item, dict) else ""
-        if not plain or declines(plain) or says_nothing(plain, direct, quote.quoted):
+        if (
+            not plain
+            or declines(plain)
+            or says_nothing(plain, direct, quote.quoted)
+            or copies_passage(plain, [quote.quoted])
+        ):
             drafts.append(quote)
         else:
             drafts.append(
