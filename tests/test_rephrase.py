@@ -85,7 +85,16 @@ def test_rewrites_follow_the_order_of_the_sentences() -> None:
     assert [s.claimed for s in parse_rephrased(text, QUOTES).sentences] == [(0,), (1,)]
 
 
-@pytest.mark.parametrize("plain", ["", "Yes", NINETY_DAYS, "Such preservation may last for a period"])
+@pytest.mark.parametrize(
+    "plain",
+    [
+        "",
+        "Yes",
+        NINETY_DAYS,
+        "Such preservation may last for a period",
+        "Such preservation may last for a period of up to ninety days and can be renewed.",  # four words in five
+    ],
+)
 def test_rewrite_saying_nothing_or_copying_its_sentence_is_the_quote(plain: str) -> None:
     drafted = parse_rephrased(_rewrites("Yes", plain), QUOTES[:1])
     assert drafted.sentences == [QUOTES[0]]
