@@ -13,6 +13,7 @@ from rag.answering.draft.rephrase import (
     REWRITE_FIELD,
     numbered_sentences,
     parse_rephrased,
+    rephrase_all,
     rephrase_schema,
     selected_quotes,
 )
@@ -80,9 +81,12 @@ def test_rewrite_claims_its_sentence_passage_and_carries_its_quote() -> None:
 
 def test_rewrites_follow_the_order_of_the_sentences() -> None:
     text = _rewrites(
-        "Yes", "Data can be kept for ninety days at most.", "A state may say no when its sovereignty is at risk."
+        "Yes",
+        "Data can be kept for ninety days at most.",
+        "A state may refuse legal help when the request would harm its sovereignty.",
     )
-    assert [s.claimed for s in parse_rephrased(text, QUOTES).sentences] == [(0,), (1,)]
+    drafted = parse_rephrased(text, QUOTES)
+    assert [(s.claimed, s.fallback) for s in drafted.sentences] == [((0,), QUOTES[0]), ((1,), QUOTES[1])]
 
 
 @pytest.mark.parametrize(
@@ -102,9 +106,11 @@ def test_rewrite_saying_nothing_or_copying_its_sentence_is_the_quote(plain: str)
 
 def test_rewrites_cut_at_the_token_limit_leave_the_rest_quoted() -> None:
     full = _rewrites(
-        "Yes", "Data can be kept for ninety days at most.", "A state may say no when its sovereignty is at risk."
+        "Yes",
+        "Data can be kept for ninety days at most.",
+        "A state may refuse legal help when the request would harm its sovereignty.",
     )
-    cut = full[: full.index("A state may say") + 10]
+    cut = full[: full.index("A state may refuse legal") + 10]
     drafted = parse_rephrased(cut, QUOTES)
     assert [s.text for s in drafted.sentences] == ["Data can be kept for ninety days at most.", REFUSAL]
     assert drafted.sentences[1] == QUOTES[1] and drafted.direct is None
@@ -165,3 +171,28 @@ def test_worked_example_rewrites_each_of_its_sentences_in_other_words() -> None:
     assert len(example["rewrites"]) == len(sentences)
     for rewrite, sentence in zip(example["rewrites"], sentences, strict=True):
         assert not says_nothing(rewrite[REWRITE_FIELD], example["answer"], sentence)
+
+
+def test_a_summary_rephrases_its_lead_sentences_three_to_a_call() -> None:
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    leads = [QUOTES[0], QUOTES[1], QUOTES[0], QUOTES[1]]
+    written = [
+        _rewrites(
+            "",
+            "Data can be kept for ninety days at most.",
+            "A state may refuse legal help when the request would harm its sovereignty.",
+            "Yes",
+        ),
+        _rewrites("", "A state may turn down help that would harm its sovereignty."),
+    ]
+    model = GenericFakeChatModel(messages=iter(AIMessage(content=text) for text in written))
+    drafts = rephrase_all(model, "What does article 25 provide?", leads, PASSAGES)
+    assert [d.text for d in drafts] == [
+        "Data can be kept for ninety days at most.",
+        "A state may refuse legal help when the request would harm its sovereignty.",
+        NINETY_DAYS,  # its rewrite said nothing: the lead stands
+        "A state may turn down help that would harm its sovereignty.",
+    ]
+    assert [d.fallback for d in drafts] == [QUOTES[0], QUOTES[1], None, QUOTES[1]]

@@ -5,7 +5,8 @@ sentences (the opening sentence of each numbered paragraph, up to a few), quoted
 citations. Reduce: an article keeps its leads; a chapter keeps one lead per article; a document
 keeps one lead per chapter, per article or per paragraph. With a generative mode, the model
 writes the summary in plain words and every sentence is verified and cited like an answer
-sentence; the quoted leads are the fallback.
+sentence; the quoted leads are the fallback. The local model rewrites each lead sentence in
+plain words (by default), and a rewrite the verifier rejects gives way to its lead.
 """
 
 from __future__ import annotations
@@ -14,13 +15,16 @@ from collections import OrderedDict
 from collections.abc import Iterable
 
 from rag.answering.cite import CitationBook, attribute
+from rag.answering.cite.citations import number_citations
 from rag.answering.draft.context import PromptContext, whole_passages
 from rag.answering.draft.drafting import finish, schema_for, stream_draft
 from rag.answering.draft.generative import build_chat_model
+from rag.answering.draft.rephrase import rephrase_all
 from rag.answering.draft.types import DraftSentence, verbatim_draft
 from rag.answering.types import Answer
+from rag.answering.verify.checks import check_sentences
 from rag.errors import ModelUnavailableError, QueryError
-from rag.prompts import SCHEMA_SUMMARY_PROMPT, SUMMARY_PROMPT
+from rag.prompts import SCHEMA_SUMMARY_PROMPT, SUMMARY_PROMPT, SUMMARY_QUESTION
 from rag.sentences import split_sentences
 from rag.settings import Settings
 from rag.types import Passage, ScoredPassage
@@ -97,8 +101,9 @@ def summarize(
         except Exception as error:  # a server or model failure must not lose the summary
             notice = f"The {mode} model failed ({type(error).__name__}); this summary is extractive."
         else:
-            sentences, citations = attribute(written, scored, verifier, CitationBook())
-            if any(s.supported for s in sentences):
+            checked = check_sentences(written, scored, verifier)
+            if any(s.supported and not s.verbatim for s in checked):  # a sentence the model wrote stands
+                sentences, citations = number_citations(checked, scored, CitationBook())
                 return Answer(f"Summary: {title}", mode, sentences, citations, scored, False, {}, notice)
             notice = "The model's summary could not be verified against the sources; it quotes them instead."
     sentences, citations = attribute(leads, scored, verifier, CitationBook())
@@ -124,8 +129,11 @@ def summary_context(leads: list[DraftSentence], scored: list[ScoredPassage], mod
 def _write(
     leads: list[DraftSentence], scored: list[ScoredPassage], title: str, mode: str, settings: Settings
 ) -> list[DraftSentence]:
-    """The model's plain-language summary sentences, with the passages they claim."""
+    """The model's plain-language summary sentences, with the passages they claim: the local model
+    rewrites each lead sentence (``local_drafting`` "rephrase"), each rewrite falling back to its lead."""
     model = build_chat_model(settings, mode)
+    if mode == "local" and settings.local_drafting == "rephrase":
+        return rephrase_all(model, SUMMARY_QUESTION.format(title=title), leads, scored)
     context = summary_context(leads, scored, mode, settings.openai_context_tokens)
     schema = schema_for(mode, settings, context.size, direct=False)
     prompt = SCHEMA_SUMMARY_PROMPT if schema is not None else SUMMARY_PROMPT

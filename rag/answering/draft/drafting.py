@@ -148,8 +148,8 @@ def answer_schema(passage_count: int, direct: bool = True) -> dict[str, Any]:
 
 def schema_for(mode: str, settings: Settings, passage_count: int, direct: bool = True) -> dict[str, Any] | None:
     """The schema provider ``mode`` fills, or None when it writes free text: only the local model
-    drafts by schema (unless ``local_drafting`` says "free"; a summary's "rephrase" fills it too)."""
-    if mode == "local" and settings.local_drafting != "free":
+    drafts by schema when ``local_drafting`` says "schema"."""
+    if mode == "local" and settings.local_drafting == "schema":
         return answer_schema(passage_count, direct)
     return None
 

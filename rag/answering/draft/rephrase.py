@@ -18,7 +18,7 @@ from typing import Any
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from rag.answering.draft.copying import copies_passage
-from rag.answering.draft.drafting import FieldStream, complete_prefix, declines, for_question, says_nothing
+from rag.answering.draft.drafting import FieldStream, complete_prefix, declines, finish, for_question, says_nothing
 from rag.answering.draft.generative import stream_text
 from rag.answering.draft.types import Draft, DraftSentence
 from rag.prompts import MAX_REPHRASED, REPHRASE_PROMPT, format_passages
@@ -105,3 +105,15 @@ def stream_rephrased(
         if shown:
             yield shown
     return for_question(parse_rephrased("".join(pieces), quotes), question)
+
+
+def rephrase_all(
+    model: BaseChatModel, question: str, quotes: Sequence[DraftSentence], passages: Sequence[ScoredPassage]
+) -> list[DraftSentence]:
+    """Every quote rephrased (a summary's lead sentences), ``MAX_REPHRASED`` to a call; the direct answers
+    are not used."""
+    drafts: list[DraftSentence] = []
+    for start in range(0, len(quotes), MAX_REPHRASED):
+        batch = quotes[start : start + MAX_REPHRASED]
+        drafts.extend(finish(stream_rephrased(model, question, batch, passages)).sentences)
+    return drafts
