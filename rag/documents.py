@@ -278,6 +278,11 @@ _DESIGNATION_RE = re.compile(
     r"\b((?:[A-Z][A-Za-z]+\s+)?(?:act|law|decree|ordinance|code|proclamation))\s+no\.?\s*(\d[\w/-]*)", re.IGNORECASE
 )
 _YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+# "coe-convention-108-data-protection": a file named for an instrument's number ("Convention 108"),
+# the name people call it by when its own text never gives that number (a year is not one).
+_NUMBERED_IN_ID_RE = re.compile(
+    r"(?:^|-)(convention|protocol|treaty|act|law|decree|directive|regulation)-?(?!(?:19|20)\d\d(?:-|$))(\d{1,5})(?=-|$)"
+)
 _YEAR_SUFFIX_RE = re.compile(r"(?:,|\s+of)?\s+(?:1[89]\d\d|20\d\d)$")
 _HEAD_CHARS = 4000  # a cited-as clause or designation stands near the top
 
@@ -305,8 +310,8 @@ def derive_names(doc_id: str, title: str, text: str) -> tuple[str, tuple[str, ..
 
     The name a law gives itself ("shall be known as ...") is preferred for the short title;
     aliases add the full title, the name without its year ("Cybercrime Prevention Act"), an
-    official designation ("Republic Act No. 10175", "RA 10175") and the acronym with and without
-    the year ("CPA 2012", "CPA").
+    official designation ("Republic Act No. 10175", "RA 10175"), the acronym with and without
+    the year ("CPA 2012", "CPA") and an instrument number the file name gives ("Convention 108").
     """
     head = text[:_HEAD_CHARS]
     title = _clean_title(title) or doc_id.replace("-", " ")
@@ -329,6 +334,7 @@ def derive_names(doc_id: str, title: str, text: str) -> tuple[str, tuple[str, ..
         names += [f"{initials} {year.group(1)}"] if year else []
         if len(initials) >= 3:
             names.append(initials)
+    names += [f"{kind} {number}" for kind, number in _NUMBERED_IN_ID_RE.findall(doc_id.lower())]
     aliases = tuple(dict.fromkeys(n.lower() for n in names if n and len(n) <= 120))
     return short, aliases
 

@@ -13,6 +13,7 @@ import os
 import re
 import tempfile
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,7 +98,7 @@ def tokenize(text: str) -> list[str]:
 class Vocabulary:
     """In how many of ``passages`` texts each stem occurs."""
 
-    document_frequency: Counter[str]
+    document_frequency: Mapping[str, float]  # counts; a united vocabulary's added stems are scaled
     passages: int
 
     @classmethod
@@ -106,6 +107,14 @@ class Vocabulary:
         for text in texts:
             frequency.update(set(tokenize(text)))
         return cls(frequency, len(texts))
+
+    def united_with(self, other: Vocabulary) -> Vocabulary:
+        """This vocabulary, plus the stems only ``other`` has, at their share of ``other``'s passages
+        scaled to this one's: a stem as common in an uploaded act as "court" is in the treaties is
+        as rare here as "court" is, not unknown."""
+        scale = self.passages / other.passages if other.passages else 0.0
+        added = {s: f * scale for s, f in other.document_frequency.items() if s not in self.document_frequency}
+        return Vocabulary(Counter({**self.document_frequency, **added}), self.passages)
 
     def idf(self, stem: str) -> float:
         """Inverse document frequency scaled to [0, 1]: 1 for a stem no text has, 0 for one all have."""

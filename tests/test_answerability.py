@@ -59,6 +59,15 @@ def test_a_word_only_the_store_has_is_not_unknown() -> None:
     assert features(question, [], [0.5], [], VOCABULARY, "", [], store)["unseen_terms"] == 1  # "crime"
 
 
+def test_an_uploads_own_words_are_as_rare_as_in_the_store_not_unknown() -> None:
+    act = Vocabulary.build(["Cyber-squatting is an offence.", "The court may order access.", "The court hears."])
+    united = VOCABULARY.united_with(act)
+    assert united.idf("parti") == VOCABULARY.idf("parti")  # the reference keeps its own counts
+    assert united.idf("court") < united.idf("squat") < 1.0 == united.idf("zebra")
+    # Two of three passages of the act is two thirds of the reference's passages.
+    assert united.document_frequency["court"] == pytest.approx(2 / 3 * VOCABULARY.passages)
+
+
 def test_a_figure_or_date_the_best_sentences_lack_is_flagged() -> None:
     asked = "How many countries must ratify before it enters into force?"
     given = features(asked, [TEXTS[2]], [0.7], [TEXTS[2]], VOCABULARY, "", [])
@@ -99,6 +108,43 @@ def test_the_saved_model_loads_back_and_decides_the_same(tmp_path) -> None:
     values, vector = dict.fromkeys(FEATURES, 0.5), [0.01] * 768
     assert loaded.threshold == 0.25
     assert loaded.probability(values, vector) == pytest.approx(model.probability(values, vector), abs=1e-5)
+
+
+def _network(inputs: int, seed: int, threshold: float) -> AnswerabilityModel:
+    """A small random network over the features and ``inputs - len(FEATURES)`` vector dimensions."""
+    rng = np.random.default_rng(seed)
+    vector = inputs - len(FEATURES)
+    return AnswerabilityModel(
+        feature_means=np.zeros(len(FEATURES)),
+        feature_scales=np.ones(len(FEATURES)),
+        vector_means=np.zeros(vector),
+        vector_scales=np.ones(vector),
+        hidden_weights=rng.normal(size=(2, inputs, 4)),
+        hidden_biases=rng.normal(size=(2, 4)),
+        output_weights=rng.normal(size=(2, 4)),
+        output_biases=rng.normal(size=2),
+        threshold=threshold,
+    )
+
+
+def test_a_question_from_a_document_the_model_was_not_trained_on_is_decided_without_its_vector(tmp_path) -> None:
+    unfamiliar = _network(len(FEATURES), seed=1, threshold=0.4)
+    model = replace(_network(len(FEATURES) + 6, seed=2, threshold=0.3), documents=frozenset({"h-un"}))
+    model = replace(model, unfamiliar=unfamiliar)
+    assert model.for_document("h-un") is model
+    assert model.for_document("h-upload") is unfamiliar and not unfamiliar.reads_question_vector
+    values = dict.fromkeys(FEATURES, 0.3)
+    # The features-only model gives one probability whatever the question vector.
+    assert unfamiliar.probability(values, [1.0] * 6) == unfamiliar.probability(values, [-1.0] * 6)
+    assert model.probability(values, [1.0] * 6) != model.probability(values, [-1.0] * 6)
+    assert replace(model, unfamiliar=None).for_document("h-upload").reads_question_vector
+    model.save(tmp_path / "model.npz")
+    loaded = AnswerabilityModel.load(tmp_path / "model.npz")
+    assert loaded.documents == {"h-un"} and loaded.unfamiliar is not None
+    assert loaded.for_document("h-upload").threshold == pytest.approx(0.4)
+    assert loaded.for_document("h-upload").probability(values, []) == pytest.approx(
+        unfamiliar.probability(values, []), abs=1e-5
+    )
 
 
 def test_a_model_trained_on_other_features_or_vectors_is_rejected(tmp_path) -> None:

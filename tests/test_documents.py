@@ -115,6 +115,15 @@ def test_a_long_treaty_title_gets_a_short_title_cut_at_a_word() -> None:
     assert title.lower() in aliases
 
 
+def test_a_file_named_for_an_instruments_number_is_known_by_that_number() -> None:
+    title = "Convention for the Protection of Individuals with Regard to Automatic Processing of Personal Data"
+    assert "convention 108" in derive_names("coe-convention-108-data-protection-1981", title, "")[1]
+    assert "protocol 185" in derive_names("protocol185", "Protocol", "")[1]
+    # A year in the file name is not the instrument's number.
+    _, aliases = derive_names("philippines-cybercrime-prevention-act-2012", "Cybercrime Prevention Act", "")
+    assert not any(alias.startswith("act ") for alias in aliases)
+
+
 def test_plain_terms_follow_the_text_not_the_file_name() -> None:
     table = load_plain_terms()
     untoc_hash = builtin_registry().entries[UNTOC].content_hash

@@ -116,3 +116,28 @@ def test_an_uploads_own_names_count_as_known() -> None:
     assert unknown_names(question, text, registry) == []
     assert asks_only_for_named_provision("What does section 4 of Convention 108 provide?", registry)
     assert not asks_only_for_named_provision("What does section 4 of Convention 108 say about biometrics?", registry)
+
+
+def test_a_name_led_by_the_adjective_of_a_place_the_documents_name_is_known() -> None:
+    act = (
+        "Republic Act No. 10175. Be it enacted by the Congress of the Philippines. This Act shall be known as the "
+        "Cybercrime Prevention Act of 2012. The Cybercrime Investigation and Coordinating Center. Second Regular "
+        "Session. The second paragraph."
+    )
+    assert unknown_names("Who heads the Philippine Cybercrime Investigation and Coordinating Center?", act) == []
+    assert unknown_names("What does the Philippine Cybercrime Prevention Act punish?", act) == []
+    # A place the documents do not name, or a common word in front of a known name, is still unknown.
+    assert unknown_names("What does the Russian Cybercrime Prevention Act punish?", act) == [
+        "Russian Cybercrime Prevention Act"
+    ]
+    assert unknown_names("What does the Second Cybercrime Prevention Act punish?", act) == [
+        "Second Cybercrime Prevention Act"
+    ]
+
+
+def test_a_sum_of_money_gives_the_figure_a_question_asks_for() -> None:
+    from rag.answering.assess.kinds import QUANTITY_RE
+
+    assert QUANTITY_RE.search("The amount of Fifty million pesos (PhP50,000,000.00) shall be appropriated annually.")
+    assert QUANTITY_RE.search("a fine of at least two hundred thousand pesos")
+    assert not QUANTITY_RE.search("The juridical person shall be held liable for a fine.")

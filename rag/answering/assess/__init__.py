@@ -52,7 +52,9 @@ def weigh(
     """The evidence refusal weighs: the answerability features of the question as asked, the
     model's vector of the query (``question_embeddings`` is its second question model, e5) and the
     names of the question that no document of ``view`` mentions. Word rarity is read from
-    ``reference`` (the answerability model's vocabulary), or from the store when there is none."""
+    ``reference`` (the answerability model's vocabulary) united with the store's, so that an upload's
+    own words are as rare as they are in it rather than unknown; from the store alone when there is
+    no reference."""
     reading = retrieved.reading
     candidates = retrieved.candidates
     hits = [p.passage for p in retrieved.passages if not p.supporting]
@@ -62,7 +64,7 @@ def weigh(
         [c.text for c in candidates],
         [c.score for c in candidates],
         [p.text + " " + view.plain_terms_by_id.get(p.id, "") for p in hits],
-        reference or view.vocabulary,
+        reference.united_with(view.vocabulary) if reference else view.vocabulary,
         view.corpus_lower,
         missing_names,
         view.vocabulary,
@@ -74,11 +76,13 @@ def weigh(
 
 def assess(retrieved: Retrieved, view: CorpusView, question_embeddings: Embeddings) -> Assessment:
     """Weigh the evidence (``weigh``), check the premise the question takes for granted, and decide,
-    with the committed answerability model, whether to refuse: a premise the passages' wording
-    contradicts on its topic (``PremiseCheck.settles_refusal``) is answered by the correction. For a
-    question that is answered, word the remark on the source it quotes."""
-    model = load_model()
-    evidence = weigh(retrieved, view, question_embeddings, model.vocabulary)
+    with the committed answerability model (its features-only one when the first passage comes from a
+    document it was not trained on), whether to refuse: a premise the passages' wording contradicts
+    on its topic (``PremiseCheck.settles_refusal``) is answered by the correction. For a question
+    that is answered, word the remark on the source it quotes."""
+    trained = load_model()
+    evidence = weigh(retrieved, view, question_embeddings, trained.vocabulary)
+    model = trained.for_document(_lead_document_hash(retrieved, view))
     probability = model.probability(evidence.values, evidence.question_vector)
     reading = retrieved.reading
     sentences = [c.text for c in retrieved.candidates]
@@ -95,3 +99,10 @@ def assess(retrieved: Retrieved, view: CorpusView, question_embeddings: Embeddin
         return Assessment(evidence, probability, decision)
     recorded = reading.source is not None and source_recorded(reading.source, view.corpus_text, view.registry)
     return Assessment(evidence, probability, decision, reading.remark(recorded), premise)
+
+
+def _lead_document_hash(retrieved: Retrieved, view: CorpusView) -> str:
+    """The content hash of the document of the first passage retrieved, "" when there is none."""
+    lead = next((p.passage for p in retrieved.passages if not p.supporting), None)
+    entry = view.manifest.get(lead.doc_id) if lead is not None else None
+    return entry.doc_hash if entry is not None else ""

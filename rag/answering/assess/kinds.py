@@ -24,7 +24,8 @@ _NUMBER_WORDS = (
 QUANTITY_RE = re.compile(
     rf"(?<!article )(?<!articles )(?<!paragraph )(?<!art\. )(?<!\()\b(?:\d+(?:[.,]\d+)?|{_NUMBER_WORDS})\b"
     r"(?:\s+\w+){0,3}?\s+(?:days?|months?|years?|hours?|weeks?|instruments?|ratifications?|states?|"
-    r"countries|members?|per ?cent|percent|votes?|sessions?|times|persons|dollars|euros?)\b",
+    r"countries|members?|per ?cent|percent|votes?|sessions?|times|persons|"
+    r"dollars|euros?|pesos|francs|pounds|rupees|yen|million|billion)\b",
     re.IGNORECASE,
 )
 

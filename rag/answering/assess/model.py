@@ -37,6 +37,12 @@ class AnswerabilityModel:
     alone. ``threshold`` is calibrated on the dev split and the held-out training predictions.
     ``vocabulary`` is the training store's: the features read word rarity from it on every store
     (``rag.answering.assess.features``); a model saved without one reads the store's.
+
+    The question vector only knows the training store's documents: there, a question about a
+    country's own law is one they do not answer, and the model learned so. For a question whose
+    best passage comes from any other document (an upload: "Which Philippine agencies enforce the
+    act?"), ``for_document`` hands the decision to ``unfamiliar``, a model fitted on the features
+    alone, with its own threshold. ``documents`` are the training store's content hashes.
     """
 
     feature_means: np.ndarray  # (features,)
@@ -49,10 +55,26 @@ class AnswerabilityModel:
     output_biases: np.ndarray  # (members,)
     threshold: float
     vocabulary: Vocabulary | None = None
+    documents: frozenset[str] = frozenset()
+    unfamiliar: AnswerabilityModel | None = None
+
+    @property
+    def reads_question_vector(self) -> bool:
+        return self.vector_means.shape[0] > 0
+
+    def for_document(self, doc_hash: str) -> AnswerabilityModel:
+        """The model deciding for a question whose best passage is from the document with content
+        hash ``doc_hash``: this one for a document it was trained on, its features-only model for
+        any other (this one when it has none)."""
+        if self.unfamiliar is None or doc_hash in self.documents:
+            return self
+        return self.unfamiliar
 
     def probabilities(self, values: Sequence[dict[str, float]], question_vectors: np.ndarray) -> np.ndarray:
         """The probability that the passages answer each question, for a batch of questions."""
         vectors = np.asarray(question_vectors, dtype=np.float64)
+        if not self.reads_question_vector:
+            vectors = np.zeros((len(values), 0))
         if vectors.ndim != 2 or vectors.shape[1] != self.vector_means.shape[0]:
             raise ValueError(
                 f"the answerability model expects {self.vector_means.shape[0]}-d question vectors, got "
@@ -75,10 +97,11 @@ class AnswerabilityModel:
 
     def save(self, path: Path) -> None:
         """Write the model as a NumPy archive (float32 weights, the vocabulary as stems and counts,
-        no pickled objects)."""
-        arrays: dict[str, Any] = {
-            name: np.asarray(getattr(self, name), dtype=np.float32) for name in (*_ARRAYS, "threshold")
-        }
+        the features-only model's weights prefixed ``unfamiliar_``, no pickled objects)."""
+        arrays = self._weights()
+        if self.unfamiliar is not None:
+            arrays |= {f"{_UNFAMILIAR}{name}": value for name, value in self.unfamiliar._weights().items()}
+            arrays["documents"] = np.array(sorted(self.documents), dtype=str)
         if self.vocabulary is not None:
             stems = sorted(self.vocabulary.document_frequency)
             arrays["vocabulary_stems"] = np.array(stems, dtype=str)
@@ -88,6 +111,9 @@ class AnswerabilityModel:
             arrays["vocabulary_passages"] = np.int32(self.vocabulary.passages)
         np.savez_compressed(path, features=np.array(FEATURES), **arrays)
 
+    def _weights(self) -> dict[str, Any]:
+        return {name: np.asarray(getattr(self, name), dtype=np.float32) for name in (*_ARRAYS, "threshold")}
+
     @classmethod
     def load(cls, path: Path) -> AnswerabilityModel:
         with np.load(path, allow_pickle=False) as archive:
@@ -96,16 +122,30 @@ class AnswerabilityModel:
                     "the answerability model was trained on other features: run python -m eval.train_refusal"
                 )
             arrays = {name: archive[name].astype(np.float64) for name in _ARRAYS}
+            unfamiliar = None
+            if f"{_UNFAMILIAR}threshold" in archive:
+                weights = {name: archive[f"{_UNFAMILIAR}{name}"].astype(np.float64) for name in _ARRAYS}
+                unfamiliar = cls(**weights, threshold=float(archive[f"{_UNFAMILIAR}threshold"]))
             vocabulary = None
             if "vocabulary_stems" in archive:
                 stems, counts = archive["vocabulary_stems"].tolist(), archive["vocabulary_frequencies"].tolist()
                 frequencies = zip(stems, counts, strict=True)
                 vocabulary = Vocabulary(Counter(dict(frequencies)), int(archive["vocabulary_passages"]))
-            return cls(**arrays, threshold=float(archive["threshold"]), vocabulary=vocabulary)
+            documents = frozenset(archive["documents"].tolist()) if "documents" in archive else frozenset()
+            return cls(
+                **arrays,
+                threshold=float(archive["threshold"]),
+                vocabulary=vocabulary,
+                documents=documents,
+                unfamiliar=unfamiliar,
+            )
 
 
-# The fields saved as weight arrays.
-_ARRAYS = tuple(f.name for f in fields(AnswerabilityModel) if f.name not in ("threshold", "vocabulary"))
+# The fields saved as weight arrays, and the prefix of the features-only model's.
+_ARRAYS = tuple(
+    f.name for f in fields(AnswerabilityModel) if f.name not in ("threshold", "vocabulary", "documents", "unfamiliar")
+)
+_UNFAMILIAR = "unfamiliar_"
 
 
 @lru_cache(maxsize=2)

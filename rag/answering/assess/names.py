@@ -242,6 +242,23 @@ def _mentioned_despite_typos(name: str, corpus_lower: str, registry: Registry | 
     return spelled != name.lower() and (is_document_alias(spelled, registry) or _mentioned(spelled, corpus_lower))
 
 
+def _named_with_its_place(name: str, corpus: str, corpus_lower: str, registry: Registry | None) -> bool:
+    """Whether ``name`` is a known name of two words or more led by the adjective of a place the
+    documents name: the "Philippine Cybercrime Prevention Act" is the Cybercrime Prevention Act of
+    a text that names the Philippines. The place must stand in the documents in another form than
+    the adjective ("Philippines"), and only capitalised: "Second Additional Protocol" is not the
+    Additional Protocol of a "second" place, nor "December" a place."""
+    place, _, rest = name.partition(" ")
+    if len(rest.split()) < 2 or not rest[0].isupper() or len(place) < 5 or not place[0].isupper() or place.isupper():
+        return False
+    stem = place[: max(5, len(place) - 2)]
+    forms = set(re.findall(rf"\b{re.escape(stem)}\w*", corpus))
+    common = re.search(rf"\b{re.escape(stem[0].lower() + stem[1:])}", corpus) is not None
+    if not forms - {place} or common:
+        return False
+    return is_document_alias(rest, registry) or _mentioned(rest, corpus_lower)
+
+
 def _known(name: str, corpus: str, lower: str, registry: Registry | None) -> bool:
     if " and " in name:  # "UNTOC and UNCAC" is two names
         return all(_known(part, corpus, lower, registry) for part in name.split(" and "))
@@ -250,6 +267,7 @@ def _known(name: str, corpus: str, lower: str, registry: Registry | None) -> boo
         or _mentioned(name, lower)
         or _spells_acronym(name, corpus)
         or _mentioned_despite_typos(name, lower, registry)
+        or _named_with_its_place(name, corpus, lower, registry)
     )
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -105,12 +105,13 @@ def _standardisation(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return means, scales
 
 
-def fit(train: list[Example], vocabulary: Vocabulary | None = None) -> AnswerabilityModel:
+def fit(train: list[Example], vocabulary: Vocabulary | None = None, with_vector: bool = True) -> AnswerabilityModel:
     """``MEMBERS`` networks differing in their random start, on the standardised features (scaled up
-    by ``FEATURE_WEIGHT``) and question vectors, keeping the reference ``vocabulary`` the features
-    were computed with; the threshold is left at 0.5 for ``calibrate``."""
+    by ``FEATURE_WEIGHT``) and question vectors (none with ``with_vector=False``: the model for
+    unfamiliar documents), keeping the reference ``vocabulary`` the features were computed with;
+    the threshold is left at 0.5 for ``calibrate``."""
     values = np.array([[e.values[name] for name in FEATURES] for e in train])
-    vectors = np.array([e.vector for e in train])
+    vectors = np.array([e.vector for e in train]) if with_vector else np.zeros((len(train), 0))
     means, scales = _standardisation(values)
     scales /= FEATURE_WEIGHT
     vector_means, vector_scales = _standardisation(vectors)
@@ -151,12 +152,12 @@ def held_out_groups(train: list[Example]) -> dict[str, list[int]]:
     }
 
 
-def held_out_probabilities(train: list[Example]) -> np.ndarray:
+def held_out_probabilities(train: list[Example], with_vector: bool = True) -> np.ndarray:
     """Each training question's probability from a model fitted without its group (``held_out_groups``)."""
     found = np.zeros(len(train))
     for held_out in held_out_groups(train).values():
         excluded = set(held_out)
-        model = fit([e for i, e in enumerate(train) if i not in excluded])
+        model = fit([e for i, e in enumerate(train) if i not in excluded], with_vector=with_vector)
         found[held_out] = probabilities(model, [train[i] for i in held_out])
     return found
 
@@ -222,13 +223,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     engine = Engine(settings_from_args(args))
     # Word rarity comes from this store's vocabulary, kept with the model for every store it serves.
-    reference = engine.retriever.view().vocabulary
+    view = engine.retriever.view()
+    reference = view.vocabulary
     train = examples(engine, read_training(args.train), reference)
     dev = examples(engine, read_training(args.dev), reference)
+    unfamiliar = fit(train, reference, with_vector=False)
+    unfamiliar_held_out = held_out_probabilities(train, with_vector=False)
+    unfamiliar = unfamiliar.with_threshold(calibrate(unfamiliar, dev, train, unfamiliar_held_out))
     held_out = held_out_probabilities(train)
     model = fit(train, reference)
     threshold = calibrate(model, dev, train, held_out)
-    model = model.with_threshold(threshold)
+    documents = frozenset(entry.doc_hash for entry in view.manifest.values())
+    model = replace(model, threshold=threshold, documents=documents, unfamiliar=unfamiliar)
     train_refused, train_answered = rates_at(threshold, held_out, train)
     dev_refused, dev_answered = rates(model, threshold, dev)
     print(f"trained on {len(train)} questions; threshold {threshold:.4f} (>= {MIN_ANSWER_RATE:.0%} answered)")
@@ -245,6 +251,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"train, file held out, at 90% answered in each file: {np.mean(list(shares.values())):.3f} refused")
     for source, share in shares.items():
         print(f"  {source:36s} {share:.3f}")
+    plain_refused, plain_answered = rates(unfamiliar, unfamiliar.threshold, dev)
+    plain_train_refused, plain_train_answered = rates_at(unfamiliar.threshold, unfamiliar_held_out, train)
+    print(f"features only (for other documents), threshold {unfamiliar.threshold:.4f}:")
+    print(f"  dev:                  unanswerable refused {plain_refused:.3f}, answerable answered {plain_answered:.3f}")
+    print(
+        f"  train, file held out: unanswerable refused {plain_train_refused:.3f}, "
+        f"answerable answered {plain_train_answered:.3f}"
+    )
     if args.verbose:
         dev_probability = probabilities(model, dev)
         refused = _refused_at(threshold, dev_probability, dev)
