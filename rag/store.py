@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import chromadb
+import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from langchain_core.embeddings import Embeddings
 
@@ -35,6 +36,9 @@ MANIFEST_SUFFIX = "__manifest"
 SENTENCES_SUFFIX = "__sentences"
 _GET_PAGE = 500
 _ADD_BATCH = 256
+# Up to this many passages in scope, dense search compares the question with every passage (exact,
+# and the same in every process); beyond it, Chroma's approximate HNSW index answers.
+EXACT_SEARCH_MAX_PASSAGES = 20_000
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,8 @@ class PassageStore:
         self.embeddings = embeddings
         self.client = client if client is not None else open_client(settings)
         self._open_collections()
+        # The passage vectors of each committed document version (doc_key), read once for exact search.
+        self._vectors: dict[str, tuple[list[str], np.ndarray]] = {}
 
     def _open_collections(self) -> None:
         self.collection = self.client.get_or_create_collection(
@@ -139,6 +145,7 @@ class PassageStore:
             self.client.close()
         self.client = open_client(self.settings)
         self._open_collections()
+        self._vectors.clear()
 
     # ----- manifest -----
     def manifest(self) -> dict[str, ManifestEntry]:
@@ -195,6 +202,7 @@ class PassageStore:
 
     # ----- passages -----
     def add_passages(self, passages: Sequence[Passage], vectors: Sequence[Sequence[float]]) -> None:
+        self._vectors.clear()
         for begin in range(0, len(passages), _ADD_BATCH):
             batch = passages[begin : begin + _ADD_BATCH]
             self.collection.upsert(
@@ -267,6 +275,7 @@ class PassageStore:
         return len(self.passage_ids({"doc_key": key}))
 
     def delete_ids(self, ids: Iterable[str]) -> None:
+        self._vectors.clear()
         id_list = list(ids)
         for begin in range(0, len(id_list), _GET_PAGE):
             self.collection.delete(ids=id_list[begin : begin + _GET_PAGE])
@@ -313,10 +322,18 @@ class PassageStore:
         return passages
 
     def dense_search(self, query: str, k: int, doc_keys: Sequence[str]) -> list[tuple[str, float]]:
-        """(passage id, cosine similarity) of the ``k`` nearest committed passages."""
+        """(passage id, cosine similarity) of the ``k`` nearest committed passages, nearest first.
+
+        Chroma's HNSW index is approximate, and the one it builds differs from process to process: the
+        same question found a different 60 nearest passages in two runs (a passage at 0.8147 missing
+        from one, one at 0.8142 kept). Up to ``EXACT_SEARCH_MAX_PASSAGES`` every passage is compared,
+        ties broken by id, so a ranking is the same in every process.
+        """
         if not doc_keys or k <= 0:
             return []
         vector = self.embeddings.embed_query(query)
+        if self.collection.count() <= EXACT_SEARCH_MAX_PASSAGES:
+            return self._exact_nearest(vector, k, sorted(set(doc_keys)))
         try:
             result = self._query(vector, k, doc_keys)
         except chromadb.errors.InternalError:
@@ -328,6 +345,39 @@ class PassageStore:
                 log.warning("dense search unavailable while the store is being written (%s)", error)
                 return []
         return [(pid, 1.0 - float(dist)) for pid, dist in zip(result["ids"][0], result["distances"][0], strict=False)]
+
+    def _exact_nearest(self, vector: list[float], k: int, doc_keys: Sequence[str]) -> list[tuple[str, float]]:
+        """The ``k`` passages of ``doc_keys`` with the highest cosine similarity to ``vector``, ties by id."""
+        found = [self._vectors_of(key) for key in doc_keys]
+        ids = [pid for key_ids, _ in found for pid in key_ids]
+        if not ids:
+            return []
+        matrix = np.vstack([vectors for _, vectors in found])
+        query = np.asarray(vector, dtype=np.float64)
+        # Rounded: the same vector in two rows can differ in the last bit by where the row lies.
+        similarities = np.round(matrix @ (query / (np.linalg.norm(query) or 1.0)), 9)
+        order = sorted(range(len(ids)), key=lambda i: (-similarities[i], ids[i]))[:k]
+        return [(ids[i], float(similarities[i])) for i in order]
+
+    def _vectors_of(self, key: str) -> tuple[list[str], np.ndarray]:
+        """The ids and unit vectors (float64 rows) of a committed document version's passages."""
+        if key not in self._vectors:
+            ids: list[str] = []
+            rows: list[Any] = []
+            offset = 0
+            while True:
+                page = self.collection.get(
+                    where={"doc_key": key}, include=["embeddings"], limit=_GET_PAGE, offset=offset
+                )
+                ids.extend(page["ids"])
+                rows.extend(page["embeddings"] if page["embeddings"] is not None else [])
+                if len(page["ids"]) < _GET_PAGE:
+                    break
+                offset += _GET_PAGE
+            matrix = np.asarray(rows, dtype=np.float64).reshape(len(ids), -1)
+            norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+            self._vectors[key] = (ids, matrix / np.where(norms == 0, 1.0, norms))
+        return self._vectors[key]
 
     def _query(self, vector: list[float], k: int, doc_keys: Sequence[str]) -> Any:
         return self.collection.query(
