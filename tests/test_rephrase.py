@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from test_drafting import PASSAGES, PRESERVATION, REFUSAL
 
 from rag.answering.draft.drafting import FieldStream, says_nothing
 from rag.answering.draft.rephrase import (
@@ -25,25 +26,7 @@ from rag.prompts import (
     REPHRASE_EXAMPLE_SENTENCES,
     REPHRASE_PROMPT,
 )
-from rag.types import Passage, ScoredPassage
 
-PRESERVATION = (
-    "1. Each State Party shall adopt such legislative and other measures as may be necessary to enable its "
-    "competent authorities to order the expeditious preservation of specified electronic data.\n"
-    "2. Such preservation may last for a period of up to ninety days, and the order may be renewed."
-)
-REFUSAL = "Mutual legal assistance may be refused if the request is likely to prejudice the sovereignty of the State."
-
-
-def _passage(text: str, article: str) -> ScoredPassage:
-    passage = Passage(
-        id=f"p{article}", doc_id="d", doc_title="D", text=text, start=0, end=len(text), context="D", kind="article",
-        article=article,
-    )  # fmt: skip
-    return ScoredPassage(passage, 1.0)
-
-
-PASSAGES = [_passage(PRESERVATION, "25"), _passage(REFUSAL, "40")]
 NINETY_DAYS = "Such preservation may last for a period of up to ninety days, and the order may be renewed."
 # The selected sentences: paragraph 2 of art. 25 (passage 0), then art. 40 (passage 1).
 QUOTES = [
