@@ -87,6 +87,13 @@ def test_rewrite_saying_nothing_or_copying_its_sentence_is_the_quote(plain: str)
     assert drafted.sentences == [QUOTES[0]]
 
 
+def test_rewrite_with_json_debris_is_the_quote() -> None:
+    plain = "Preserved data can be kept for up to ninety days, and the order renewed.'}, {"
+    assert parse_rephrased(_rewrites("", plain), QUOTES[:1]).sentences == [QUOTES[0]]
+    clean = parse_rephrased(_rewrites("", plain[: plain.index("'")]), QUOTES[:1]).sentences
+    assert clean[0].text.startswith("Preserved data") and clean[0].fallback == QUOTES[0]
+
+
 def test_rewrites_cut_at_the_token_limit_leave_the_rest_quoted() -> None:
     full = _rewrites(
         "Yes",

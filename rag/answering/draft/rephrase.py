@@ -12,6 +12,7 @@ shows the same words, exactly, highlighted in the source.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Generator, Sequence
 from typing import Any
 
@@ -26,6 +27,9 @@ from rag.types import ScoredPassage
 
 # The JSON field that holds each rewrite: what a user sees stream in.
 REWRITE_FIELD = "simple_words"
+
+# Braces never appear in a plain sentence; in a rewrite they are the schema leaking into the text.
+_JSON_DEBRIS_RE = re.compile(r"[{}]")
 
 
 def rephrase_schema(count: int) -> dict[str, Any]:
@@ -61,7 +65,8 @@ def numbered_sentences(quotes: Sequence[DraftSentence], passages: Sequence[Score
 def parse_rephrased(text: str, quotes: Sequence[DraftSentence]) -> Draft:
     """The filled schema read against ``quotes``: each rewrite claims its quote's passage and falls back
     to the quote; a missing rewrite (the output cut at its token limit), one that says nothing or one
-    that copies its sentence is the quote itself."""
+    that copies its sentence is the quote itself, and so is one holding JSON debris (a small model that
+    closes its string with the wrong quote mark writes "…'}, {" into it)."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError:
@@ -77,6 +82,7 @@ def parse_rephrased(text: str, quotes: Sequence[DraftSentence]) -> Draft:
         plain = " ".join(str(item.get(REWRITE_FIELD) or "").split()) if isinstance(item, dict) else ""
         if (
             not plain
+            or _JSON_DEBRIS_RE.search(plain)
             or declines(plain)
             or says_nothing(plain, direct, quote.quoted)
             or copies_passage(plain, [quote.quoted])
