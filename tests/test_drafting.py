@@ -273,6 +273,8 @@ def test_worked_example_fills_the_schema_with_a_claim_resting_on_its_own_passage
     [
         ("What is the new UN cybercrime treaty actually meant to achieve?", False),
         ("How does the convention tell metadata apart from content?", False),
+        ("On which day does the convention enter into force?", False),
+        ("Up to what amount can a fine go under the act?", False),
         ("Under the UN treaty, is it a crime just to look at such images?", True),
         ("Does the new treaty require investigative powers to be proportionate?", True),
     ],

@@ -39,8 +39,11 @@ MAX_DIRECT_WORDS = 8
 # not stop words, modal verbs or generic words such as "state", "treaty", "yes").
 MIN_CLAIM_CONTENT_WORDS = 3
 _WORD_RE = re.compile(r"[^\W_]+")
-# A question opening with one of these words asks for something other than yes or no.
-_OPEN_QUESTION_RE = re.compile(r"\W*(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
+# A question opening with one of these words, after at most two words ("On which day", "Up to what
+# amount"), asks for something other than yes or no.
+_OPEN_QUESTION_RE = re.compile(
+    r"\W*(?:[^\W_]+\s+){0,2}(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE
+)
 _ELLIPSIS_RE = re.compile(r"\s*(?:…|\.\.\.)\s*")
 _QUOTE_MARKS = "\"'“”‘’"
 
