@@ -54,8 +54,6 @@ class Outcome:
     shown: bool  # the labelled passage was among those the model was shown
     kept: bool  # shown in the answer as a supported sentence with a citation
     cited_right: bool  # ... and one of its citations is the labelled passage
-    verdict: str | None
-    reason: str | None
 
 
 def trigrams(text: str) -> set[tuple[str, ...]]:
@@ -106,16 +104,16 @@ def question_of(claim: LabelledClaim) -> str:
 
 def outcome(claim: LabelledClaim, answer: Answer, cited: int | None) -> Outcome:
     if answer.refused or cited is None:
-        return Outcome(claim.kind, False, False, False, None, None)
+        return Outcome(claim.kind, False, False, False)
     written = comparable(claim.sentence)
     sentence = next((s for s in answer.sentences if comparable(s.text) == written), None)
     if sentence is None:  # dropped with the rest of the model's text: the answer quotes instead
-        return Outcome(claim.kind, True, False, False, None, answer.notice)
+        return Outcome(claim.kind, True, False, False)
     kept = sentence.supported and bool(sentence.citations)
     texts = {scored.passage.id: scored.passage.text for scored in answer.passages}
-    cited_texts = {answer.citation(n).passage_id: "" for n in sentence.citations}
-    right = holding_passage(claim.passage_text, dict(enumerate(texts.get(p, "") for p in cited_texts))) is not None
-    return Outcome(claim.kind, True, kept, kept and right, sentence.verdict, sentence.reason)
+    cited_passages = {n: texts.get(answer.citation(n).passage_id, "") for n in sentence.citations}
+    right = holding_passage(claim.passage_text, cited_passages) is not None
+    return Outcome(claim.kind, True, kept, kept and right)
 
 
 def comparable(sentence: str) -> str:
