@@ -52,3 +52,38 @@ def test_a_faithful_paraphrase_keeps_the_passage_it_claims(verifier) -> None:
     [checked] = check_sentences([DraftSentence(sentence, (0,))], PASSAGES, verifier)
     assert (checked.supported, checked.verdict) == (True, "supported")
     assert checked.support[0][0] == 0
+
+
+QUOTE_START = EFFECTS.index("Nothing in")
+QUOTE = DraftSentence(EFFECTS[QUOTE_START:], (1,), 1, (QUOTE_START, len(EFFECTS)))
+
+
+def test_a_faithful_rewrite_is_cited_to_the_quote_it_rewrites(verifier) -> None:
+    rewrite = DraftSentence(
+        "The convention does not change a State Party's other rights and obligations under international law.",
+        (1,),
+        fallback=QUOTE,
+    )
+    [checked] = check_sentences([rewrite], PASSAGES, verifier)
+    assert (checked.supported, checked.verbatim) == (True, False)
+    assert checked.support == ((1, QUOTE_START, len(EFFECTS)),)
+
+
+def test_a_rewrite_that_borrows_from_another_paragraph_gives_way_to_its_quote(verifier) -> None:
+    # Paragraph 1 of the same passage grounds the borrowed words, and the whole passage would
+    # support the sentence; the quote it rewrites says nothing of treaties already concluded.
+    sentence = (
+        "The convention does not change the rights of States Parties that have concluded agreements or treaties "
+        "on these matters."
+    )
+    assert verifier.verify(sentence, EFFECTS, doc_id=UN, article="60").supported
+    [checked] = check_sentences([DraftSentence(sentence, (1,), fallback=QUOTE)], PASSAGES, verifier)
+    assert (checked.text, checked.verbatim) == (QUOTE.text, True)
+
+
+def test_a_paragraph_span_holds_the_numbered_paragraph_and_its_items() -> None:
+    passage = PASSAGES[1].passage
+    assert passage.text[slice(*passage.paragraph_span(QUOTE_START + 5))] == EFFECTS[QUOTE_START - 3 :]
+    first = passage.text[slice(*passage.paragraph_span(10))]
+    assert first.startswith("1. If two") and first.rstrip().endswith("accordingly.")
+    assert PASSAGES[0].passage.paragraph_span(0) == (0, len(HUMAN_RIGHTS))

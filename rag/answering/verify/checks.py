@@ -5,9 +5,13 @@ the verifier finds it supported; otherwise the best-supporting retrieved passage
 instead; a sentence that no passage supports is kept with the verifier's verdict (contradicted
 or not found) and reason, and no support; so is a sentence that a passage contradicts (or finds a
 condition dropped from) while grounding it at least as well as its best support. A sentence the
-extractive provider quoted verbatim is supported by construction and is not verified again. A
-model's rewrite of a quoted sentence that is not supported gives way to that quote
-(``DraftSentence.fallback``), for that sentence only.
+extractive provider quoted verbatim is supported by construction and is not verified again.
+
+A model's rewrite of a quoted sentence (``DraftSentence.fallback``) is checked against the numbered
+paragraph that holds its quote, and nothing else: it says that sentence again in plain words, so
+whatever it adds that this paragraph does not say is the model's own, however well a longer passage
+or another one grounds it word by word. A rewrite that is not supported gives way to its quote, for
+that sentence only.
 """
 
 from __future__ import annotations
@@ -67,6 +71,8 @@ def _check(draft: DraftSentence, passages: list[ScoredPassage], verifier: Verifi
     if draft.verbatim_of is not None and draft.span is not None:
         support = ((draft.verbatim_of, *draft.span),)
         return CheckedSentence(text, True, 1.0, "supported", support=support, verbatim=True)
+    if draft.fallback is not None and draft.fallback.verbatim_of is not None and draft.fallback.span is not None:
+        return _check_rewrite(text, draft.fallback, passages, verifier)
     verified = _verify(text, draft.claimed, passages, verifier)
     supports = _supporting(verified)
     if not supports or _outweighed(supports[0][1], verified):
@@ -76,6 +82,19 @@ def _check(draft: DraftSentence, passages: list[ScoredPassage], verifier: Verifi
         return CheckedSentence(text, False, closest.score, closest.verdict.value, closest.reason)
     spans = tuple((i, v.start, v.end) for i, v in supports)
     return CheckedSentence(text, True, supports[0][1].score, "supported", support=spans)
+
+
+def _check_rewrite(
+    text: str, quote: DraftSentence, passages: list[ScoredPassage], verifier: Verifier
+) -> CheckedSentence:
+    """A rewrite verified against the numbered paragraph of the quote it rewrites, cited to that quote."""
+    assert quote.verbatim_of is not None and quote.span is not None
+    passage = passages[quote.verbatim_of].passage
+    start, end = passage.paragraph_span(quote.span[0])
+    verified = verifier.verify(text, passage.text[start:end], doc_id=passage.doc_id, article=passage.article)
+    if not verified.supported:
+        return CheckedSentence(text, False, verified.score, verified.verdict.value, verified.reason)
+    return CheckedSentence(text, True, verified.score, "supported", support=((quote.verbatim_of, *quote.span),))
 
 
 def _verify(
