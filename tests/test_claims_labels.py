@@ -15,7 +15,8 @@ LABELS_DIR = Path(__file__).resolve().parents[1] / "eval" / "labels"
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpus"
 SPLITS = ("dev", "test")
 HOLDOUT = "holdout"  # written later, by another person, from test groups only; never tuned on
-HOLDOUT2 = "holdout2"  # written last, by a third person, from groups in no other file; scored once
+HOLDOUT2 = "holdout2"  # written by a third person, from groups in no other file; scored once
+HOLDOUT3 = "holdout3"  # written by a fourth person, from groups in no other file; unseen until scored once
 LABEL_OF_KIND = {
     "faithful": "supported",
     "modality": "contradicted",
@@ -58,15 +59,20 @@ def holdout2() -> list[Row]:
 
 
 @pytest.fixture(scope="module")
+def holdout3() -> list[Row]:
+    return load(HOLDOUT3)
+
+
+@pytest.fixture(scope="module")
 def rows(splits: dict[str, list[Row]]) -> list[Row]:
     """The calibration set: dev and test."""
     return [row for split in SPLITS for row in splits[split]]
 
 
 @pytest.fixture(scope="module")
-def all_rows(rows: list[Row], holdout: list[Row], holdout2: list[Row]) -> list[Row]:
+def all_rows(rows: list[Row], holdout: list[Row], holdout2: list[Row], holdout3: list[Row]) -> list[Row]:
     """Every labelled row, for the checks that hold for each file alike."""
-    return rows + holdout + holdout2
+    return rows + holdout + holdout2 + holdout3
 
 
 def test_every_row_has_exactly_the_documented_fields(all_rows: list[Row]) -> None:
@@ -189,4 +195,53 @@ def test_holdout2_has_enough_rows_of_every_kind_over_many_groups(holdout2: list[
 def test_holdout2_loads_with_the_label_loader(holdout2: list[Row]) -> None:
     claims = load_labels(LABELS_DIR / f"claims-{HOLDOUT2}.jsonl")
     assert [claim.id for claim in claims] == [row["id"] for row in holdout2]
+    assert {claim.label for claim in claims} == {"supported", "contradicted", "not_found"}
+
+
+def corpus_spans(passage: str, texts: dict[str, str]) -> set[tuple[str, int, int]]:
+    """Where a passage lies in the corpus: (doc, start, end) for each occurrence."""
+    pattern = re.compile(re.escape(passage))
+    return {(doc, match.start(), match.end()) for doc, text in texts.items() for match in pattern.finditer(text)}
+
+
+def test_holdout3_shares_no_passage_group_with_any_other_file(
+    splits: dict[str, list[Row]], holdout: list[Row], holdout2: list[Row], holdout3: list[Row]
+) -> None:
+    others = groups(splits["dev"]) | groups(splits["test"]) | groups(holdout) | groups(holdout2)
+    assert groups(holdout3) & others == set()
+
+
+def test_holdout3_passages_overlap_no_support_pair_passage(holdout3: list[Row]) -> None:
+    """support_pairs.jsonl has no doc or article, so its passages are compared by their place in the corpus."""
+    texts = {path.stem: path.read_text(encoding="utf-8") for path in CORPUS_DIR.glob("*.txt")}
+    support_file = LABELS_DIR / "support_pairs.jsonl"
+    support = [json.loads(line) for line in support_file.read_text(encoding="utf-8").splitlines()]
+    taken = [span for row in support for span in corpus_spans(str(row["passage_text"]), texts)]
+    overlapping = {
+        str(row["id"])
+        for row in holdout3
+        for doc, start, end in corpus_spans(str(row["passage_text"]), texts)
+        if any(doc == other and start < other_end and other_start < end for other, other_start, other_end in taken)
+    }
+    assert overlapping == set()
+
+
+def test_holdout3_is_hand_written_with_h3_ids(holdout3: list[Row]) -> None:
+    misnamed = [row["id"] for row in holdout3 if not re.fullmatch(r"h3-\d{4}", str(row["id"]))]
+    assert misnamed == []
+    assert {row["origin"] for row in holdout3} == {"hand"}
+
+
+def test_holdout3_has_enough_rows_of_every_kind_over_many_groups(holdout3: list[Row]) -> None:
+    kinds = Counter(row["kind"] for row in holdout3)
+    assert len(holdout3) >= 420
+    assert 0.40 <= kinds["faithful"] / len(holdout3) <= 0.50
+    assert {kind: kinds[kind] for kind in ERROR_KINDS if kinds[kind] < 30} == {}
+    assert len(groups(holdout3)) >= 50
+    assert len({row["doc"] for row in holdout3}) >= 3
+
+
+def test_holdout3_loads_with_the_label_loader(holdout3: list[Row]) -> None:
+    claims = load_labels(LABELS_DIR / f"claims-{HOLDOUT3}.jsonl")
+    assert [claim.id for claim in claims] == [row["id"] for row in holdout3]
     assert {claim.label for claim in claims} == {"supported", "contradicted", "not_found"}
