@@ -175,6 +175,12 @@ def test_nonexistent_paragraph_is_reported(corpus):
     assert any("paragraph 5 does not exist" in p for p in problems)
 
 
+def test_id_outside_the_known_splits_is_reported(corpus):
+    assert validate_questions([_with(id="t2-900")], corpus) == []
+    problems = validate_questions([_with(id="holdout-900")], corpus)
+    assert any("id must look like" in p for p in problems)
+
+
 def test_duplicate_id_is_reported(corpus):
     problems = validate_questions([_with(), _with()], corpus)
     assert any("duplicate id" in p for p in problems)
