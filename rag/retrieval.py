@@ -43,10 +43,15 @@ MAX_SUPPORTING = 4
 # the preamble, the resolution): a broad question asks what the provisions do, and on real-dev those
 # passages took one of the top five places in six of the eight broad questions, never as gold.
 PASSAGES_PER_ARTICLE_BROAD = 1
-# Questions whose answer spans several provisions: what the treaty could be used for, what
-# protections it gives.
+# Questions whose answer spans several provisions: what the treaty could be used for, whether
+# someone could be prosecuted (jailed, extradited, surveilled...) under it, what it could help with, what
+# protections it gives, what obligations it puts on someone.
 BROAD_QUESTION_RE = re.compile(
     r"\bcould\b.{0,60}\b(?:be used|use (?:it|this|the))\b|\bused (?:to|against|for)\b"
+    r"|\bcould\b.{0,60}\b(?:be|get) (?:prosecuted|punished|jailed|imprisoned|arrested|charged|convicted|"
+    r"sentenced|detained|extradited|fined|sued|investigated|targeted|surveilled|monitored|tracked|caught|held liable)\b"
+    r"|\bcould (?:it|(?:the|this) (?:treaty|convention))\b.{0,20}\b(?:help|force|make|let|stop|allow)\b"
+    r"|\bwhat (?:obligations?|duties|powers)\b"
     r"|\bwhat (?:protections?|safeguards?|guarantees?|rights?)\b"
     r"|\bhow does (?:the|this|it)\b.{0,40}\b(?:protect|deal with|treat)\b"
     r"|\bwhat does (?:the|this|it)\b.{0,40}\bdo for\b",

@@ -44,6 +44,32 @@ def test_could_it_be_used_questions_are_broad_and_a_question_about_one_term_is_n
     assert not asks_broadly("How does the treaty define serious crime?")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Could a teenager who sends a nude selfie be prosecuted under the treaty?",
+        "Could journalists get arrested for their reporting under this convention?",
+        "Could the treaty help a country recover stolen funds held abroad?",
+        "What obligations would the convention put on internet service providers?",
+    ],
+)
+def test_could_someone_be_prosecuted_or_what_obligations_it_imposes_are_broad(question: str) -> None:
+    assert asks_broadly(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Could a request for assistance be refused on the ground of bank secrecy by the requested State?",
+        "Could the data be seized as evidence?",
+        "What does article 24 say about judicial review?",
+        "Could the police help?",
+    ],
+)
+def test_a_question_about_one_rule_is_not_broad(question: str) -> None:
+    assert not asks_broadly(question)
+
+
 @pytest.mark.slow
 def test_a_broad_question_gets_three_articles_in_the_top_five_on_the_corpus(corpus_store) -> None:
     found = Retriever(corpus_store.settings, corpus_store.store).search(
