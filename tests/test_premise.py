@@ -56,6 +56,18 @@ def test_a_permission_the_text_denies_is_contradicted() -> None:
     assert contradicted_premise("Why can states not refuse assistance for tax offences?", [FISCAL]) is None
 
 
+def test_each_verb_of_a_coordinated_prohibition_contradicts_a_permission() -> None:
+    use_limit = (
+        "The requesting State Party shall not transmit or use information or evidence furnished by the requested "
+        "State Party for investigations other than those stated in the request without its prior consent."
+    )
+    asserted = "Since the convention lets the requesting country use the evidence in any other case, what stops misuse?"
+    found = contradicted_premise(asserted, [use_limit])
+    assert found is not None and found.reason == "the text forbids it"
+    asked = "Why can't the requesting country use the evidence in other cases?"
+    assert contradicted_premise(asked, [use_limit]) is None
+
+
 def test_a_question_that_asks_whether_a_state_can_refuse_carries_no_premise() -> None:
     # The brief's own example: the fiscal-matters prohibition must not turn it into "No, ...".
     assert contradicted_premise("Can a State refuse to help if the request looks political?", [FISCAL]) is None

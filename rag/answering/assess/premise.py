@@ -85,7 +85,8 @@ _OBLIGATION_RE = re.compile(
 _MAY_RE = re.compile(r"\bmay\b(?!\s+not\b)", re.IGNORECASE)
 _SHALL_RE = re.compile(r"\bshall\b(?!\s+not\b)", re.IGNORECASE)
 _PERMISSION_RE = re.compile(r"\b(?:can|could|may|lets?|allows?|permits?|free to|able to)\b", re.IGNORECASE)
-_FORBIDDEN_RE = re.compile(r"\b(?:may|shall) not (\w+)", re.IGNORECASE)
+# "shall not transmit or use": every verb of a coordinated prohibition is forbidden.
+_FORBIDDEN_RE = re.compile(r"\b(?:may|shall) not (\w+)(?:,? or (\w+))?", re.IGNORECASE)
 # How many words either side of a figure say what it measures ("a five-year statute of limitations").
 _TOPIC_WORDS = 3
 _GENERIC_STEMS = frozenset(
@@ -318,12 +319,12 @@ def _permission_contradicts(question: str, sentence: str) -> bool:
         return False  # "Can a State refuse …?" asks; only a premise ("As States can refuse …") can be wrong
     lowered = question.lower()
     for match in _FORBIDDEN_RE.finditer(sentence):
-        verb = match.group(1).lower()
-        stem = verb[:5]
-        if _PERMISSION_RE.search(question) and re.search(rf"\b{re.escape(stem)}\w*", lowered):
-            negated = re.search(rf"\b(?:not|n't|never|cannot)\s+(?:\w+\s+)?{re.escape(stem)}", lowered)
-            if not negated:
-                return True
+        for verb in filter(None, match.groups()):
+            stem = verb.lower()[:5]
+            if _PERMISSION_RE.search(question) and re.search(rf"\b{re.escape(stem)}\w*", lowered):
+                negated = re.search(rf"\b(?:not|n't|never|cannot)\s+(?:\w+\s+)?{re.escape(stem)}", lowered)
+                if not negated:
+                    return True
     return False
 
 
