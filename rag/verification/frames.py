@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from rag.verification import actors, modality, slots
 from rag.verification.actors import Mention
-from rag.verification.clauses import clauses
+from rag.verification.clauses import clauses, described_spans
 from rag.verification.grounding import is_grounded, region_words
 from rag.verification.modality import Force, Modal
 from rag.verification.types import Conflict
@@ -146,6 +146,56 @@ _FORCE_VERB = {
 }
 
 
+# A sentence's obligation, permission or prohibition over words the passage only describes (in a
+# relative or conditional clause, without a modal) is not stated there: this share of its predicate's
+# words, at least ``MIN_PREDICATE_WORDS`` of them, grounded in one description ...
+MIN_DESCRIBED_SHARE = 0.75
+# ... and more of them than any passage frame grounds.
+_BINDING = {Force.OBLIGATION: "oblige", Force.PERMISSION: "permit", Force.PROHIBITION: "forbid"}
+DESCRIBED_QUOTE_WORDS = 6
+
+
+def _grounded_count(claim: Frame, text: str) -> int:
+    region = region_words(text)
+    return sum(1 for t in claim.predicate if is_grounded(t, region))
+
+
+def _reach(frame: Frame, text: str) -> str:
+    """The frame's predicate with the list its clause opens ("shall ensure: (a) that ...; (b) ...")."""
+    end = frame.clause[1]
+    if text[end : end + 1] != ":":
+        return frame.predicate_text
+    later = [m.start for m in modality.modals(text) if m.start > end]
+    return text[frame.modal.end : min([end + LIST_CHARS, *later[:1]])]
+
+
+def described_only(claim: Frame, passage_text: str, passage_frames: tuple[Frame, ...]) -> Conflict | None:
+    """A conflict when ``claim`` binds someone to a predicate the passage states only as a description.
+
+    "If a State Party that makes extradition conditional on a treaty receives a request, it may ..."
+    obliges no one to make extradition conditional: "must make extradition conditional" is not stated.
+    """
+    verb = _BINDING.get(claim.modal.force)
+    if verb is None or len(claim.predicate) < MIN_PREDICATE_WORDS:
+        return None
+    described = max((_grounded_count(claim, passage_text[a:b]) for a, b in described_spans(passage_text)), default=0)
+    if described < max(MIN_PREDICATE_WORDS, MIN_DESCRIBED_SHARE * len(claim.predicate)):
+        return None
+    # A frame of another force over these words is modality's usual conflict ("the passage says "may"").
+    if max((_grounded_count(claim, _reach(f, passage_text)) for f in passage_frames), default=0) >= described:
+        return None
+    # "may apply agreements they have concluded" against "shall be entitled to apply that agreement": the
+    # passage binds the same act; the sentence's own description is what it grounds better.
+    found = match(claim, passage_frames)
+    if found is not None and modality.compatible(claim.modal.force, found.modal.force):
+        head = region_words(" ".join(t.surface for t in found.predicate[: HEAD_WORDS + 1]))
+        if is_grounded(claim.predicate[0], head):
+            return None
+    quoted = " ".join(claim.predicate_text.split()[:DESCRIBED_QUOTE_WORDS]).rstrip(",;")
+    ellipsis = "…" if len(claim.predicate_text.split()) > DESCRIBED_QUOTE_WORDS else ""
+    return Conflict("modality", f'modality: the passage does not {verb} anyone to "{quoted}{ellipsis}"', "described")
+
+
 def _said(modal: Modal) -> str:
     surface = " ".join(modal.surface.split())
     return "imposes no obligation to" if len(surface) > 40 else surface
@@ -157,6 +207,9 @@ def compare(claim_text: str, passage_text: str) -> Comparison:
     conflicts: list[Conflict] = []
     matched: list[tuple[int, int]] = []
     for claim in frames(claim_text):
+        if unstated := described_only(claim, passage_text, passage_frames):
+            conflicts.append(unstated)
+            continue
         found = match(claim, passage_frames)
         if found is None:
             continue

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from rag.verification.clauses import conditional_spans
+
 
 class Force(StrEnum):
     OBLIGATION = "obligation"
@@ -169,18 +171,37 @@ _NOT_DEONTIC_RE = re.compile(
     r"\b(?:cannot|can't|(?:may|must|shall|should) not)\s+be\s+(?:read|interpreted|construed|understood|taken)\s+as\b)",
     re.IGNORECASE,
 )
+# "a State Party that requires a treaty", "a person who does not require it": a verb after a relative
+# pronoun describes the noun before it; it is not the clause's modal.
+_RELATIVE_BEFORE_RE = re.compile(r"\b(?:that|which|who)\s+(?:\w+ly\s+|also\s+|so\s+)?$", re.IGNORECASE)
+# "the need to protect": a noun, not a modal.
+_NOUN_NEED_RE = re.compile(r"\b(?:the|a|an|any|this|that|its|their|no)\s+need\s+to\b", re.IGNORECASE)
+
+
+def _described(text: str, start: int, actor_after: bool, conditions: tuple[tuple[int, int], ...]) -> bool:
+    """Whether a modal word at ``start`` only describes: inside a condition, or a verb of a relative clause."""
+    if any(a <= start < b for a, b in conditions):
+        return True
+    return actor_after and _RELATIVE_BEFORE_RE.search(text, max(0, start - 30), start) is not None
 
 
 def modals(text: str) -> list[Modal]:
-    """The deontic modal expressions of ``text``, in reading order."""
+    """The deontic modal expressions of ``text``, in reading order.
+
+    Modal words in a conditional clause ("if a State Party requires a treaty, it may ...") or as the
+    verb of a relative clause ("a State Party that requires a treaty may ...") are not the text's frame.
+    """
     taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in _NOT_DEONTIC_RE.finditer(text)]
+    taken.extend((m.start(), m.end()) for m in _NOUN_NEED_RE.finditer(text))
+    conditions = conditional_spans(text)
     found: list[Modal] = []
     for pattern, force, after in _COMPILED:
         for match in pattern.finditer(text):
             if any(match.start() < b and a < match.end() for a, b in taken):
                 continue
             taken.append((match.start(), match.end()))
-            found.append(Modal(force, match.start(), match.end(), match.group(0), after))
+            if not _described(text, match.start(), after, conditions):
+                found.append(Modal(force, match.start(), match.end(), match.group(0), after))
     found.sort(key=lambda m: m.start)
     return found
 
