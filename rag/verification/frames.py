@@ -147,12 +147,11 @@ _FORCE_VERB = {
 
 
 # A sentence's obligation, permission or prohibition over words the passage only describes (in a
-# relative or conditional clause, without a modal) is not stated there: this share of its predicate's
-# words, at least ``MIN_PREDICATE_WORDS`` of them, grounded in one description ...
+# relative or conditional clause, without a modal) is not stated there: when one description grounds
+# this share of its predicate's words (at least ``MIN_PREDICATE_WORDS``), more than any passage frame.
 MIN_DESCRIBED_SHARE = 0.75
-# ... and more of them than any passage frame grounds.
 _BINDING = {Force.OBLIGATION: "oblige", Force.PERMISSION: "permit", Force.PROHIBITION: "forbid"}
-DESCRIBED_QUOTE_WORDS = 6
+DESCRIBED_QUOTE_WORDS = 6  # of the sentence's predicate, quoted in the reason
 
 
 def _grounded_count(claim: Frame, text: str) -> int:
