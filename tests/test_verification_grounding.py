@@ -10,6 +10,8 @@ model is the real MiniLM.
 
 from __future__ import annotations
 
+import pytest
+
 from rag.verification import Verdict
 from rag.verification.conditions import compare as compare_conditions
 from rag.verification.instruments import compare_references
@@ -275,3 +277,40 @@ def test_a_hyphenated_condition_written_without_hyphens_is_kept():
     assert compare_conditions(kept, JOINT_INVESTIGATIONS, []) == []
     dropped = "Without such agreements, joint investigations can be undertaken by agreement."
     assert [c.rule for c in compare_conditions(dropped, JOINT_INVESTIGATIONS, [])] == ["request"]
+
+
+@pytest.mark.parametrize(
+    ("passage", "dropped", "kept", "rule"),
+    [
+        (
+            "Each State Party shall consider providing for the possibility, in appropriate cases, of mitigating "
+            "punishment of an accused person who provides substantial cooperation.",
+            "Each State Party shall consider mitigating punishment of an accused person who provides cooperation.",
+            "In appropriate cases, each State Party shall consider mitigating punishment of a cooperating accused.",
+            "appropriate",
+        ),
+        (
+            "The point of contact shall, if permitted by its domestic law and practice, carry out the preservation "
+            "of data.",
+            "The point of contact shall carry out the preservation of data.",
+            "The point of contact shall carry out the preservation of data if its domestic law permits it.",
+            "domestic_law",
+        ),
+        (
+            "States Parties shall promote the transfer of technology to developing countries on mutually agreed terms.",
+            "States Parties shall promote the transfer of technology to developing countries.",
+            "States Parties shall promote the transfer of technology to developing countries on terms both agree.",
+            "agreed",
+        ),
+        (
+            "Each State Party shall establish the powers and procedures provided for in this chapter for the "
+            "purpose of specific criminal investigations or proceedings.",
+            "Each State Party shall establish the powers and procedures provided for in this chapter.",
+            "Each State Party shall establish the powers of this chapter for specific criminal investigations.",
+            "purpose",
+        ),
+    ],
+)
+def test_a_legal_qualifier_dropped_is_a_condition_and_kept_in_other_words_is_not(passage, dropped, kept, rule):
+    assert [c.rule for c in compare_conditions(dropped, passage, [])] == [rule]
+    assert compare_conditions(kept, passage, []) == []

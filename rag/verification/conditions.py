@@ -43,9 +43,11 @@ _LAW = r"(?:its|their|the)\s+(?:own\s+)?(?:domestic|national|internal)\s+(?:law|
 CONDITIONS: dict[str, str] = {
     # "offences under its domestic law" says where the offence is made, not on what condition: no "under".
     "domestic_law": rf"(?:in accordance with|subject to|consistent with|pursuant to|in conformity with|"
-    rf"without prejudice to|(?:as|to the extent) (?:permitted|provided|required) (?:by|for|under)(?: in)?)\s+{_LAW}|"
+    rf"without prejudice to|(?:as|to the extent|if|where|when) (?:permitted|provided|required|allowed) (?:by|for|under)"
+    rf"(?: in)?)\s+{_LAW}|"
     r"in accordance with (?:the )?fundamental principles of (?:its|their) (?:domestic )?(?:law|legal system)",
-    "appropriate": r"(?:where|as|when|if) (?:it deems |it considers |is )?(?:appropriate|necessary)",
+    "appropriate": r"(?:where|as|when|if) (?:it deems |it considers |is )?(?:appropriate|necessary)|"
+    r"in appropriate cases",
     "possible": r"(?:where|wherever|if|as far as) possible(?: and appropriate)?",
     "urgent": r"in (?:urgent|exceptional) (?:circumstances|cases)",
     "extent": r"to the extent (?:that |permitted |possible|consistent)[^,;.]{0,80}",
@@ -54,6 +56,8 @@ CONDITIONS: dict[str, str] = {
     "grounds": r"(?:if|where|when) (?:the )?requested state party has substantial grounds for believing",
     "proviso": r"(?:provided that|unless|on condition that|only (?:if|where|when|on the basis of))\s[^;.]{0,100}",
     "request": r"(?:upon|on) (?:its |the )?request|on a case-by-case basis",
+    "agreed": r"on mutually agreed terms|subject to (?:bilateral|multilateral|such) (?:agreements|arrangements)",
+    "purpose": r"for the purposes? of (?:specific )?criminal investigations(?: or proceedings)?",
     "capability": r"within its existing technical capability",
     "consent": r"with (?:the )?(?:lawful and voluntary )?consent of [^,;.]{0,60}",
 }
