@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
+
+from rag.verification.words import TEXT_CACHE_SIZE
 
 
 class Role(StrEnum):
@@ -148,10 +151,16 @@ NAMED_ROLES = frozenset(
 )
 
 
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
+def roles_of(text: str) -> frozenset[Role]:
+    """The roles ``text`` mentions (a passage's, cached: it is read once per sentence checked against it)."""
+    return frozenset(m.role for m in mentions(text))
+
+
 def absent(claim_text: str, passage_text: str) -> Mention | None:
     """The sentence's first mention of a named role (``NAMED_ROLES``) that the passage does not name: a plain "State
     Party" could be any side of a request, but a passage that names no requesting State does not speak of one."""
-    roles = {m.role for m in mentions(passage_text)}
+    roles = roles_of(passage_text)
     for mention in mentions(claim_text):
         if mention.role in NAMED_ROLES and not any(_names(role, mention.role) for role in roles):
             return mention
