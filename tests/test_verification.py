@@ -256,6 +256,27 @@ def test_unrelated_passage_does_not_support(verifier):
     )
 
 
+PREAMBLE_LIKE = (
+    "Concerned that information and communications technology systems offer new opportunities to criminals. "
+    "Recognizing the need for cooperation among States in preventing such crime. "
+    "Noting that capacity-building helps developing countries. "
+    "Stressing the importance of human rights and fundamental freedoms. "
+    "Convinced of the value of partnerships with the private sector. "
+    "Mindful of money-laundering, corruption and terrorism, which are serious threats to stability."
+)
+
+
+def test_words_grounded_only_far_from_the_aligned_sentences_lower_the_aligned_share(verifier):
+    scattered, _ = verifier.evidence(
+        "Criminals exploit information and communications technology systems for money-laundering and terrorism.",
+        PREAMBLE_LIKE,
+    )
+    local, _ = verifier.evidence("ICT systems give criminals new opportunities.", PREAMBLE_LIKE)
+    assert scattered is not None and local is not None
+    assert scattered.aligned_share < scattered.passage_share - 0.2
+    assert local.aligned_share == local.passage_share
+
+
 # ----- attribution and presentation
 
 
@@ -303,7 +324,9 @@ def test_the_app_strikes_an_unsupported_sentence_through_with_its_reason(verifie
 
 
 def test_decision_parameters_round_trip_and_refuse_other_features():
-    decision = Decision((1.0, 2.0, 3.0, -1.0), -2.0, 0.4, (("number", -3.0), ("condition.appropriate", 1.5)), 0.5, 0.2)
+    decision = Decision(
+        (1.0, 2.0, 2.5, 3.0, -1.0), -2.0, 0.4, (("number", -3.0), ("condition.appropriate", 1.5)), 0.5, 0.2
+    )
     assert Decision.from_json(json.loads(json.dumps(decision.to_json()))) == decision
     with pytest.raises(ValueError, match="features"):
         Decision.from_json({**decision.to_json(), "features": ["similarity"]})
@@ -324,9 +347,9 @@ def test_fit_learns_that_a_rule_firing_on_faithful_pairs_does_not_count_and_a_re
     claims, evidence = [], []
     for i in range(12):  # the noisy rule fires on faithful and wrong sentences alike; the number rule on errors only
         claims += [_claim(4 * i, "supported", "faithful"), _claim(4 * i + 1, "supported", "faithful")]
-        evidence += [Evidence(0.8, 1.0, 1.0, (), (noisy,)), Evidence(0.8, 1.0, 1.0, ())]
+        evidence += [Evidence(0.8, 1.0, 1.0, 1.0, (), (noisy,)), Evidence(0.8, 1.0, 1.0, 1.0, ())]
         claims += [_claim(4 * i + 2, "contradicted", "number"), _claim(4 * i + 3, "not_found", "extra")]
-        evidence += [Evidence(0.8, 1.0, 1.0, (), (number,)), Evidence(0.1, 0.1, 0.1, ("x", "y", "z"))]
+        evidence += [Evidence(0.8, 1.0, 1.0, 1.0, (), (number,)), Evidence(0.1, 0.1, 0.1, 0.1, ("x", "y", "z"))]
     decision = fit(claims, evidence)
     assert decision.weight_of(number) < decision.weight_of(noisy)
     assert [decision.decide(e)[0] for e in evidence[:4]] == [
@@ -342,9 +365,9 @@ def test_a_conflict_whose_weight_does_not_count_against_the_sentence_gives_no_re
     from rag.verification.types import Conflict
 
     weak, strong = Conflict("condition", "condition dropped: x", "appropriate"), Conflict("number", "number: y")
-    decision = Decision((0.0, 0.0, 0.0, 0.0), 3.0, 0.5, (("number", -4.0), ("condition", 0.5)), 1.0, 0.0)
-    assert decision.decide(Evidence(0.8, 1.0, 1.0, (), (weak,)))[0] is Verdict.SUPPORTED
-    verdict, reason, _ = decision.decide(Evidence(0.8, 1.0, 1.0, (), (weak, strong)))
+    decision = Decision((0.0,) * len(FEATURES), 3.0, 0.5, (("number", -4.0), ("condition", 0.5)), 1.0, 0.0)
+    assert decision.decide(Evidence(0.8, 1.0, 1.0, 1.0, (), (weak,)))[0] is Verdict.SUPPORTED
+    verdict, reason, _ = decision.decide(Evidence(0.8, 1.0, 1.0, 1.0, (), (weak, strong)))
     assert verdict is Verdict.CONTRADICTED and reason == "number: y"
 
 
@@ -360,8 +383,8 @@ def test_cross_writer_verdicts_come_from_a_decision_fitted_on_the_other_file_onl
             claims += [_claim(100 * file + 2 * i + 1, "contradicted", "number")]
             # In file 0 the number rule is right; in file 1 it fires on faithful sentences only.
             flagged = (number,) if file == 0 else ()
-            evidence += [Evidence(0.8, 1.0, 1.0, (), () if file == 0 else (number,))]
-            evidence += [Evidence(0.8, 1.0, 1.0, (), flagged)]
+            evidence += [Evidence(0.8, 1.0, 1.0, 1.0, (), () if file == 0 else (number,))]
+            evidence += [Evidence(0.8, 1.0, 1.0, 1.0, (), flagged)]
             files += [file, file]
     verdicts = cross_writer(claims, evidence, files)
     # Judged by what file 1 taught, file 0's errors pass; judged by file 0, file 1's flagged faithful ones fail.

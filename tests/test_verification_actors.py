@@ -117,3 +117,21 @@ def test_the_secretaries_general_of_two_organizations_are_different_actors():
     assert actor_reasons(wrong, COE_REGISTER)
     plain = "The Secretary-General shall keep updated the register of central authorities."
     assert actor_reasons(plain, COE_REGISTER) == []
+
+
+OWN_AUTHORITY = (
+    "Each Party shall adopt such measures as may be necessary to ensure the expeditious disclosure to the Party's "
+    "competent authority of a sufficient amount of traffic data to identify the service providers."
+)
+
+
+def test_a_named_role_the_passage_never_speaks_of_is_absent():
+    from rag.verification.actors import absent
+
+    wrong = "Traffic data must be disclosed quickly to the requesting Party's competent authority."
+    found = absent(wrong, OWN_AUTHORITY)
+    assert found is not None and found.role is Role.REQUESTING_STATE
+    assert (
+        absent("Traffic data must be disclosed quickly to the Party's own competent authority.", OWN_AUTHORITY) is None
+    )
+    assert absent("The requesting State must be told when the evidence is no longer needed.", INFORM) is None

@@ -10,6 +10,8 @@ model is the real MiniLM.
 
 from __future__ import annotations
 
+import pytest
+
 from rag.verification import Verdict
 from rag.verification.conditions import compare as compare_conditions
 from rag.verification.instruments import compare_references
@@ -153,6 +155,25 @@ def test_a_frequency_or_a_quantifier_restricted_by_the_sentence_is_no_universal_
     assert [c for c in compare_conditions(sentence, ART_21_4, []) if c.rule == "universal"] == []
 
 
+DISPUTES = (
+    "If, six months after the date of the request for arbitration, those States Parties are unable to agree on the "
+    "organization of the arbitration, any one of those States Parties may refer the dispute to the International "
+    "Court of Justice."
+)
+
+
+def test_a_quantifier_the_passage_puts_on_the_same_word_is_no_universal_claim():
+    sentence = "Any one of the States concerned can take the dispute to the International Court of Justice."
+    assert [c for c in compare_conditions(sentence, DISPUTES, []) if c.rule == "universal"] == []
+    wider = "Any person can take the dispute to the International Court of Justice."
+    assert [c.rule for c in compare_conditions(wider, DISPUTES, [])] == ["universal"]
+
+
+def test_all_floated_after_the_words_it_quantifies_is_no_universal_claim():
+    sentence = "Producing, offering and distributing such material must all be criminal offences."
+    assert [c for c in compare_conditions(sentence, ART_14_1, []) if c.rule == "universal"] == []
+
+
 def test_a_sentence_naming_the_article_as_its_subject_need_not_repeat_its_conditions():
     assert compare_conditions("Article 14 concerns child sexual abuse material.", ART_14_1, []) == []
     found = compare_conditions("Article 14 covers any material involving children.", ART_14_1, [])
@@ -243,3 +264,53 @@ def test_one_before_a_state_is_a_pronoun_not_a_figure():
     passage = "A State Party may request another State Party to search electronic data."
     assert compare_numbers("One State Party may ask another to search electronic data.", passage) == []
     assert compare_numbers("Two States Parties may ask another to search electronic data.", passage)
+
+
+JOINT_INVESTIGATIONS = (
+    "In the absence of such agreements or arrangements, joint investigations may be undertaken by agreement on a "
+    "case-by-case basis."
+)
+
+
+def test_a_hyphenated_condition_written_without_hyphens_is_kept():
+    kept = "Without such agreements, joint investigations can be undertaken by agreement case by case."
+    assert compare_conditions(kept, JOINT_INVESTIGATIONS, []) == []
+    dropped = "Without such agreements, joint investigations can be undertaken by agreement."
+    assert [c.rule for c in compare_conditions(dropped, JOINT_INVESTIGATIONS, [])] == ["request"]
+
+
+@pytest.mark.parametrize(
+    ("passage", "dropped", "kept", "rule"),
+    [
+        (
+            "Each State Party shall consider providing for the possibility, in appropriate cases, of mitigating "
+            "punishment of an accused person who provides substantial cooperation.",
+            "Each State Party shall consider mitigating punishment of an accused person who provides cooperation.",
+            "In appropriate cases, each State Party shall consider mitigating punishment of a cooperating accused.",
+            "appropriate",
+        ),
+        (
+            "The point of contact shall, if permitted by its domestic law and practice, carry out the preservation "
+            "of data.",
+            "The point of contact shall carry out the preservation of data.",
+            "The point of contact shall carry out the preservation of data if its domestic law permits it.",
+            "domestic_law",
+        ),
+        (
+            "States Parties shall promote the transfer of technology to developing countries on mutually agreed terms.",
+            "States Parties shall promote the transfer of technology to developing countries.",
+            "States Parties shall promote the transfer of technology to developing countries on terms both agree.",
+            "agreed",
+        ),
+        (
+            "Each State Party shall establish the powers and procedures provided for in this chapter for the "
+            "purpose of specific criminal investigations or proceedings.",
+            "Each State Party shall establish the powers and procedures provided for in this chapter.",
+            "Each State Party shall establish the powers of this chapter for specific criminal investigations.",
+            "purpose",
+        ),
+    ],
+)
+def test_a_legal_qualifier_dropped_is_a_condition_and_kept_in_other_words_is_not(passage, dropped, kept, rule):
+    assert [c.rule for c in compare_conditions(dropped, passage, [])] == [rule]
+    assert compare_conditions(kept, passage, []) == []

@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
+
+from rag.verification.words import TEXT_CACHE_SIZE
 
 
 class Role(StrEnum):
@@ -128,6 +131,44 @@ def mentions(text: str) -> list[Mention]:
             found.append(Mention(role, match.start(), match.end()))
     found.sort(key=lambda m: m.start)
     return found
+
+
+# Roles specific enough that a sentence naming one needs a passage that speaks of that actor somewhere:
+# a passage on disclosure to "its competent authorities" says nothing of a requesting State's. Not the
+# General Assembly: a resolution's paragraphs are its words without naming it.
+NAMED_ROLES = frozenset(
+    {
+        Role.REQUESTING_STATE,
+        Role.REQUESTED_STATE,
+        Role.SENDING_STATE,
+        Role.RECEIVING_STATE,
+        Role.COMMITTEE,
+        Role.CONFERENCE,
+        Role.UN_SECRETARY_GENERAL,
+        Role.COE_SECRETARY_GENERAL,
+        Role.UNODC,
+    }
+)
+
+
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
+def roles_of(text: str) -> frozenset[Role]:
+    """The roles ``text`` mentions (a passage's, cached: it is read once per sentence checked against it)."""
+    return frozenset(m.role for m in mentions(text))
+
+
+def absent(claim_text: str, passage_text: str) -> Mention | None:
+    """The sentence's first mention of a named role (``NAMED_ROLES``) that the passage does not name: a plain "State
+    Party" could be any side of a request, but a passage that names no requesting State does not speak of one."""
+    roles = roles_of(passage_text)
+    for mention in mentions(claim_text):
+        if mention.role in NAMED_ROLES and not any(_names(role, mention.role) for role in roles):
+            return mention
+    return None
+
+
+def _names(passage: Role, claim: Role) -> bool:
+    return passage == claim or ({claim, passage} <= _SECRETARIES_GENERAL and same_actor(claim, passage))
 
 
 def compatible(claim: Role, passage: Role) -> bool:

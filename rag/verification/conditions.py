@@ -17,7 +17,7 @@ import re
 from rag.verification.clauses import clauses
 from rag.verification.grounding import RegionWords, is_grounded, region_words
 from rag.verification.types import Conflict
-from rag.verification.words import Token, content_tokens
+from rag.verification.words import Token, content_tokens, tokens
 
 # The sentence paraphrases a passage clause when the clause grounds this share of its content words.
 MIN_CLAUSE_SHARE = 0.6
@@ -43,9 +43,11 @@ _LAW = r"(?:its|their|the)\s+(?:own\s+)?(?:domestic|national|internal)\s+(?:law|
 CONDITIONS: dict[str, str] = {
     # "offences under its domestic law" says where the offence is made, not on what condition: no "under".
     "domestic_law": rf"(?:in accordance with|subject to|consistent with|pursuant to|in conformity with|"
-    rf"without prejudice to|(?:as|to the extent) (?:permitted|provided|required) (?:by|for|under)(?: in)?)\s+{_LAW}|"
+    rf"without prejudice to|(?:as|to the extent|if|where|when) (?:permitted|provided|required|allowed) (?:by|for|under)"
+    rf"(?: in)?)\s+{_LAW}|"
     r"in accordance with (?:the )?fundamental principles of (?:its|their) (?:domestic )?(?:law|legal system)",
-    "appropriate": r"(?:where|as|when|if) (?:it deems |it considers |is )?(?:appropriate|necessary)",
+    "appropriate": r"(?:where|as|when|if) (?:it deems |it considers |is )?(?:appropriate|necessary)|"
+    r"in appropriate cases",
     "possible": r"(?:where|wherever|if|as far as) possible(?: and appropriate)?",
     "urgent": r"in (?:urgent|exceptional) (?:circumstances|cases)",
     "extent": r"to the extent (?:that |permitted |possible|consistent)[^,;.]{0,80}",
@@ -54,6 +56,8 @@ CONDITIONS: dict[str, str] = {
     "grounds": r"(?:if|where|when) (?:the )?requested state party has substantial grounds for believing",
     "proviso": r"(?:provided that|unless|on condition that|only (?:if|where|when|on the basis of))\s[^;.]{0,100}",
     "request": r"(?:upon|on) (?:its |the )?request|on a case-by-case basis",
+    "agreed": r"on mutually agreed terms|subject to (?:bilateral|multilateral|such) (?:agreements|arrangements)",
+    "purpose": r"for the purposes? of (?:specific )?criminal investigations(?: or proceedings)?",
     "capability": r"within its existing technical capability",
     "consent": r"with (?:the )?(?:lawful and voluntary )?consent of [^,;.]{0,60}",
 }
@@ -87,7 +91,8 @@ def compare(claim_text: str, passage_text: str, matched: list[tuple[int, int]]) 
             for found in pattern.finditer(clause):
                 words = content_tokens(found.group(0))
                 rest = clause[: found.start()] + " " + clause[found.end() :]
-                if not words or _kept(words, claim_region, rest, pattern.search(claim_text) is not None):
+                restated = pattern.search(claim_text) is not None or _compound_kept(found.group(0), claim_text)
+                if not words or _kept(words, claim_region, rest, restated):
                     continue
                 # A lead-in's condition covers every item of its list; another's only the part it qualifies.
                 attached, scope = _scope(clause, found.start(), found.end())
@@ -119,6 +124,19 @@ def _kept(words: tuple[Token, ...], claim_region: RegionWords, rest_of_clause: s
     return sum(is_grounded(t, claim_region) for t in distinctive) * 2 >= len(distinctive)
 
 
+_COMPOUND_RE = re.compile(r"\w+(?:-\w+)+")
+
+
+def _compound_kept(condition: str, claim_text: str) -> bool:
+    """Does the sentence repeat a hyphenated compound of the condition, with or without its hyphens?
+    ("case by case" keeps "on a case-by-case basis", whose words are mostly too common to ground.)"""
+    for compound in _COMPOUND_RE.findall(condition):
+        spaced = r"[\s-]+".join(re.escape(part) for part in compound.split("-"))
+        if re.search(rf"\b{spaced}\b", claim_text, re.IGNORECASE):
+            return True
+    return False
+
+
 def _lead_ins(passage_text: str) -> dict[tuple[int, int], tuple[int, int]]:
     """Each list item's lead-in: the clause ending in a colon that opens the list the item belongs to."""
     leads: dict[tuple[int, int], tuple[int, int]] = {}
@@ -135,9 +153,10 @@ def _lead_ins(passage_text: str) -> dict[tuple[int, int], tuple[int, int]]:
 
 
 # Words that make a sentence speak of every case: the passage must say so too.
-# "every year" is a frequency, not a scope; "any person who ..." states its own restriction.
+# "every year" is a frequency, not a scope; "any person who ..." states its own restriction;
+# "must all be", "are all" is "all" floated after its noun, which the sentence has already named.
 _QUANTIFIER_RE = re.compile(
-    r"\b(?:any|all|every)\b(?!\s+(?:day|week|month|year|hour|session)s?\b)"
+    r"\b(?:any|every|all(?!\s+(?:be|been|are|were|have|had)\b))\b(?!\s+(?:day|week|month|year|hour|session)s?\b)"
     r"(?!(?:\s+[\w'’-]+){1,4}?\s+(?:who|which|that|where|whose|in which)\b)",
     re.IGNORECASE,
 )
@@ -152,7 +171,7 @@ _PASSAGE_ALWAYS_RE = re.compile(
     r"completely|entirely|in all circumstances|anywhere|worldwide|at any time)\b",
     re.IGNORECASE,
 )
-QUANTIFIED_WORDS = 4  # a quantifier reaches this many content words ahead ("any public or private entity")
+QUANTIFIED_WORDS = 4  # a quantifier reaches this many words ahead ("any public or private entity")
 
 
 def _universal(claim_text: str, passage_text: str) -> list[Conflict]:
@@ -161,11 +180,12 @@ def _universal(claim_text: str, passage_text: str) -> list[Conflict]:
     if always and not _PASSAGE_ALWAYS_RE.search(passage_text):
         return [_universal_conflict(always.group(0))]
     quantified = [
-        region_words(" ".join(t.surface for t in content_tokens(passage_text[m.end() :])[:QUANTIFIED_WORDS]))
+        region_words(" ".join(t.surface for t in tokens(passage_text[m.end() :])[:QUANTIFIED_WORDS]))
         for m in _PASSAGE_QUANTIFIER_RE.finditer(passage_text)
     ]
     for found in _QUANTIFIER_RE.finditer(claim_text):
-        following = content_tokens(claim_text[found.end() :])
+        # The quantified word itself, generic or not ("any one of", "any State's").
+        following = tokens(claim_text[found.end() :])
         if not following:
             continue
         head = following[0]

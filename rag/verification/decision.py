@@ -4,9 +4,10 @@ Two small logistic models, whose parameters are data (``rag/data/verification/de
 fitted on the labelled claims by ``python -m rag.verification.fit``; no learning library is
 needed at run time):
 
-1. grounding: over four alignment features (window similarity, window and passage grounding,
-   ungrounded words), the probability that the passage holds the sentence's content. Below its
-   threshold the sentence is not found. Wrong legal frames (a "may" for a "must", the wrong
+1. grounding: over five alignment features (window similarity; the grounding of the best window,
+   of the two windows most similar to the sentence and of the whole passage; ungrounded words),
+   the probability that the passage holds the sentence's content. Below its threshold the
+   sentence is not found. Wrong legal frames (a "may" for a "must", the wrong
    actor) are grounded too: the rules, not this model, must catch them.
 2. conflicts: when rules fired on a grounded sentence, the probability that it is still right,
    from the grounding model's log-odds and one weight per rule signal: each conflict kind that
@@ -27,7 +28,7 @@ from pathlib import Path
 from rag.verification.types import Conflict, Verdict
 
 DECISION_PATH = Path(__file__).resolve().parent.parent / "data" / "verification" / "decision.json"
-FEATURES = ("similarity", "window_share", "passage_share", "missing_words")
+FEATURES = ("similarity", "window_share", "aligned_share", "passage_share", "missing_words")
 MAX_MISSING_COUNTED = 3
 MISSING_SHOWN = 3
 # Conflicts are reported in this order when several count against a sentence.
@@ -42,6 +43,9 @@ class Evidence:
 
     similarity: float  # cosine of the sentence and its best window
     window_share: float  # share of the sentence's content words the window grounds
+    # ... the windows most similar to the sentence ground: words grounded only far from them (a
+    # preamble's scattered terms) count less than words grounded where the sentence aligns
+    aligned_share: float
     passage_share: float  # ... the whole passage grounds
     missing: tuple[str, ...]  # content words the passage does not ground
     conflicts: tuple[Conflict, ...] = ()
@@ -50,6 +54,7 @@ class Evidence:
         return [
             self.similarity,
             self.window_share,
+            self.aligned_share,
             self.passage_share,
             float(min(len(self.missing), MAX_MISSING_COUNTED)),
         ]

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.verification.decision import DECISION_PATH, Decision, Evidence, load_decision
+from rag.verification.decision import DECISION_PATH, FEATURES, Decision, Evidence, load_decision
 from rag.verification.labels import LabelledClaim, load_labels
 from rag.verification.verifier import Verifier
 
@@ -197,9 +197,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     per_file = [load_labels(path) for path in args.labels]
     claims = [c for file in per_file for c in file]
     files = [index for index, file in enumerate(per_file) for _ in file]
-    verifier = Verifier(get_sentence_embeddings(Settings()))
+    try:
+        current: Decision | None = load_decision()
+    except ValueError as error:  # parameters written for other features: refit from scratch
+        print(f"current parameters unusable: {error}")
+        current = None
+    # The evidence does not depend on the decision: a neutral one stands in for unusable parameters.
+    verifier = Verifier(get_sentence_embeddings(Settings()), current or Decision((0.0,) * len(FEATURES), 0.0, 0.5))
     evidence = collect(verifier, claims)
-    print("current parameters:", *report(load_decision(), claims, evidence), sep="\n")
+    if current is not None:
+        print("current parameters:", *report(current, claims, evidence), sep="\n")
     decision = fit(claims, evidence)
     print("fitted:", json.dumps(decision.to_json()), *report(decision, claims, evidence), sep="\n")
     print(

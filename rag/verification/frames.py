@@ -200,6 +200,15 @@ def _said(modal: Modal) -> str:
     return "imposes no obligation to" if len(surface) > 40 else surface
 
 
+def _absent_reason(claim_text: str, passage_text: str, named: Mention) -> str:
+    """Names the passage's own named actor, when it has one ("the requested State Party", not "the requesting")."""
+    quoted = claim_text[named.start : named.end]
+    others = [m for m in actors.mentions(passage_text) if m.role in actors.NAMED_ROLES]
+    if others:
+        return f'actor: the passage speaks of "{passage_text[others[0].start : others[0].end]}", not "{quoted}"'
+    return f'actor: the passage does not speak of "{quoted}"'
+
+
 def compare(claim_text: str, passage_text: str) -> Comparison:
     """Modality, negation and actor conflicts between the sentence's frames and the passage's."""
     passage_frames = frames(passage_text)
@@ -224,4 +233,7 @@ def compare(claim_text: str, passage_text: str) -> Comparison:
             reason = f"actor: the passage {verb} {found.actor.role.value}, the sentence {claim.actor.role.value}"
             conflicts.append(Conflict("actor", reason))
     conflicts.extend(slots.compare(claim_text, passage_text))
+    named = actors.absent(claim_text, passage_text)
+    if named is not None:
+        conflicts.append(Conflict("actor", _absent_reason(claim_text, passage_text, named), "absent"))
     return Comparison(conflicts, list(dict.fromkeys(matched)))

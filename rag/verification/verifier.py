@@ -11,7 +11,7 @@ from __future__ import annotations
 from langchain_core.embeddings import Embeddings
 
 from rag.verification import added, conditions, frames, instruments, numbers, paragraphs, polarity
-from rag.verification.alignment import SentenceVectors
+from rag.verification.alignment import SentenceVectors, Window
 from rag.verification.claim import claim_of, verbatim_span
 from rag.verification.decision import Decision, Evidence, load_decision
 from rag.verification.grounding import ground, region_words
@@ -20,6 +20,8 @@ from rag.verification.words import content_tokens
 
 # Windows whose grounding is computed, the most similar first.
 WINDOWS_CONSIDERED = 4
+# The windows most similar to the sentence, together: where its content should be grounded.
+ALIGNED_WINDOWS = 2
 SIMILARITY_WEIGHT = 0.5  # in the choice of the best window, against the window's grounding
 
 
@@ -75,6 +77,7 @@ class Verifier:
                 best_value, best, best_share = value, window, share
         locating = (*instruments.reference_spans(claim), *instruments.source_label_span(claim, doc_id))
         grounding = ground(claim, passage_region, locating)
+        aligned = ground(claim, region_words(aligned_text(passage_text, windows[:ALIGNED_WINDOWS])), locating)
         framed = frames.compare(claim, passage_text)
         conflicts = (
             *instruments.compare(sentence, passage_text, doc_id, article),
@@ -87,5 +90,12 @@ class Verifier:
             *conditions.compare(claim, passage_text, framed.clauses),
             *added.compare(claim, passage_text, grounding),
         )
-        evidence = Evidence(max(0.0, best.similarity), best_share, grounding.share, grounding.missing, conflicts)
+        evidence = Evidence(
+            max(0.0, best.similarity), best_share, aligned.share, grounding.share, grounding.missing, conflicts
+        )
         return evidence, (best.start, best.end)
+
+
+def aligned_text(passage_text: str, windows: list[Window]) -> str:
+    """The text of ``windows`` in passage order (a bag of words: text two windows share may come twice)."""
+    return " ".join(passage_text[w.start : w.end] for w in sorted(windows, key=lambda w: w.start))
