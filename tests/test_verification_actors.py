@@ -135,3 +135,17 @@ def test_a_named_role_the_passage_never_speaks_of_is_absent():
         absent("Traffic data must be disclosed quickly to the Party's own competent authority.", OWN_AUTHORITY) is None
     )
     assert absent("The requesting State must be told when the evidence is no longer needed.", INFORM) is None
+
+
+def test_a_passage_about_a_request_speaks_of_both_its_sides():
+    from rag.verification.actors import absent
+
+    passage = (
+        "5. If a State Party that makes extradition conditional on the existence of a treaty receives a request for "
+        "extradition from another State Party with which it has no extradition treaty, it may consider this "
+        "Convention the legal basis for extradition."
+    )
+    assert absent("The requesting country may have no extradition treaty with it.", passage) is None
+    assert absent("The requested State may treat the Convention as the legal basis.", passage) is None
+    unrelated = passage.replace("receives a request for extradition from", "has concluded no treaty with")
+    assert absent("The requested State may treat the Convention as the legal basis.", unrelated) is not None

@@ -157,10 +157,18 @@ def roles_of(text: str) -> frozenset[Role]:
     return frozenset(m.role for m in mentions(text))
 
 
+_REQUEST_RE = re.compile(r"\brequest(?:s|ed|ing)?\b", re.IGNORECASE)
+_REQUEST_SIDES = frozenset({Role.REQUESTING_STATE, Role.REQUESTED_STATE})
+
+
 def absent(claim_text: str, passage_text: str) -> Mention | None:
     """The sentence's first mention of a named role (``NAMED_ROLES``) that the passage does not name: a plain "State
-    Party" could be any side of a request, but a passage that names no requesting State does not speak of one."""
+    Party" could be any side of a request, but a passage that names no requesting State does not speak of one.
+    A passage about a request ("receives a request for extradition from another State Party") speaks of both
+    sides of it, whatever it calls them."""
     roles = roles_of(passage_text)
+    if _REQUEST_RE.search(passage_text):
+        roles |= _REQUEST_SIDES
     for mention in mentions(claim_text):
         if mention.role in NAMED_ROLES and not any(_names(role, mention.role) for role in roles):
             return mention
