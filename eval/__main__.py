@@ -151,14 +151,17 @@ def load_dataset(path: Path) -> list[Any]:
     return questions
 
 
-def corpus_for(settings: Any) -> dict[str, Any]:
-    from eval.dataset import default_corpus_dir, load_corpus
+def corpus_for(engine: Any) -> dict[str, Any]:
+    """The texts the span metrics place evidence quotes in: the corpus folder's documents and the
+    store's uploads (rebuilt from their passages)."""
+    from eval.dataset import default_corpus_dir, load_corpus, with_stored_documents
 
+    settings = engine.settings
     folder = settings.corpus_path if Path(settings.corpus_path).is_dir() else default_corpus_dir()
     corpus = load_corpus(folder)
     if not corpus:
         raise UsageProblem(f"no corpus documents in {folder}: the span metrics need the document texts")
-    return corpus
+    return with_stored_documents(corpus, engine.store.committed_passages())
 
 
 def open_engine(args: argparse.Namespace) -> Any:
@@ -379,7 +382,7 @@ def cmd_retrieval(args: argparse.Namespace) -> int:
     questions = load_dataset(args.dataset)
     engine = open_engine(args)
     report = base_report(args, engine, args.k, max(args.k, CURVE_MAX_K))
-    results, _ = retrieval_results(engine, questions, corpus_for(engine.settings), args.k, args.baselines)
+    results, _ = retrieval_results(engine, questions, corpus_for(engine), args.k, args.baselines)
     report.update(results)
     return finish(report, args)
 
@@ -401,7 +404,7 @@ def cmd_all(args: argparse.Namespace) -> int:
     questions = load_dataset(args.dataset)
     engine = open_engine(args)
     report = base_report(args, engine, args.k, max(args.k, CURVE_MAX_K))
-    results, _ = retrieval_results(engine, questions, corpus_for(engine.settings), args.k, True)
+    results, _ = retrieval_results(engine, questions, corpus_for(engine), args.k, True)
     report.update(results)
     report["answers"] = answer_results(engine, questions, "extractive", None, args.limit, args.out)
     return finish(report, args)

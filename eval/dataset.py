@@ -34,8 +34,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rag.document_text import document_text
 from rag.documents import builtin_registry
 from rag.settings import DEFAULT_CORPUS
+from rag.types import Passage
 
 __all__ = [
     "CorpusDoc",
@@ -50,6 +52,7 @@ __all__ = [
     "load_questions",
     "main",
     "validate_questions",
+    "with_stored_documents",
 ]
 
 #: Documents whose ``Article N`` lines only say which article a note is about; they have
@@ -356,6 +359,21 @@ def load_corpus(corpus_dir: str | os.PathLike[str]) -> dict[str, CorpusDoc]:
     for path in sorted(Path(corpus_dir).glob("*.txt")):
         out[path.stem] = _build_doc(path.stem, path.read_text(encoding="utf-8"))
     return out
+
+
+def with_stored_documents(corpus: dict[str, CorpusDoc], passages: Iterable[Passage]) -> dict[str, CorpusDoc]:
+    """``corpus`` and every other document ``passages`` come from (an upload, which the corpus folder
+    does not hold), its text rebuilt from its passages at their offsets (``rag.document_text``), so
+    that the span metrics place the uploads' evidence quotes as they place the corpus's."""
+    by_document: dict[str, list[Passage]] = {}
+    for passage in passages:
+        if passage.doc_id not in corpus:
+            by_document.setdefault(passage.doc_id, []).append(passage)
+    rebuilt = {
+        doc_id: _build_doc(doc_id, document_text(doc_id, found[0].doc_title, found).text)
+        for doc_id, found in by_document.items()
+    }
+    return corpus | rebuilt
 
 
 def default_corpus_dir() -> Path:

@@ -3,9 +3,10 @@
 ``python -m eval.dedup_training [--threshold 0.8] [--write]``
 
 A training question whose MiniLM cosine similarity to any question of the dev or test splits
-(``gold-*.jsonl`` and ``real-*.jsonl``) reaches the threshold is a near copy: a figure measured on
-those splits through a model trained on it is not clean. Without ``--write`` the command only
-prints, per training file, how many questions would go and the closest pairs.
+(every other question file of ``datasets/``: gold, real and uploads) reaches the threshold is a
+near copy: a figure measured on those splits through a model trained on it is not clean. Without
+``--write`` the command only prints, per training file, how many questions would go and the
+closest pairs.
 """
 
 from __future__ import annotations
@@ -22,7 +23,13 @@ from rag.embeddings import MiniLMEmbeddings
 
 DATASETS = Path(__file__).resolve().parent / "datasets"
 THRESHOLD = 0.8
-EVALUATION_GLOBS = ("gold-*.jsonl", "real-*.jsonl")
+TRAINING_GLOB = "refusal-train-*.jsonl"
+
+
+def evaluation_files(datasets: Path = DATASETS) -> list[Path]:
+    """The dev and test splits: every question file of ``datasets`` that is not a training file."""
+    training = set(datasets.glob(TRAINING_GLOB))
+    return [f for f in sorted(datasets.glob("*.jsonl")) if f not in training]
 
 
 def near_copies(training: list[str], evaluation: list[str], threshold: float) -> list[tuple[int, int, float]]:
@@ -42,10 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threshold", type=float, default=THRESHOLD)
     parser.add_argument("--write", action="store_true", help="rewrite the training files without the near copies")
     args = parser.parse_args(argv)
-    evaluation = [
-        q.question for pattern in EVALUATION_GLOBS for f in sorted(DATASETS.glob(pattern)) for q in load_questions(f)
-    ]
-    files = sorted(DATASETS.glob("refusal-train-*.jsonl"))
+    evaluation = [q.question for f in evaluation_files() for q in load_questions(f)]
+    files = sorted(DATASETS.glob(TRAINING_GLOB))
     lines = {f: [line for line in f.read_text(encoding="utf-8").splitlines() if line.strip()] for f in files}
     rows = [(f, n, str(json.loads(line)["question"])) for f in files for n, line in enumerate(lines[f])]
     found = near_copies([q for _, _, q in rows], evaluation, args.threshold)

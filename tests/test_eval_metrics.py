@@ -19,7 +19,7 @@ from eval.answer_eval import (
     summarise,
 )
 from eval.baselines import PassageIndex, map_chunk
-from eval.dataset import Evidence, GoldItem, GoldQuestion, load_corpus
+from eval.dataset import Evidence, GoldItem, GoldQuestion, load_corpus, with_stored_documents
 from eval.fast_subset import check_thresholds, load_thresholds, select_fast_subset
 from eval.report import markdown, write_report
 from eval.retrieval_eval import (
@@ -595,6 +595,22 @@ def test_dataset_paths_exist():
     from eval.dataset import default_dataset_files
 
     assert all(Path(p).is_file() for p in default_dataset_files())
+
+
+def test_an_uploads_evidence_is_placed_in_its_text_rebuilt_from_the_stored_passages(tiny_corpus):
+    act = "ACT\n\nSection 13. Preservation. Data shall be preserved for six (6) months.\n\nSection 14. Disclosure."
+    cut = act.index("Section 14")
+    stored = [
+        Passage("act:0", "act", "Act", act[: cut - 2], 0, cut - 2, "Act", "article", article="13"),
+        Passage("act:1", "act", "Act", act[cut:], cut, len(act), "Act", "article", article="14"),
+        Passage("un:0", "un", "UN", "x" * 5, 0, 5, "UN", "article", article="1"),
+    ]
+    quote = "shall be preserved for six (6) months"
+    asked = question("dev-941", [GoldItem("act", "13")], evidence=[Evidence("act", quote)])
+    assert evidence_spans(asked, tiny_corpus) == []
+    corpus = with_stored_documents(tiny_corpus, stored)
+    assert evidence_spans(asked, corpus) == [("act", act.index(quote), act.index(quote) + len(quote))]
+    assert corpus["un"] is tiny_corpus["un"]  # a corpus document keeps its file's text
 
 
 def test_evaluate_systems_interleaves_per_question(tiny_corpus):
