@@ -151,23 +151,11 @@ def test_holdout_shares_no_passage_group_with_dev(splits: dict[str, list[Row]], 
     assert groups(holdout) & groups(splits["dev"]) == set()
 
 
-def test_holdout_is_hand_written_with_ch_ids(holdout: list[Row]) -> None:
-    misnamed = [row["id"] for row in holdout if not re.fullmatch(r"ch-\d{4}", str(row["id"]))]
-    assert misnamed == []
-    assert {row["origin"] for row in holdout} == {"hand"}
-
-
 def test_holdout_has_enough_rows_of_every_kind(holdout: list[Row]) -> None:
     kinds = Counter(row["kind"] for row in holdout)
     assert len(holdout) >= 300
     assert kinds["faithful"] >= 100
     assert {kind: kinds[kind] for kind in ERROR_KINDS if kinds[kind] < 20} == {}
-
-
-def test_holdout_loads_with_the_label_loader(holdout: list[Row]) -> None:
-    claims = load_labels(LABELS_DIR / f"claims-{HOLDOUT}.jsonl")
-    assert [claim.id for claim in claims] == [row["id"] for row in holdout]
-    assert {claim.label for claim in claims} == {"supported", "contradicted", "not_found"}
 
 
 def test_holdout2_shares_no_passage_group_with_any_other_file(
@@ -177,12 +165,6 @@ def test_holdout2_shares_no_passage_group_with_any_other_file(
     assert groups(holdout2) & others == set()
 
 
-def test_holdout2_is_hand_written_with_h2_ids(holdout2: list[Row]) -> None:
-    misnamed = [row["id"] for row in holdout2 if not re.fullmatch(r"h2-\d{4}", str(row["id"]))]
-    assert misnamed == []
-    assert {row["origin"] for row in holdout2} == {"hand"}
-
-
 def test_holdout2_has_enough_rows_of_every_kind_over_many_groups(holdout2: list[Row]) -> None:
     kinds = Counter(row["kind"] for row in holdout2)
     assert len(holdout2) >= 400
@@ -190,12 +172,6 @@ def test_holdout2_has_enough_rows_of_every_kind_over_many_groups(holdout2: list[
     assert {kind: kinds[kind] for kind in ERROR_KINDS if kinds[kind] < 30} == {}
     assert len(groups(holdout2)) >= 40
     assert len({row["doc"] for row in holdout2}) >= 5
-
-
-def test_holdout2_loads_with_the_label_loader(holdout2: list[Row]) -> None:
-    claims = load_labels(LABELS_DIR / f"claims-{HOLDOUT2}.jsonl")
-    assert [claim.id for claim in claims] == [row["id"] for row in holdout2]
-    assert {claim.label for claim in claims} == {"supported", "contradicted", "not_found"}
 
 
 def corpus_spans(passage: str, texts: dict[str, str]) -> set[tuple[str, int, int]]:
@@ -226,12 +202,6 @@ def test_holdout3_passages_overlap_no_support_pair_passage(holdout3: list[Row]) 
     assert overlapping == set()
 
 
-def test_holdout3_is_hand_written_with_h3_ids(holdout3: list[Row]) -> None:
-    misnamed = [row["id"] for row in holdout3 if not re.fullmatch(r"h3-\d{4}", str(row["id"]))]
-    assert misnamed == []
-    assert {row["origin"] for row in holdout3} == {"hand"}
-
-
 def test_holdout3_has_enough_rows_of_every_kind_over_many_groups(holdout3: list[Row]) -> None:
     kinds = Counter(row["kind"] for row in holdout3)
     assert len(holdout3) >= 420
@@ -241,7 +211,18 @@ def test_holdout3_has_enough_rows_of_every_kind_over_many_groups(holdout3: list[
     assert len({row["doc"] for row in holdout3}) >= 3
 
 
-def test_holdout3_loads_with_the_label_loader(holdout3: list[Row]) -> None:
-    claims = load_labels(LABELS_DIR / f"claims-{HOLDOUT3}.jsonl")
-    assert [claim.id for claim in claims] == [row["id"] for row in holdout3]
+HELD_OUT_IDS = ((HOLDOUT, "ch"), (HOLDOUT2, "h2"), (HOLDOUT3, "h3"))
+
+
+@pytest.mark.parametrize(("name", "prefix"), HELD_OUT_IDS)
+def test_held_out_files_are_hand_written_with_their_own_ids(name: str, prefix: str) -> None:
+    rows = load(name)
+    assert [row["id"] for row in rows if not re.fullmatch(rf"{prefix}-\d{{4}}", str(row["id"]))] == []
+    assert {row["origin"] for row in rows} == {"hand"}
+
+
+@pytest.mark.parametrize("name", [name for name, _ in HELD_OUT_IDS])
+def test_held_out_files_load_with_the_label_loader(name: str) -> None:
+    claims = load_labels(LABELS_DIR / f"claims-{name}.jsonl")
+    assert [claim.id for claim in claims] == [row["id"] for row in load(name)]
     assert {claim.label for claim in claims} == {"supported", "contradicted", "not_found"}
