@@ -40,6 +40,24 @@ def test_must_over_a_described_predicate_is_not_supported():
     ]
 
 
+ART_37_6 = (
+    "6. States Parties that make extradition conditional on the existence of a treaty shall:\n\n(a) At the time of "
+    "deposit of their instruments of ratification, inform the Secretary-General of the United Nations whether they "
+    "will take this Convention as the legal basis for cooperation in extradition with other States Parties."
+)
+
+
+def test_must_over_what_a_plural_actor_is_described_as_doing_is_not_supported():
+    # "that make" after "States Parties": a relative clause, though its verb has no -s.
+    sentence = "Each State Party must make extradition conditional on the existence of a treaty."
+    assert [kind for kind, _ in conflicts(sentence, ART_37_6)] == ["modality"]
+    faithful = (
+        "Countries that require a treaty for extradition must tell the UN Secretary-General whether they will use "
+        "the convention as the legal basis."
+    )
+    assert conflicts(faithful, ART_37_6) == []
+
+
 def test_may_over_a_described_predicate_is_not_supported():
     sentence = "A State Party may make extradition conditional on the existence of a treaty."
     assert [kind for kind, _ in conflicts(sentence, ART_37_5)] == ["modality"]

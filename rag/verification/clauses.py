@@ -13,10 +13,12 @@ from functools import lru_cache
 _BOUNDARY_RE = re.compile(
     r"[.;:!?](?=\s|$)|\n+|\s\((?:[a-z]{1,2}|[ivx]{1,5})\)\s|,\s+(?:but|whereas|while)\b|\bhowever\b", re.IGNORECASE
 )
-# "which", "who", and a "that" followed by its verb ("a State Party that makes ..."), not the "that" of a
-# verb's object ("ensure that such preservation is available", "provided that one member State has signed").
+# "which", "who", a "that" right after a plural actor ("States Parties that make extradition conditional"),
+# and a "that" followed by its verb ("a State Party that makes ..."), not the "that" of a verb's object
+# ("ensure that such preservation is available", "provided that one member State has signed").
 _RELATIVE_RE = re.compile(
-    r"\b(?:which|who)\b|(?<!\bensure )(?<!\bensures )(?<!\brequire )(?<!\brequires )(?<!\bprovided )"
+    r"\b(?:which|who)\b|(?:(?<=\bparties )|(?<=\bstates )|(?<=\bpersons )|(?<=\bproviders )|(?<=\bauthorities ))that\b|"
+    r"(?<!\bensure )(?<!\bensures )(?<!\brequire )(?<!\brequires )(?<!\bprovided )"
     r"(?<!\bprovide )(?<!\bprovides )(?<!\bso )(?<!\bsuch )"
     r"\bthat(?=\s+(?:\w+ly\s+)?(?:is|are|was|were|has|have|had|does|do|did|may|can|could|shall|should|will|would|"
     r"must|(?-i:[a-z]+[^s\W]s))\b)",
