@@ -84,18 +84,6 @@ class Passage:
             return self.paragraphs[0]
         return label
 
-    def paragraph_span(self, local_offset: int) -> tuple[int, int]:
-        """Offsets in ``text`` of the numbered paragraph that holds ``local_offset`` (with its list items);
-        the whole text when the passage has no numbered paragraphs."""
-        start, end = 0, len(self.text)
-        for match in _PARAGRAPH_LABEL_RE.finditer(self.text):
-            if match.start() <= local_offset:
-                start = match.start()
-            else:
-                end = match.start()
-                break
-        return start, end
-
     def label_for(self, paragraph: str | None) -> str:
         """The citation label of one paragraph of this passage, e.g. 'UN Cybercrime Convention, art. 24(2)'."""
         if paragraph is None or self.article == "preamble":

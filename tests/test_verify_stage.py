@@ -5,6 +5,7 @@ from __future__ import annotations
 from rag.answering.draft.types import DraftSentence
 from rag.answering.verify.checks import check_sentences
 from rag.types import Passage, ScoredPassage
+from rag.verification.paragraphs import paragraph_around
 
 UN = "un-cybercrime-convention-2024"
 HUMAN_RIGHTS = (
@@ -82,8 +83,7 @@ def test_a_rewrite_that_borrows_from_another_paragraph_gives_way_to_its_quote(ve
 
 
 def test_a_paragraph_span_holds_the_numbered_paragraph_and_its_items() -> None:
-    passage = PASSAGES[1].passage
-    assert passage.text[slice(*passage.paragraph_span(QUOTE_START + 5))] == EFFECTS[QUOTE_START - 3 :]
-    first = passage.text[slice(*passage.paragraph_span(10))]
+    assert EFFECTS[slice(*paragraph_around(EFFECTS, QUOTE_START + 5))] == EFFECTS[QUOTE_START - 3 :]
+    first = EFFECTS[slice(*paragraph_around(EFFECTS, 10))]
     assert first.startswith("1. If two") and first.rstrip().endswith("accordingly.")
-    assert PASSAGES[0].passage.paragraph_span(0) == (0, len(HUMAN_RIGHTS))
+    assert paragraph_around(HUMAN_RIGHTS, 0) == (0, len(HUMAN_RIGHTS))

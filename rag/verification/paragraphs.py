@@ -49,6 +49,14 @@ def numbered_paragraphs(passage_text: str) -> dict[str, tuple[int, int]]:
     return {m.group(1): (m.start(), end) for m, end in zip(labels, ends, strict=True)}
 
 
+def paragraph_around(passage_text: str, offset: int) -> tuple[int, int]:
+    """The span of the numbered paragraph (with its list items) that holds ``offset``; the whole text when
+    the passage has fewer than two numbered paragraphs or ``offset`` lies before the first."""
+    return next(
+        ((a, b) for a, b in numbered_paragraphs(passage_text).values() if a <= offset < b), (0, len(passage_text))
+    )
+
+
 def citations(text: str) -> list[tuple[str | None, str, tuple[int, int]]]:
     """(article or None, paragraph, span) of each paragraph ``text`` cites, the more explicit forms first."""
     found: list[tuple[str | None, str, tuple[int, int]]] = []

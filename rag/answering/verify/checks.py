@@ -22,6 +22,7 @@ from rag.answering.draft.types import DraftSentence
 from rag.answering.injection import looks_like_instruction
 from rag.types import ScoredPassage
 from rag.verification import Verdict, Verification, Verifier, strip_citations
+from rag.verification.paragraphs import paragraph_around
 
 MAX_CITATIONS_PER_SENTENCE = 2
 
@@ -90,7 +91,7 @@ def _check_rewrite(
     """A rewrite verified against the numbered paragraph of the quote it rewrites, cited to that quote."""
     assert quote.verbatim_of is not None and quote.span is not None
     passage = passages[quote.verbatim_of].passage
-    start, end = passage.paragraph_span(quote.span[0])
+    start, end = paragraph_around(passage.text, quote.span[0])
     verified = verifier.verify(text, passage.text[start:end], doc_id=passage.doc_id, article=passage.article)
     if not verified.supported:
         return CheckedSentence(text, False, verified.score, verified.verdict.value, verified.reason)
