@@ -5,9 +5,9 @@ correction instead of refused.
 It separates the two causes of a change in refusal: a retrained model (``--model`` names each to
 compare; the committed one is ``current``) and the premise rule (``decision.decide``'s
 ``corrects_premise``). Each question is retrieved once and decided four ways (or two per model
-given). Files are question records with ``question`` and ``answerable`` (the gold splits, the real
-questions, the refusal training files); test splits are refused. On a training file the models'
-figures are in-sample for the model trained on it.
+given), by the assess stage's own ``decide_refusal``. Files are question records with ``question``
+and ``answerable`` (the gold splits, the real questions, the refusal training files); test splits
+are refused. On a training file the models' figures are in-sample for the model trained on it.
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.answering.assess import weigh
-from rag.answering.assess.decision import decide
+from rag.answering.assess import decide_refusal
 from rag.answering.assess.model import MODEL_PATH, AnswerabilityModel
 from rag.answering.assess.premise import check_premise
 from rag.answering.assess.training import read_training
@@ -62,17 +61,8 @@ def outcomes(engine: Engine, rows: list[tuple[str, bool, str]], models: dict[str
         premise = check_premise(retrieved.reading.premise, retrieved.query, sentences, view.corpus_text, view.registry)
         reason = premise.contradiction.reason if premise.by_the_text and premise.contradiction else None
         for name, model in models.items():
-            evidence = weigh(retrieved, view, service.question_embeddings, model.vocabulary)
-            probability = model.probability(evidence.values, evidence.question_vector)
             refused = [
-                decide(
-                    evidence.values,
-                    evidence.missing_names,
-                    probability,
-                    model.threshold,
-                    evidence.asks_for_named_provision,
-                    corrects,
-                ).refuse
+                decide_refusal(retrieved, view, service.question_embeddings, model, corrects)[2].refuse
                 for corrects in (premise.settles_refusal, False)
             ]
             found.append(Outcome(question, answerable, source, name, refused[0], refused[1], reason))

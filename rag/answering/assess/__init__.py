@@ -15,7 +15,7 @@ from langchain_core.embeddings import Embeddings
 from rag.answering.assess.decision import RefusalDecision, decide
 from rag.answering.assess.features import features
 from rag.answering.assess.kinds import asks_only_for_named_provision
-from rag.answering.assess.model import load_model
+from rag.answering.assess.model import AnswerabilityModel, load_model
 from rag.answering.assess.names import source_recorded, unknown_names
 from rag.answering.assess.premise import NOTHING_CONTRADICTED, PremiseCheck, check_premise
 from rag.answering.retrieve import Retrieved
@@ -75,30 +75,45 @@ def weigh(
 
 
 def assess(retrieved: Retrieved, view: CorpusView, question_embeddings: Embeddings) -> Assessment:
-    """Weigh the evidence (``weigh``), check the premise the question takes for granted, and decide,
-    with the committed answerability model (its features-only one when the first passage comes from a
-    document it was not trained on), whether to refuse: a premise the passages' wording contradicts
-    on its topic (``PremiseCheck.settles_refusal``) is answered by the correction. For a question
-    that is answered, word the remark on the source it quotes."""
-    trained = load_model()
-    evidence = weigh(retrieved, view, question_embeddings, trained.vocabulary)
-    model = trained.for_document(_lead_document_hash(retrieved, view))
-    probability = model.probability(evidence.values, evidence.question_vector)
+    """Check the premise the question takes for granted and decide, with the committed answerability
+    model, whether to refuse (``decide_refusal``). For a question that is answered, word the remark on
+    the source it quotes."""
     reading = retrieved.reading
     sentences = [c.text for c in retrieved.candidates]
     premise = check_premise(reading.premise, retrieved.query, sentences, view.corpus_text, view.registry)
+    evidence, probability, decision = decide_refusal(
+        retrieved, view, question_embeddings, load_model(), premise.settles_refusal
+    )
+    if decision.refuse:
+        return Assessment(evidence, probability, decision)
+    recorded = reading.source is not None and source_recorded(reading.source, view.corpus_text, view.registry)
+    return Assessment(evidence, probability, decision, reading.remark(recorded), premise)
+
+
+def decide_refusal(
+    retrieved: Retrieved,
+    view: CorpusView,
+    question_embeddings: Embeddings,
+    trained: AnswerabilityModel,
+    premise_settles: bool,
+) -> tuple[Evidence, float, RefusalDecision]:
+    """Weigh the evidence (``weigh``) and decide with ``trained`` (its features-only model when the first
+    passage comes from a document it was not trained on): the evidence, the probability that the
+    passages answer the question, and the decision. ``premise_settles``: the passages' wording
+    contradicts the premise on its topic (``PremiseCheck.settles_refusal``), so the question is
+    answered by the correction."""
+    evidence = weigh(retrieved, view, question_embeddings, trained.vocabulary)
+    model = trained.for_document(_lead_document_hash(retrieved, view))
+    probability = model.probability(evidence.values, evidence.question_vector)
     decision = decide(
         evidence.values,
         evidence.missing_names,
         probability,
         model.threshold,
         evidence.asks_for_named_provision,
-        premise.settles_refusal,
+        premise_settles,
     )
-    if decision.refuse:
-        return Assessment(evidence, probability, decision)
-    recorded = reading.source is not None and source_recorded(reading.source, view.corpus_text, view.registry)
-    return Assessment(evidence, probability, decision, reading.remark(recorded), premise)
+    return evidence, probability, decision
 
 
 def _lead_document_hash(retrieved: Retrieved, view: CorpusView) -> str:
