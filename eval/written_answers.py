@@ -32,6 +32,7 @@ from pydantic import SecretStr
 
 from eval.judge_eval import spread_over_kinds
 from eval.written_endpoint import WrittenAnswerEndpoint
+from rag.answering.draft.drafting import YES_NO_OPENING_RE
 from rag.answering.types import Answer
 from rag.retrieval import SearchFilters
 from rag.settings import PROJECT_ROOT, get_settings
@@ -41,7 +42,6 @@ DEFAULT_LABELS = PROJECT_ROOT / "eval" / "labels" / "claims-dev.jsonl"
 # A prompt shows each passage as "[n] (label) text", the text possibly over several lines.
 _SHOWN_RE = re.compile(r"^\[(\d+)\] \((.*?)\) ", re.MULTILINE)
 _WORD_RE = re.compile(r"[^\W_]+")
-_OPENING_RE = re.compile(r"^(?:yes|no)\b[\s,.;:!—–-]*", re.IGNORECASE)
 # The shown passage must hold at least this share of the labelled passage's word trigrams.
 MIN_SHOWN_SHARE = 0.5
 
@@ -118,7 +118,7 @@ def outcome(claim: LabelledClaim, answer: Answer, cited: int | None) -> Outcome:
 
 def comparable(sentence: str) -> str:
     """A sentence as the answer shows it: a "Yes:"/"No," opening becomes the direct answer, apart."""
-    return _OPENING_RE.sub("", sentence.strip()).rstrip(".").strip().lower()
+    return YES_NO_OPENING_RE.sub("", sentence.strip()).rstrip(".").strip().lower()
 
 
 def summarise(outcomes: list[Outcome]) -> dict[str, object]:

@@ -32,7 +32,7 @@ from rag.verification.words import content_tokens
 
 _MARKER_RE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 # "Yes." / "No, ..." at the start of a free-text answer.
-_YES_NO_RE = re.compile(r"^(yes|no)\b[\s,.;:!—–-]*", re.IGNORECASE)
+YES_NO_OPENING_RE = re.compile(r"^(yes|no)\b[\s,.;:!—–-]*", re.IGNORECASE)
 # A first sentence of at most this many words, with no citation marker, is the direct answer.
 MAX_DIRECT_WORDS = 8
 # A claim says something when it has at least this many content words (``rag.verification.words``:
@@ -81,7 +81,7 @@ def parse_free_text(text: str, context: PromptContext) -> Draft:
     if declined or not sentences:
         return Draft(None, [], declined)
     first = sentences[0]
-    opening = _YES_NO_RE.match(first.text)
+    opening = YES_NO_OPENING_RE.match(first.text)
     if opening:
         rest = first.text[opening.end() :].strip()
         direct = opening.group(1).capitalize()
