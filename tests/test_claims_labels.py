@@ -13,10 +13,12 @@ from rag.verification.labels import load_labels
 
 LABELS_DIR = Path(__file__).resolve().parents[1] / "eval" / "labels"
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpus"
+USER_DOCUMENTS_DIR = Path(__file__).resolve().parent / "fixtures" / "user-documents"
 SPLITS = ("dev", "test")
 HOLDOUT = "holdout"  # written later, by another person, from test groups only; never tuned on
 HOLDOUT2 = "holdout2"  # written by a third person, from groups in no other file; scored once
 HOLDOUT3 = "holdout3"  # written by a fourth person, from groups in no other file; unseen until scored once
+HOLDOUT4 = "holdout4"  # written by a fifth person, partly on the user-document fixtures; unseen until scored once
 LABEL_OF_KIND = {
     "faithful": "supported",
     "modality": "contradicted",
@@ -43,6 +45,18 @@ def groups(rows: list[Row]) -> set[tuple[object, object]]:
     return {(row["doc"], row["article"]) for row in rows}
 
 
+def source_texts() -> dict[str, str]:
+    """The texts a passage may be cut from, by file stem: the corpus and the user documents the tests upload."""
+    corpus = {path.stem: path.read_text(encoding="utf-8") for path in CORPUS_DIR.glob("*.txt")}
+    uploads = {
+        path.stem: path.read_text(encoding="utf-8")
+        for path in USER_DOCUMENTS_DIR.iterdir()
+        if path.suffix in {".txt", ".md"} and path.stem != "README"
+    }
+    assert not corpus.keys() & uploads.keys(), "a user document shares its stem with a corpus file"
+    return corpus | uploads
+
+
 @pytest.fixture(scope="module")
 def splits() -> dict[str, list[Row]]:
     return {split: load(split) for split in SPLITS}
@@ -64,23 +78,30 @@ def holdout3() -> list[Row]:
 
 
 @pytest.fixture(scope="module")
+def holdout4() -> list[Row]:
+    return load(HOLDOUT4)
+
+
+@pytest.fixture(scope="module")
 def rows(splits: dict[str, list[Row]]) -> list[Row]:
     """The calibration set: dev and test."""
     return [row for split in SPLITS for row in splits[split]]
 
 
 @pytest.fixture(scope="module")
-def all_rows(rows: list[Row], holdout: list[Row], holdout2: list[Row], holdout3: list[Row]) -> list[Row]:
+def all_rows(
+    rows: list[Row], holdout: list[Row], holdout2: list[Row], holdout3: list[Row], holdout4: list[Row]
+) -> list[Row]:
     """Every labelled row, for the checks that hold for each file alike."""
-    return rows + holdout + holdout2 + holdout3
+    return rows + holdout + holdout2 + holdout3 + holdout4
 
 
 def test_every_row_has_exactly_the_documented_fields(all_rows: list[Row]) -> None:
     assert [row["id"] for row in all_rows if set(row) != FIELDS] == []
 
 
-def test_every_passage_is_an_exact_slice_of_its_corpus_file(all_rows: list[Row]) -> None:
-    texts = {path.stem: path.read_text(encoding="utf-8") for path in CORPUS_DIR.glob("*.txt")}
+def test_every_passage_is_an_exact_slice_of_its_source_file(all_rows: list[Row]) -> None:
+    texts = source_texts()
     misplaced = [row["id"] for row in all_rows if str(row["passage_text"]) not in texts.get(str(row["doc"]), "")]
     assert misplaced == []
 
@@ -187,7 +208,8 @@ def test_holdout3_shares_no_passage_group_with_any_other_file(
     assert groups(holdout3) & others == set()
 
 
-def test_holdout3_passages_overlap_no_support_pair_passage(holdout3: list[Row]) -> None:
+@pytest.mark.parametrize("name", [HOLDOUT3, HOLDOUT4])
+def test_late_held_out_passages_overlap_no_support_pair_passage(name: str) -> None:
     """support_pairs.jsonl has no doc or article, so its passages are compared by their place in the corpus."""
     texts = {path.stem: path.read_text(encoding="utf-8") for path in CORPUS_DIR.glob("*.txt")}
     support_file = LABELS_DIR / "support_pairs.jsonl"
@@ -195,7 +217,7 @@ def test_holdout3_passages_overlap_no_support_pair_passage(holdout3: list[Row]) 
     taken = [span for row in support for span in corpus_spans(str(row["passage_text"]), texts)]
     overlapping = {
         str(row["id"])
-        for row in holdout3
+        for row in load(name)
         for doc, start, end in corpus_spans(str(row["passage_text"]), texts)
         if any(doc == other and start < other_end and other_start < end for other, other_start, other_end in taken)
     }
@@ -211,7 +233,45 @@ def test_holdout3_has_enough_rows_of_every_kind_over_many_groups(holdout3: list[
     assert len({row["doc"] for row in holdout3}) >= 3
 
 
-HELD_OUT_IDS = ((HOLDOUT, "ch"), (HOLDOUT2, "h2"), (HOLDOUT3, "h3"))
+def test_holdout4_shares_no_passage_group_with_any_other_file(
+    splits: dict[str, list[Row]], holdout: list[Row], holdout2: list[Row], holdout3: list[Row], holdout4: list[Row]
+) -> None:
+    others = groups(splits["dev"]) | groups(splits["test"]) | groups(holdout) | groups(holdout2) | groups(holdout3)
+    assert groups(holdout4) & others == set()
+
+
+def test_holdout4_has_enough_rows_of_every_kind_over_many_groups(holdout4: list[Row]) -> None:
+    kinds = Counter(row["kind"] for row in holdout4)
+    assert len(holdout4) >= 380
+    assert 0.40 <= kinds["faithful"] / len(holdout4) <= 0.50
+    assert {kind: kinds[kind] for kind in ERROR_KINDS if kinds[kind] < 30} == {}
+    assert len(groups(holdout4)) >= 60
+
+
+def test_holdout4_reads_the_user_documents_as_well_as_the_corpus(holdout4: list[Row]) -> None:
+    """Most of its rows are on documents a user brings, whose layouts differ from the corpus."""
+    uploads = {path.stem for path in USER_DOCUMENTS_DIR.iterdir() if path.suffix in {".txt", ".md"}}
+    corpus = {path.stem for path in CORPUS_DIR.glob("*.txt")}
+    by_doc = Counter(str(row["doc"]) for row in holdout4)
+    assert set(by_doc) <= uploads | corpus
+    assert len(set(by_doc) & uploads) == 2
+    assert sum(n for doc, n in by_doc.items() if doc in uploads) >= len(holdout4) / 2
+    assert set(by_doc) & corpus
+
+
+def test_holdout4_error_kinds_appear_on_the_user_documents(holdout4: list[Row]) -> None:
+    uploads = {path.stem for path in USER_DOCUMENTS_DIR.iterdir() if path.suffix in {".txt", ".md"}}
+    kinds = Counter(row["kind"] for row in holdout4 if row["doc"] in uploads)
+    assert {kind: kinds[kind] for kind in LABEL_OF_KIND if kinds[kind] < 10} == {}
+
+
+@pytest.mark.parametrize("name", [HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4])
+def test_held_out_files_repeat_no_sentence(name: str) -> None:
+    counts = Counter(row["sentence"] for row in load(name))
+    assert [sentence for sentence, n in counts.items() if n > 1] == []
+
+
+HELD_OUT_IDS = ((HOLDOUT, "ch"), (HOLDOUT2, "h2"), (HOLDOUT3, "h3"), (HOLDOUT4, "h4"))
 
 
 @pytest.mark.parametrize(("name", "prefix"), HELD_OUT_IDS)
