@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rag.answering.draft.types import DraftSentence
-from rag.answering.verify.checks import check_sentences
+from rag.answering.verify.checks import MAX_REWRITE_ADDITIONS, check_sentences
 from rag.types import Passage, ScoredPassage
 from rag.verification.paragraphs import paragraph_around
 
@@ -87,3 +87,68 @@ def test_a_paragraph_span_holds_the_numbered_paragraph_and_its_items() -> None:
     first = EFFECTS[slice(*paragraph_around(EFFECTS, 10))]
     assert first.startswith("1. If two") and first.rstrip().endswith("accordingly.")
     assert paragraph_around(HUMAN_RIGHTS, 0) == (0, len(HUMAN_RIGHTS))
+
+
+PREAMBLE = (
+    "Determined to deny safe havens to those who engage in cybercrime by prosecuting these crimes wherever they "
+    "occur,\n\n"
+    "Stressing the need to enhance coordination and cooperation among States by, inter alia, providing technical "
+    "assistance and capacity-building to countries, in particular developing countries, upon their request, to "
+    "improve national legislation and frameworks and enhance the capacity of national authorities to deal with "
+    "cybercrime, including its prevention, detection, investigation and prosecution,"
+)
+RECITAL_END = PREAMBLE.index("\n\n")
+RECITAL = DraftSentence(PREAMBLE[:RECITAL_END], (0,), 0, (0, RECITAL_END))
+
+
+def test_a_rewrite_of_a_recital_is_not_grounded_by_the_rest_of_the_preamble(verifier) -> None:
+    # A small model asked "which country prosecutes?" wrote this as a rewrite of the first recital;
+    # the preamble as a whole grounds it word by word, the recital does not.
+    sentence = "A country that prosecutes cybercrime must tell the UN where it happened and the victim's home country."
+    assert verifier.verify(sentence, PREAMBLE, doc_id=UN, article="preamble").supported
+    [checked] = check_sentences(
+        [DraftSentence(sentence, (0,), fallback=RECITAL)], [scored("preamble", PREAMBLE)], verifier
+    )
+    assert (checked.text, checked.verbatim) == (RECITAL.text, True)
+
+
+TRAFFIC_DATA = (
+    "2. Where a State Party, owing to the principles of its domestic legal system, cannot adopt the measures referred "
+    "to in paragraph 1 (a) of this article, it may instead adopt such legislative and other measures as may be "
+    "necessary to ensure the real-time collection or recording of traffic data associated with specified "
+    "communications transmitted in its territory, through the application of technical means in that territory.\n\n"
+    "3. Each State Party shall adopt such legislative and other measures as may be necessary to oblige a service "
+    "provider to keep confidential the fact of the execution of any power provided for in this article."
+)
+TRAFFIC_QUOTE_END = TRAFFIC_DATA.index("\n\n")
+TRAFFIC_QUOTE = DraftSentence(TRAFFIC_DATA[:TRAFFIC_QUOTE_END], (0,), 0, (0, TRAFFIC_QUOTE_END))
+
+
+def test_a_rewrite_that_adds_claims_of_its_own_gives_way_to_its_quote(verifier) -> None:
+    # Read generously as a paraphrase, the paragraph supports it; but "tells" turns an alternative the
+    # paragraph allows into an instruction, in words the paragraph does not have.
+    sentence = (
+        "The convention tells States Parties to collect traffic data from communications transmitted in their "
+        "territory. This is done using technical means, and the data collected is real-time."
+    )
+    paragraph = TRAFFIC_DATA[:TRAFFIC_QUOTE_END]
+    assert verifier.verify(sentence, paragraph, doc_id=UN, article="29").supported
+    assert len(verifier.ungrounded_words(sentence, paragraph, doc_id=UN)) > MAX_REWRITE_ADDITIONS
+    [checked] = check_sentences(
+        [DraftSentence(sentence, (0,), fallback=TRAFFIC_QUOTE)], [scored("29", TRAFFIC_DATA)], verifier
+    )
+    assert (checked.text, checked.verbatim) == (TRAFFIC_QUOTE.text, True)
+
+
+def test_a_rewrite_in_plain_words_of_its_own_recital_is_kept(verifier) -> None:
+    sentence = "Countries mean to deny safe havens to cybercriminals by prosecuting these crimes wherever they occur."
+    [checked] = check_sentences(
+        [DraftSentence(sentence, (0,), fallback=RECITAL)], [scored("preamble", PREAMBLE)], verifier
+    )
+    assert (checked.supported, checked.verbatim) == (True, False)
+
+
+def test_a_rewrite_of_an_unnumbered_passage_is_held_to_the_block_that_holds_its_quote() -> None:
+    assert paragraph_around(PREAMBLE, 10) == (0, RECITAL_END)
+    second = PREAMBLE[slice(*paragraph_around(PREAMBLE, RECITAL_END + 5))]
+    assert second.startswith("Stressing") and second.endswith("prosecution,")

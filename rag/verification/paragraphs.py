@@ -50,11 +50,17 @@ def numbered_paragraphs(passage_text: str) -> dict[str, tuple[int, int]]:
 
 
 def paragraph_around(passage_text: str, offset: int) -> tuple[int, int]:
-    """The span of the numbered paragraph (with its list items) that holds ``offset``; the whole text when
-    the passage has fewer than two numbered paragraphs or ``offset`` lies before the first."""
-    return next(
-        ((a, b) for a, b in numbered_paragraphs(passage_text).values() if a <= offset < b), (0, len(passage_text))
-    )
+    """The span of the numbered paragraph (with its list items) that holds ``offset``; when the passage has
+    fewer than two numbered paragraphs or ``offset`` lies before the first, the block between blank lines
+    that holds it (a recital of a preamble, a paragraph of a report, an item of a definitions article)."""
+    numbered = next((span for span in numbered_paragraphs(passage_text).values() if span[0] <= offset < span[1]), None)
+    return numbered or _block_around(passage_text, offset)
+
+
+def _block_around(text: str, offset: int) -> tuple[int, int]:
+    before = text.rfind("\n\n", 0, offset)
+    after = text.find("\n\n", offset)
+    return (0 if before < 0 else before + 2, len(text) if after < 0 else after)
 
 
 def citations(text: str) -> list[tuple[str | None, str, tuple[int, int]]]:

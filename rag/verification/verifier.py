@@ -53,6 +53,12 @@ class Verifier:
         assert span is not None
         return Verification(verdict, reason, span[0], span[1], score)
 
+    def ungrounded_words(self, sentence: str, passage_text: str, *, doc_id: str | None = None) -> tuple[str, ...]:
+        """The sentence's content words that nothing in the passage accounts for (not its stems, their
+        equivalents nor a glossary term's treaty wording); words naming an instrument or article are not counted."""
+        claim = claim_of(sentence)
+        return ground(claim, region_words(passage_text), locating_spans(claim, doc_id)).missing
+
     def evidence(
         self, sentence: str, passage_text: str, *, doc_id: str | None = None, article: str | None = None
     ) -> tuple[Evidence | None, tuple[int, int] | None]:
@@ -75,7 +81,7 @@ class Verifier:
             value = SIMILARITY_WEIGHT * window.similarity + (1 - SIMILARITY_WEIGHT) * share
             if value > best_value:
                 best_value, best, best_share = value, window, share
-        locating = (*instruments.reference_spans(claim), *instruments.source_label_span(claim, doc_id))
+        locating = locating_spans(claim, doc_id)
         grounding = ground(claim, passage_region, locating)
         aligned = ground(claim, region_words(aligned_text(passage_text, windows[:ALIGNED_WINDOWS])), locating)
         framed = frames.compare(claim, passage_text)
@@ -94,6 +100,11 @@ class Verifier:
             max(0.0, best.similarity), best_share, aligned.share, grounding.share, grounding.missing, conflicts
         )
         return evidence, (best.start, best.end)
+
+
+def locating_spans(claim: str, doc_id: str | None) -> tuple[tuple[int, int], ...]:
+    """Spans of ``claim`` that locate it (an instrument, an article, its source label): no content to ground."""
+    return (*instruments.reference_spans(claim), *instruments.source_label_span(claim, doc_id))
 
 
 def aligned_text(passage_text: str, windows: list[Window]) -> str:

@@ -10,8 +10,12 @@ extractive provider quoted verbatim is supported by construction and is not veri
 A model's rewrite of a quoted sentence (``DraftSentence.fallback``) is checked against the numbered
 paragraph that holds its quote, and nothing else: it says that sentence again in plain words, so
 whatever it adds that this paragraph does not say is the model's own, however well a longer passage
-or another one grounds it word by word. A rewrite that is not supported gives way to its quote, for
-that sentence only.
+or another one grounds it word by word. Nor may it add content of its own: a small model asked to
+say a sentence again often answers the question instead ("… must tell the UN where it happened"),
+in words the paragraph lacks but that the verifier, reading paraphrases generously, would let
+pass. A rewrite is therefore held to its paragraph's words (with their plain-word equivalents and
+the glossary's plain terms): at most ``MAX_REWRITE_ADDITIONS`` content words it does not account
+for. A rewrite that is not supported gives way to its quote, for that sentence only.
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ from rag.verification import Verdict, Verification, Verifier, strip_citations
 from rag.verification.paragraphs import paragraph_around
 
 MAX_CITATIONS_PER_SENTENCE = 2
+# Content words a rewrite may use that its quote's paragraph does not account for (a plain word of
+# its own, such as "aims" for "purposes"); more is a claim of the model's, not the sentence said again.
+MAX_REWRITE_ADDITIONS = 1
 
 
 @dataclass(frozen=True)
@@ -92,9 +99,14 @@ def _check_rewrite(
     assert quote.verbatim_of is not None and quote.span is not None
     passage = passages[quote.verbatim_of].passage
     start, end = paragraph_around(passage.text, quote.span[0])
-    verified = verifier.verify(text, passage.text[start:end], doc_id=passage.doc_id, article=passage.article)
+    paragraph = passage.text[start:end]
+    verified = verifier.verify(text, paragraph, doc_id=passage.doc_id, article=passage.article)
     if not verified.supported:
         return CheckedSentence(text, False, verified.score, verified.verdict.value, verified.reason)
+    added = verifier.ungrounded_words(text, paragraph, doc_id=passage.doc_id)
+    if len(added) > MAX_REWRITE_ADDITIONS:
+        shown = ", ".join(f'"{word}"' for word in added)
+        return CheckedSentence(text, False, verified.score, "not_found", f"adds to its quote: {shown}")
     return CheckedSentence(text, True, verified.score, "supported", support=((quote.verbatim_of, *quote.span),))
 
 
