@@ -28,10 +28,15 @@ class Evidence:
     """What refusal weighs of a question and its retrieved passages."""
 
     values: dict[str, float]  # rag.answering.assess.features.features
+    own_text_values: dict[str, float]  # the same, with the passages' own text alone (no plain terms)
     question_vector: list[float]  # the answerability model's: MiniLM and e5 vectors of the query, joined
     missing_names: list[str]  # names the question relies on that no document mentions
     # The question asks what a provision it names says, and retrieval found that provision.
     asks_for_named_provision: bool
+
+    def values_for(self, model: AnswerabilityModel) -> dict[str, float]:
+        """The features ``model`` reads: counting the passages' plain terms or not (``reads_plain_terms``)."""
+        return self.values if model.reads_plain_terms else self.own_text_values
 
 
 @dataclass(frozen=True)
@@ -59,19 +64,19 @@ def weigh(
     candidates = retrieved.candidates
     hits = [p.passage for p in retrieved.passages if not p.supporting]
     missing_names = unknown_names(reading.relied_on, view.corpus_text, view.registry)
-    values = features(
-        reading.asked,
-        [c.text for c in candidates],
-        [c.score for c in candidates],
-        [p.text + " " + view.plain_terms_by_id.get(p.id, "") for p in hits],
-        reference.united_with(view.vocabulary) if reference else view.vocabulary,
-        view.corpus_lower,
-        missing_names,
-        view.vocabulary,
-    )
+    rarity = reference.united_with(view.vocabulary) if reference else view.vocabulary
+
+    def measured(texts: list[str]) -> dict[str, float]:
+        sentences, scores = [c.text for c in candidates], [c.score for c in candidates]
+        return features(
+            reading.asked, sentences, scores, texts, rarity, view.corpus_lower, missing_names, view.vocabulary
+        )
+
+    values = measured([p.text + " " + view.plain_terms_by_id.get(p.id, "") for p in hits])
+    own_text_values = measured([p.text for p in hits])
     question_vector = retrieved.query_vector + question_embeddings.embed_query(retrieved.query)
     provision_request = retrieved.found_named_provision and asks_only_for_named_provision(reading.asked, view.registry)
-    return Evidence(values, question_vector, missing_names, provision_request)
+    return Evidence(values, own_text_values, question_vector, missing_names, provision_request)
 
 
 def assess(retrieved: Retrieved, view: CorpusView, question_embeddings: Embeddings) -> Assessment:
@@ -97,16 +102,17 @@ def decide_refusal(
     trained: AnswerabilityModel,
     premise_settles: bool,
 ) -> tuple[Evidence, float, RefusalDecision]:
-    """Weigh the evidence (``weigh``) and decide with ``trained`` (its features-only model when the first
-    passage comes from a document it was not trained on): the evidence, the probability that the
-    passages answer the question, and the decision. ``premise_settles``: the passages' wording
-    contradicts the premise on its topic (``PremiseCheck.settles_refusal``), so the question is
-    answered by the correction."""
+    """Weigh the evidence (``weigh``) and decide with ``trained`` (its features-only model, reading the
+    passages' own text, when the first passage comes from a document it was not trained on): the
+    evidence, the probability that the passages answer the question, and the decision.
+    ``premise_settles``: the passages' wording contradicts the premise on its topic
+    (``PremiseCheck.settles_refusal``), so the question is answered by the correction."""
     evidence = weigh(retrieved, view, question_embeddings, trained.vocabulary)
     model = trained.for_document(_lead_document_hash(retrieved, view))
-    probability = model.probability(evidence.values, evidence.question_vector)
+    values = evidence.values_for(model)
+    probability = model.probability(values, evidence.question_vector)
     decision = decide(
-        evidence.values,
+        values,
         evidence.missing_names,
         probability,
         model.threshold,

@@ -57,6 +57,7 @@ class AnswerabilityModel:
     vocabulary: Vocabulary | None = None
     documents: frozenset[str] = frozenset()
     unfamiliar: AnswerabilityModel | None = None
+    reads_plain_terms: bool = True
 
     @property
     def reads_question_vector(self) -> bool:
@@ -112,7 +113,8 @@ class AnswerabilityModel:
         np.savez_compressed(path, features=np.array(FEATURES), **arrays)
 
     def _weights(self) -> dict[str, Any]:
-        return {name: np.asarray(getattr(self, name), dtype=np.float32) for name in (*_ARRAYS, "threshold")}
+        weights = {name: np.asarray(getattr(self, name), dtype=np.float32) for name in (*_ARRAYS, "threshold")}
+        return weights | {"reads_plain_terms": np.bool_(self.reads_plain_terms)}
 
     @classmethod
     def load(cls, path: Path) -> AnswerabilityModel:
@@ -125,7 +127,11 @@ class AnswerabilityModel:
             unfamiliar = None
             if f"{_UNFAMILIAR}threshold" in archive:
                 weights = {name: archive[f"{_UNFAMILIAR}{name}"].astype(np.float64) for name in _ARRAYS}
-                unfamiliar = cls(**weights, threshold=float(archive[f"{_UNFAMILIAR}threshold"]))
+                unfamiliar = cls(
+                    **weights,
+                    threshold=float(archive[f"{_UNFAMILIAR}threshold"]),
+                    reads_plain_terms=_flag(archive, f"{_UNFAMILIAR}reads_plain_terms"),
+                )
             vocabulary = None
             if "vocabulary_stems" in archive:
                 stems, counts = archive["vocabulary_stems"].tolist(), archive["vocabulary_frequencies"].tolist()
@@ -138,12 +144,20 @@ class AnswerabilityModel:
                 vocabulary=vocabulary,
                 documents=documents,
                 unfamiliar=unfamiliar,
+                reads_plain_terms=_flag(archive, "reads_plain_terms"),
             )
+
+
+def _flag(archive: Any, name: str) -> bool:
+    """A saved yes/no, true when the archive predates it (every model then read the plain terms)."""
+    return bool(archive[name]) if name in archive else True
 
 
 # The fields saved as weight arrays, and the prefix of the features-only model's.
 _ARRAYS = tuple(
-    f.name for f in fields(AnswerabilityModel) if f.name not in ("threshold", "vocabulary", "documents", "unfamiliar")
+    f.name
+    for f in fields(AnswerabilityModel)
+    if f.name not in ("threshold", "vocabulary", "documents", "unfamiliar", "reads_plain_terms")
 )
 _UNFAMILIAR = "unfamiliar_"
 

@@ -62,6 +62,11 @@ class Example:
     refused_outright: bool
     answered_outright: bool  # it asks what a provision it names says (``decision.decide``)
     source: str  # the training file, or the gold split
+    own_text_values: dict[str, float] | None = None  # ``Evidence.own_text_values``; ``values`` when None
+
+    def read(self, plain_terms: bool) -> dict[str, float]:
+        """The features a model reads, counting the passages' plain terms or not (``Evidence.values_for``)."""
+        return self.values if plain_terms or self.own_text_values is None else self.own_text_values
 
 
 def read_training(paths: list[Path]) -> list[tuple[str, bool, str]]:
@@ -94,6 +99,7 @@ def examples(engine: Engine, questions: list[tuple[str, bool, str]], reference: 
                 refused,
                 evidence.asks_for_named_provision,
                 source,
+                evidence.own_text_values,
             )
         )
     return found
@@ -107,10 +113,11 @@ def _standardisation(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def fit(train: list[Example], vocabulary: Vocabulary | None = None, with_vector: bool = True) -> AnswerabilityModel:
     """``MEMBERS`` networks differing in their random start, on the standardised features (scaled up
-    by ``FEATURE_WEIGHT``) and question vectors (none with ``with_vector=False``: the model for
-    unfamiliar documents), keeping the reference ``vocabulary`` the features were computed with;
-    the threshold is left at 0.5 for ``calibrate``."""
-    values = np.array([[e.values[name] for name in FEATURES] for e in train])
+    by ``FEATURE_WEIGHT``) and question vectors, keeping the reference ``vocabulary`` the features
+    were computed with; the threshold is left at 0.5 for ``calibrate``. With ``with_vector=False``,
+    the model for unfamiliar documents: no question vector, and the features of the passages' own
+    text, without their plain terms (``AnswerabilityModel.reads_plain_terms``)."""
+    values = np.array([[e.read(plain_terms=with_vector)[name] for name in FEATURES] for e in train])
     vectors = np.array([e.vector for e in train]) if with_vector else np.zeros((len(train), 0))
     means, scales = _standardisation(values)
     scales /= FEATURE_WEIGHT
@@ -134,11 +141,12 @@ def fit(train: list[Example], vocabulary: Vocabulary | None = None, with_vector:
         output_biases=np.array([n.intercepts_[1][0] for n in networks]),
         threshold=0.5,
         vocabulary=vocabulary,
+        reads_plain_terms=with_vector,
     )
 
 
 def probabilities(model: AnswerabilityModel, rows: list[Example]) -> np.ndarray:
-    return model.probabilities([e.values for e in rows], np.array([e.vector for e in rows]))
+    return model.probabilities([e.read(model.reads_plain_terms) for e in rows], np.array([e.vector for e in rows]))
 
 
 def held_out_groups(train: list[Example]) -> dict[str, list[int]]:
@@ -206,6 +214,37 @@ def calibrate(model: AnswerabilityModel, dev: list[Example], train: list[Example
     return max(admissible, key=lambda pair: (pair[1], -pair[0]))[0] if admissible else 0.0
 
 
+def cached_examples(
+    cache: Path | None, engine: Engine, questions: list[tuple[str, bool, str]], reference: Vocabulary
+) -> list[Example]:
+    """``examples`` of ``questions``, read from ``cache`` when it holds exactly these questions (a
+    refit with other settings then takes seconds, not the half hour of retrieval), else computed
+    and written to it. The cache does not know the code or the store: delete it when either changed."""
+    if cache is not None and cache.exists():
+        saved = json.loads(cache.read_text(encoding="utf-8"))
+        if [tuple(row) for row in saved["questions"]] == questions:
+            return [Example(**row) for row in saved["examples"]]
+    found = examples(engine, questions, reference)
+    if cache is not None:
+        rows = [e.__dict__ for e in found]
+        cache.write_text(json.dumps({"questions": questions, "examples": rows}), encoding="utf-8")
+    return found
+
+
+def fit_unfamiliar(train: list[Example], dev: list[Example], reference: Vocabulary) -> AnswerabilityModel:
+    """The features-only model for documents the full model was not trained on, its threshold
+    calibrated as the full model's is (``calibrate``), and a report of its figures."""
+    unfamiliar = fit(train, reference, with_vector=False)
+    held_out = held_out_probabilities(train, with_vector=False)
+    unfamiliar = unfamiliar.with_threshold(calibrate(unfamiliar, dev, train, held_out))
+    dev_refused, dev_answered = rates(unfamiliar, unfamiliar.threshold, dev)
+    train_refused, train_answered = rates_at(unfamiliar.threshold, held_out, train)
+    print(f"features only (for other documents), threshold {unfamiliar.threshold:.4f}:")
+    print(f"  dev:                  unanswerable refused {dev_refused:.3f}, answerable answered {dev_answered:.3f}")
+    print(f"  train, file held out: unanswerable refused {train_refused:.3f}, answerable answered {train_answered:.3f}")
+    return unfamiliar
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m rag.answering.assess.training",
@@ -216,31 +255,62 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dev", type=Path, nargs="+", required=True, help="dev splits to calibrate on (JSONL)")
     parser.add_argument("--write", action="store_true", help="save the model to rag/data/answerability.npz")
     parser.add_argument("--verbose", action="store_true", help="print the dev questions decided wrongly")
+    parser.add_argument(
+        "--unfamiliar-only",
+        action="store_true",
+        help="refit only the features-only model for other documents, keeping the committed model and its vocabulary",
+    )
+    parser.add_argument(
+        "--features-cache",
+        type=Path,
+        help="JSON file of the questions' features: read when it holds the same questions, else written",
+    )
     add_store_arguments(parser)
     args = parser.parse_args(argv)
     if any("test" in path.name for path in args.dev):
         print("refusing to calibrate on a test split", file=sys.stderr)
         return 2
     engine = Engine(settings_from_args(args))
-    # Word rarity comes from this store's vocabulary, kept with the model for every store it serves.
     view = engine.retriever.view()
-    reference = view.vocabulary
-    train = examples(engine, read_training(args.train), reference)
-    dev = examples(engine, read_training(args.dev), reference)
-    unfamiliar = fit(train, reference, with_vector=False)
-    unfamiliar_held_out = held_out_probabilities(train, with_vector=False)
-    unfamiliar = unfamiliar.with_threshold(calibrate(unfamiliar, dev, train, unfamiliar_held_out))
-    held_out = held_out_probabilities(train)
-    model = fit(train, reference)
-    threshold = calibrate(model, dev, train, held_out)
-    documents = frozenset(entry.doc_hash for entry in view.manifest.values())
-    model = replace(model, threshold=threshold, documents=documents, unfamiliar=unfamiliar)
+    committed = AnswerabilityModel.load(MODEL_PATH) if args.unfamiliar_only else None
+    # Word rarity comes from the training store's vocabulary, kept with the model for every store it serves.
+    reference = committed.vocabulary if committed is not None and committed.vocabulary else view.vocabulary
+    training_questions = read_training(args.train)
+    found = cached_examples(args.features_cache, engine, training_questions + read_training(args.dev), reference)
+    train, dev = found[: len(training_questions)], found[len(training_questions) :]
+    unfamiliar = fit_unfamiliar(train, dev, reference)
+    if committed is not None:
+        model = replace(committed, unfamiliar=unfamiliar)
+    else:
+        held_out = held_out_probabilities(train)
+        model = fit(train, reference)
+        threshold = calibrate(model, dev, train, held_out)
+        documents = frozenset(entry.doc_hash for entry in view.manifest.values())
+        model = replace(model, threshold=threshold, documents=documents, unfamiliar=unfamiliar)
+        report(model, train, dev, held_out, args.dev, args.verbose)
+    if args.write:
+        model.save(MODEL_PATH)
+        print(f"wrote {MODEL_PATH}")
+    return 0
+
+
+def report(
+    model: AnswerabilityModel,
+    train: list[Example],
+    dev: list[Example],
+    held_out: np.ndarray,
+    dev_files: list[Path],
+    verbose: bool,
+) -> None:
+    """Print the full model's figures: dev (each file), held-out training files, and with ``verbose``
+    the dev questions it decides wrongly."""
+    threshold = model.threshold
     train_refused, train_answered = rates_at(threshold, held_out, train)
     dev_refused, dev_answered = rates(model, threshold, dev)
     print(f"trained on {len(train)} questions; threshold {threshold:.4f} (>= {MIN_ANSWER_RATE:.0%} answered)")
     print(f"dev:                 unanswerable refused {dev_refused:.3f}, answerable answered {dev_answered:.3f}")
-    if len(args.dev) > 1:
-        for path in args.dev:
+    if len(dev_files) > 1:
+        for path in dev_files:
             rows = [e for e in dev if e.source == path.name]
             refused_share, answered_share = rates(model, threshold, rows)
             print(
@@ -251,25 +321,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"train, file held out, at 90% answered in each file: {np.mean(list(shares.values())):.3f} refused")
     for source, share in shares.items():
         print(f"  {source:36s} {share:.3f}")
-    plain_refused, plain_answered = rates(unfamiliar, unfamiliar.threshold, dev)
-    plain_train_refused, plain_train_answered = rates_at(unfamiliar.threshold, unfamiliar_held_out, train)
-    print(f"features only (for other documents), threshold {unfamiliar.threshold:.4f}:")
-    print(f"  dev:                  unanswerable refused {plain_refused:.3f}, answerable answered {plain_answered:.3f}")
-    print(
-        f"  train, file held out: unanswerable refused {plain_train_refused:.3f}, "
-        f"answerable answered {plain_train_answered:.3f}"
-    )
-    if args.verbose:
+    if verbose:
         dev_probability = probabilities(model, dev)
         refused = _refused_at(threshold, dev_probability, dev)
         for e, said_no, probability in zip(dev, refused, dev_probability, strict=True):
             if said_no == e.answerable:
                 outcome = "WRONGLY REFUSED" if e.answerable else "NOT REFUSED"
                 print(f"{outcome} ({probability:.3f}): {e.question}")
-    if args.write:
-        model.save(MODEL_PATH)
-        print(f"wrote {MODEL_PATH}")
-    return 0
 
 
 if __name__ == "__main__":
