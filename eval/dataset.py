@@ -383,6 +383,18 @@ def default_corpus_dir() -> Path:
     return Path(env) if env else DEFAULT_CORPUS
 
 
+#: The uploads' question files kept for reporting once: their names say "uploads", not "test", so
+#: they are named exactly (``uploads-dev.jsonl`` is for tuning).
+UPLOAD_TEST_FILES = frozenset({"uploads-philippines.jsonl", "uploads-convention-108.jsonl"})
+
+
+def is_test_split(path: Path) -> bool:
+    """Whether ``path`` is a question file kept for reporting only: a test or holdout split, or an
+    upload's test questions (``UPLOAD_TEST_FILES``)."""
+    name = path.name
+    return "test" in name or "holdout" in name or name in UPLOAD_TEST_FILES
+
+
 def default_dataset_files() -> list[Path]:
     """The gold files shipped with the repository (dev first, then test)."""
     base = Path(__file__).resolve().parent / "datasets"

@@ -1,4 +1,4 @@
-"""``python -m eval.refusal_causes --dataset FILE ... [--model NAME=PATH ...] [--verbose]``: what refuses
+"""``python -m eval.refusal_causes --dataset FILE ... [--model NAME=PATH ...] [--verbose] [--each]``: what refuses
 and what answers, by answerability model, with and without a contradicted premise answered by its
 correction instead of refused.
 
@@ -6,8 +6,11 @@ It separates the two causes of a change in refusal: a retrained model (``--model
 compare; the committed one is ``current``) and the premise rule (``decision.decide``'s
 ``corrects_premise``). Each question is retrieved once and decided four ways (or two per model
 given), by the assess stage's own ``decide_refusal``. Files are question records with ``question``
-and ``answerable`` (the gold splits, the real questions, the refusal training files); test splits
-are refused. On a training file the models' figures are in-sample for the model trained on it.
+and ``answerable`` (the gold splits, the real questions, the refusal training files, the uploads'
+dev questions); test splits are refused (``eval.dataset.is_test_split``). ``--each`` lists every
+question with the model that decided it (the trained one, or the features-only one for a question
+whose best passage is from a document it was not trained on), its probability and its reason. On
+a training file the models' figures are in-sample for the model trained on it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.answering.assess import decide_refusal
+from eval.dataset import is_test_split
+from rag.answering.assess import decide_refusal, lead_document_hash
 from rag.answering.assess.model import MODEL_PATH, AnswerabilityModel
 from rag.answering.assess.premise import check_premise
 from rag.answering.assess.training import read_training
@@ -38,6 +42,9 @@ class Outcome:
     refused: bool
     refused_without_premise_rule: bool
     premise_reason: str | None
+    probability: float | None = None  # the deciding model's, that the passages answer
+    features_only: bool = False  # decided by the features-only model (the lead passage's document is untrained)
+    reason: str = ""  # why it was refused (with the premise rule), as the user is told
 
 
 def model_argument(text: str) -> tuple[str, Path]:
@@ -60,12 +67,26 @@ def outcomes(engine: Engine, rows: list[tuple[str, bool, str]], models: dict[str
         sentences = [c.text for c in retrieved.candidates]
         premise = check_premise(retrieved.reading.premise, retrieved.query, sentences, view.corpus_text, view.registry)
         reason = premise.contradiction.reason if premise.by_the_text and premise.contradiction else None
+        lead = lead_document_hash(retrieved, view)
         for name, model in models.items():
-            refused = [
-                decide_refusal(retrieved, view, service.question_embeddings, model, corrects)[2].refuse
+            decisions = [
+                decide_refusal(retrieved, view, service.question_embeddings, model, corrects)[2]
                 for corrects in (premise.settles_refusal, False)
             ]
-            found.append(Outcome(question, answerable, source, name, refused[0], refused[1], reason))
+            found.append(
+                Outcome(
+                    question,
+                    answerable,
+                    source,
+                    name,
+                    decisions[0].refuse,
+                    decisions[1].refuse,
+                    reason,
+                    decisions[1].probability,
+                    model.for_document(lead) is not model,
+                    decisions[0].reason,
+                )
+            )
     return found
 
 
@@ -90,6 +111,19 @@ def table(found: list[Outcome]) -> list[str]:
     return lines
 
 
+def each_line(outcome: Outcome) -> str:
+    """One question's decision by one model: what it is, what was decided, by which model, with what
+    probability and reason (a probability is absent when a rule decided before the model)."""
+    kind = "answerable" if outcome.answerable else "unanswerable"
+    decided = "refused" if outcome.refused else "answered"
+    by = "features only" if outcome.features_only else "trained"
+    probability = "-" if outcome.probability is None else f"{outcome.probability:.3f}"
+    return (
+        f"{outcome.source} | {outcome.model} | {kind} | {decided} | {by} {probability} | {outcome.reason} | "
+        f"{outcome.question}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m eval.refusal_causes", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -103,9 +137,12 @@ def main(argv: list[str] | None = None) -> int:
         help="NAME=PATH of an answerability model to compare (the committed one is always 'current')",
     )
     parser.add_argument("--verbose", action="store_true", help="list the questions the premise rule answers")
+    parser.add_argument(
+        "--each", action="store_true", help="list every question's decision, deciding model, probability and reason"
+    )
     add_store_arguments(parser)
     args = parser.parse_args(argv)
-    if any("test" in path.name or "holdout" in path.name or "uploads" in path.name for path in args.dataset):
+    if any(is_test_split(path) for path in args.dataset):
         print("refusing to run on a test split", file=sys.stderr)
         return 2
     models = {"current": AnswerabilityModel.load(MODEL_PATH)}
@@ -113,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     engine = Engine(settings_from_args(args))
     found = outcomes(engine, read_training(args.dataset), models)
     print("\n".join(table(found)))
+    if args.each:
+        print("\n".join(each_line(o) for o in found))
     if args.verbose:
         for o in found:
             if o.refused != o.refused_without_premise_rule:

@@ -263,3 +263,70 @@ def test_one_training_file_is_held_out_in_parts_and_several_files_one_by_one() -
     assert sorted(i for part in parts.values() for i in part) == list(range(12))
     files = held_out_groups([example(0, "a.jsonl"), example(1, "b.jsonl"), example(2, "a.jsonl")])
     assert files == {"a.jsonl": [0, 2], "b.jsonl": [1]}
+
+
+def test_the_features_only_model_reads_the_passages_own_text_and_the_trained_one_their_plain_terms(tmp_path) -> None:
+    from rag.answering.assess import Evidence
+
+    with_terms, own_text = dict.fromkeys(FEATURES, 0.9), dict.fromkeys(FEATURES, 0.2)
+    evidence = Evidence(with_terms, own_text, [0.0] * 6, [], False)
+    unfamiliar = replace(_network(len(FEATURES), seed=1, threshold=0.4), reads_plain_terms=False)
+    model = replace(_network(len(FEATURES) + 6, seed=2, threshold=0.3), documents=frozenset({"h-un"}))
+    model = replace(model, unfamiliar=unfamiliar)
+    assert evidence.values_for(model.for_document("h-un")) is with_terms
+    assert evidence.values_for(model.for_document("h-upload")) is own_text
+    model.save(tmp_path / "model.npz")
+    loaded = AnswerabilityModel.load(tmp_path / "model.npz")
+    assert loaded.reads_plain_terms and loaded.unfamiliar is not None and not loaded.unfamiliar.reads_plain_terms
+
+
+def test_a_model_saved_before_the_plain_terms_flag_reads_them(tmp_path) -> None:
+    model = replace(_network(len(FEATURES), seed=3, threshold=0.4), reads_plain_terms=False)
+    model.save(tmp_path / "model.npz")
+    with np.load(tmp_path / "model.npz", allow_pickle=False) as archive:
+        arrays = {name: value for name, value in archive.items() if name != "reads_plain_terms"}
+    np.savez(tmp_path / "older.npz", **arrays)
+    assert AnswerabilityModel.load(tmp_path / "older.npz").reads_plain_terms
+
+
+def _examples(count: int) -> list:
+    """Training examples whose features with plain terms (coverage near 1) and of the passages' own
+    text (coverage near 0.3) differ, half of them answerable."""
+    from rag.answering.assess.training import Example
+
+    rng = np.random.default_rng(0)
+    found = []
+    for number in range(count):
+        answerable = number % 2 == 0
+        shift = 0.1 if answerable else 0.0
+        with_terms = {name: float(rng.uniform(0.8, 1.0)) + shift for name in FEATURES}
+        own_text = {name: float(rng.uniform(0.2, 0.4)) + shift for name in FEATURES}
+        source = f"file-{number % 3}.jsonl"
+        found.append(Example(f"q{number}", answerable, with_terms, [0.5, -0.5], False, False, source, own_text))
+    return found
+
+
+def test_the_features_only_model_is_fitted_on_the_passages_own_text() -> None:
+    from rag.answering.assess.training import fit
+
+    train = _examples(30)
+    features_only = fit(train, with_vector=False)
+    trained = fit(train)
+    coverage = FEATURES.index("coverage")
+    own_mean = np.mean([e.own_text_values["coverage"] for e in train])
+    with_terms_mean = np.mean([e.values["coverage"] for e in train])
+    assert not features_only.reads_plain_terms and trained.reads_plain_terms
+    assert features_only.feature_means[coverage] == pytest.approx(own_mean)
+    assert trained.feature_means[coverage] == pytest.approx(with_terms_mean)
+
+
+def test_cached_features_are_read_back_only_for_the_same_questions(tmp_path) -> None:
+    from rag.answering.assess.training import load_examples, save_examples
+
+    found = _examples(4)
+    questions = [(e.question, e.answerable, e.source) for e in found]
+    path = tmp_path / "features.json"
+    assert load_examples(path, questions) is None
+    save_examples(path, questions, found)
+    assert load_examples(path, questions) == found
+    assert load_examples(path, questions[:3]) is None

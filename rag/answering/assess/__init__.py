@@ -108,7 +108,7 @@ def decide_refusal(
     ``premise_settles``: the passages' wording contradicts the premise on its topic
     (``PremiseCheck.settles_refusal``), so the question is answered by the correction."""
     evidence = weigh(retrieved, view, question_embeddings, trained.vocabulary)
-    model = trained.for_document(_lead_document_hash(retrieved, view))
+    model = trained.for_document(lead_document_hash(retrieved, view))
     values = evidence.values_for(model)
     probability = model.probability(values, evidence.question_vector)
     decision = decide(
@@ -122,7 +122,7 @@ def decide_refusal(
     return evidence, probability, decision
 
 
-def _lead_document_hash(retrieved: Retrieved, view: CorpusView) -> str:
+def lead_document_hash(retrieved: Retrieved, view: CorpusView) -> str:
     """The content hash of the document of the first passage retrieved, "" when there is none."""
     lead = next((p.passage for p in retrieved.passages if not p.supporting), None)
     entry = view.manifest.get(lead.doc_id) if lead is not None else None

@@ -23,7 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -220,15 +220,29 @@ def cached_examples(
     """``examples`` of ``questions``, read from ``cache`` when it holds exactly these questions (a
     refit with other settings then takes seconds, not the half hour of retrieval), else computed
     and written to it. The cache does not know the code or the store: delete it when either changed."""
-    if cache is not None and cache.exists():
-        saved = json.loads(cache.read_text(encoding="utf-8"))
-        if [tuple(row) for row in saved["questions"]] == questions:
-            return [Example(**row) for row in saved["examples"]]
+    saved = load_examples(cache, questions) if cache is not None else None
+    if saved is not None:
+        return saved
     found = examples(engine, questions, reference)
     if cache is not None:
-        rows = [e.__dict__ for e in found]
-        cache.write_text(json.dumps({"questions": questions, "examples": rows}), encoding="utf-8")
+        save_examples(cache, questions, found)
     return found
+
+
+def save_examples(path: Path, questions: list[tuple[str, bool, str]], found: list[Example]) -> None:
+    """Write ``found``, the examples of ``questions``, as JSON."""
+    rows = [asdict(e) for e in found]
+    path.write_text(json.dumps({"questions": questions, "examples": rows}), encoding="utf-8")
+
+
+def load_examples(path: Path, questions: list[tuple[str, bool, str]]) -> list[Example] | None:
+    """The examples ``save_examples`` wrote to ``path``, or None when it is missing or holds other questions."""
+    if not path.exists():
+        return None
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    if [tuple(row) for row in saved["questions"]] != questions:
+        return None
+    return [Example(**row) for row in saved["examples"]]
 
 
 def fit_unfamiliar(train: list[Example], dev: list[Example], reference: Vocabulary) -> AnswerabilityModel:
