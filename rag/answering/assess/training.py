@@ -1,7 +1,8 @@
 """Train the answerability model on synthetic questions and calibrate its threshold on a dev split.
 
-``python -m rag.answering.assess.training --train FILE ... --dev FILE ... [--write] [--verbose]``
-(``python -m eval.train_refusal`` passes the project's question files: ``eval/datasets/``).
+``python -m rag.answering.assess.training --train FILE ... --dev FILE ... [--write] [--verbose]
+[--unfamiliar-only] [--features-cache FILE]`` (``python -m eval.train_refusal`` passes the project's
+question files: ``eval/datasets/``).
 
 Every file holds one JSON object a line with at least ``question`` and ``answerable``. The
 training questions were written from the corpus texts alone, half of them near misses that sound
@@ -15,7 +16,12 @@ whatever the model says). ``--write`` saves the model to ``rag/data/answerabilit
 split is refused here: report it with ``python -m eval all``.
 
 The features are those the answer path computes (``AnswerService.weigh``), on the store given by
-the settings or ``--store``; scikit-learn (a development dependency) fits the networks.
+the settings or ``--store``; scikit-learn (a development dependency) fits the networks. The
+features-only model for documents the full model was not trained on is fitted on the same
+questions, on the features of the passages' own text (``AnswerabilityModel.reads_plain_terms``);
+``--unfamiliar-only`` refits it alone, keeping the committed model and its vocabulary. Retrieving
+the questions takes most of a run (20 minutes for the training files): ``--features-cache`` keeps
+their features for refits with other settings.
 """
 
 from __future__ import annotations
