@@ -8,6 +8,13 @@ A condition qualifies only part of a long clause: the words of its own comma-del
 ("additional criminal offences as appropriate"), or, when it stands alone between commas
 ("shall, as appropriate, consult"), the segments on either side. It is required only of a
 sentence that paraphrases that part.
+
+Most conditions temper a duty ("in accordance with its domestic law", "as appropriate", "where
+possible", "when committed intentionally"): dropped from a sentence that states a duty, they make it
+oblige more than the passage does; dropped from one that states a permission, a soft duty or a plain
+description ("a State may ...", "States are to consider ..."), they overstate nothing. A proviso
+("provided that", "only if", "unless") narrows whatever it is attached to, and counts whatever the
+sentence's force.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import re
 
 from rag.verification.clauses import clauses
 from rag.verification.grounding import RegionWords, is_grounded, region_words
+from rag.verification.modality import Force, modals
 from rag.verification.types import Conflict
 from rag.verification.words import Token, content_tokens, tokens
 
@@ -61,6 +69,9 @@ CONDITIONS: dict[str, str] = {
     "capability": r"within its existing technical capability",
     "consent": r"with (?:the )?(?:lawful and voluntary )?consent of [^,;.]{0,60}",
 }
+# Conditions that temper a duty: they count only against a sentence that states one (``DUTY_FORCES``).
+DUTY_CONDITIONS = frozenset({"domestic_law", "appropriate", "possible", "extent", "intent", "without_right"})
+DUTY_FORCES = frozenset({Force.OBLIGATION, Force.SHOULD, Force.PROHIBITION, Force.MUST_REFUSE})
 _COMPILED = {name: re.compile(rf"\b(?:{pattern})", re.IGNORECASE) for name, pattern in CONDITIONS.items()}
 _SEGMENT_RE = re.compile(r",")
 MAX_QUOTE = 60
@@ -85,9 +96,12 @@ def compare(claim_text: str, passage_text: str, matched: list[tuple[int, int]]) 
     lead_ins = [leads[c] for c in paraphrased if c in leads]
     claim_region = region_words(claim_text)
     conflicts: list[Conflict] = _universal(claim_text, passage_text)
+    states_duty = any(m.force in DUTY_FORCES for m in modals(claim_text))
     for a, b in dict.fromkeys([*lead_ins, *paraphrased]):
         clause = passage_text[a:b]
         for name, pattern in _COMPILED.items():
+            if name in DUTY_CONDITIONS and not states_duty:
+                continue
             for found in pattern.finditer(clause):
                 words = content_tokens(found.group(0))
                 rest = clause[: found.start()] + " " + clause[found.end() :]

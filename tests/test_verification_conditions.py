@@ -1,0 +1,49 @@
+"""A dropped condition is an error only when it narrows the duty the sentence states.
+
+"In accordance with its domestic law", "as appropriate", "when committed intentionally" temper an
+obligation: a sentence that keeps the obligation and drops them obliges more than the passage does,
+while one that states a permission or a soft duty overstates nothing. A proviso ("only if",
+"provided that") narrows any statement, a permission included.
+"""
+
+from __future__ import annotations
+
+from rag.verification import conditions
+
+ART_19_3 = (
+    "3. Each State Party may adopt such legislative and other measures as may be necessary to establish as a "
+    "criminal offence, in accordance with its domestic law, the preparation for an offence established in "
+    "accordance with this Convention."
+)
+ART_34_1 = (
+    "1. Each State Party shall take appropriate measures, in accordance with its domestic law, to provide "
+    "assistance and protection to victims of offences established in accordance with this Convention."
+)
+PROVISO = (
+    "2. The requested State Party may refuse the request only if the execution of the request would prejudice "
+    "its sovereignty or security."
+)
+
+
+def rules(sentence: str, passage: str) -> list[str]:
+    return [c.rule for c in conditions.compare(sentence, passage, [])]
+
+
+def test_domestic_law_dropped_from_a_permission_is_not_a_condition_error():
+    sentence = "A State Party may make the preparation of an offence established under this Convention a crime."
+    assert "domestic_law" not in rules(sentence, ART_19_3)
+
+
+def test_domestic_law_dropped_from_a_soft_duty_is_not_a_condition_error():
+    sentence = "States Parties shall consider measures to provide assistance and protection to victims of offences."
+    assert "domestic_law" not in rules(sentence, ART_34_1)
+
+
+def test_domestic_law_dropped_from_an_obligation_is_a_condition_error():
+    sentence = "Each State Party must provide assistance and protection to victims of offences under this Convention."
+    assert "domestic_law" in rules(sentence, ART_34_1)
+
+
+def test_a_proviso_dropped_from_a_permission_is_still_a_condition_error():
+    sentence = "The requested State Party may refuse the request."
+    assert "proviso" in rules(sentence, PROVISO)
