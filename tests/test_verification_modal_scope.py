@@ -118,3 +118,10 @@ def test_faithful_sentence_with_a_relative_requires_is_supported(verifier):
     )
     result = verify_un(verifier, sentence, ART_37_5, article="37")
     assert result.supported, result.reason
+
+
+def test_may_also_be_refused_is_a_permission_to_refuse():
+    from rag.verification.modality import Force, modals
+
+    text = "Cooperation under this article may also be refused if the property is of a de minimis value."
+    assert [m.force for m in modals(text)] == [Force.NO_OBLIGATION]

@@ -151,3 +151,66 @@ def test_making_a_condition_of_what_the_passage_says_does_not_matter_is_contradi
     assert found.kind == "negation" and "irrespective" in found.reason
     other = "Dual criminality is met only if the conduct is a criminal offence under the laws of both States."
     assert polarity.compare_irrelevant(other, DUAL_CRIMINALITY) == []
+
+
+LEGAL_PERSONS = (
+    "Subject to the legal principles of the State Party, the liability of legal persons may be criminal, civil or "
+    "administrative. Such liability shall be without prejudice to the criminal liability of the natural persons who "
+    "have committed the offences."
+)
+RESERVED = (
+    "Nothing contained in this Convention shall affect the principle that the description of the offences "
+    "established in accordance with this Convention is reserved to the domestic law of a State Party."
+)
+CONTACT_POINT = (
+    "If the point of contact designated by a State Party is not part of that State Party's authority responsible "
+    "for mutual legal assistance, the point of contact shall ensure that it is able to coordinate with that authority "
+    "on an expedited basis."
+)
+NO_TREATY = (
+    "If a State Party that makes extradition conditional on the existence of a treaty receives a request for "
+    "extradition from another State Party with which it has no treaty in this matter, it may consider this Convention "
+    "the legal basis for extradition."
+)
+
+
+def test_does_not_rule_out_says_without_prejudice_in_other_words():
+    sentence = (
+        "Such liability does not rule out the criminal liability of the "
+        "natural persons who have committed the offences."
+    )
+    assert negation_reasons(sentence, LEGAL_PERSONS) == []
+
+
+def test_a_saving_clause_restated_without_a_negation_is_supported():
+    sentence = (
+        "The description of the offences established in accordance with this Convention is reserved to domestic law."
+    )
+    assert negation_reasons(sentence, RESERVED) == []
+
+
+def test_saying_a_provision_replaces_what_it_leaves_without_prejudice_is_contradicted():
+    sentence = (
+        "The liability of legal persons replaces the criminal liability of the natural persons who committed them."
+    )
+    assert [c.rule for c in polarity.compare_saving(sentence, LEGAL_PERSONS)] == ["saving"]
+
+
+def test_saying_a_provision_does_not_affect_what_it_saves_is_supported():
+    sentence = "The liability of legal persons does not affect the criminal liability of the natural persons."
+    assert polarity.compare_saving(sentence, LEGAL_PERSONS) == []
+
+
+def test_a_negation_inside_the_passage_condition_does_not_bear_on_a_sentence_without_the_condition():
+    sentence = (
+        "The point of contact must be able to coordinate with the authority responsible for mutual legal assistance."
+    )
+    assert negation_reasons(sentence, CONTACT_POINT) == []
+
+
+def test_the_same_word_negated_pairs_even_without_content_of_its_own():
+    sentence = (
+        "A State Party may consider this Convention the legal basis for "
+        "extradition when it has no treaty with the requesting State."
+    )
+    assert negation_reasons(sentence, NO_TREATY) == []

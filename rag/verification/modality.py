@@ -117,7 +117,7 @@ _PATTERNS: tuple[tuple[str, Force, bool], ...] = (
     (r"(?:encourages|urges|invites|calls (?:up)?on)", Force.SOFT, True),
     (
         rf"(?:may|can)\s*,[^;:]{{1,120}}?,\s*{_REFUSE}|(?:{_AUX}\s+)?(?:may|can)\s+{_REFUSE}|"
-        rf"(?:may|can)\s+be\s+(?:refused|declined|denied|rejected)|"
+        rf"(?:may|can)\s+(?:also\s+|further\s+|\w+ly\s+)?be\s+(?:refused|declined|denied|rejected)|"
         rf"{_BE}\s+(?:allowed|permitted|entitled|free)\s+to\s+{_REFUSE}|(?:may|can)\s+(?:choose|decide|"
         rf"opt)\s+not\s+to",
         Force.NO_OBLIGATION,

@@ -7,8 +7,14 @@ passage grounds its scope, since denying what the passage does not say is no con
 the convention does not define serious crime by a list of offences" against a definition by
 penalty). Refusal verbs count as negations, so "may refuse to extradite" and "nothing ... imposes
 an obligation to extradite" agree, and "shall not decline to assist" agrees with "must assist".
-Fixed phrases that negate nothing ("not later than", "whether or not", "without prejudice") are
-ignored.
+Fixed phrases that negate nothing ("not later than", "whether or not") are ignored, and so are saving
+clauses, which leave what they name as it is however they are worded ("without prejudice to X",
+"nothing in this Convention shall affect X", "does not rule out X").
+
+A passage negation inside a condition ("if the contact point is not part of the authority, it shall
+...") is about the condition: it bears on a sentence clause that states a condition, not on one that
+states only what follows it. Two negations of the same word ("with which it has no treaty", "when it has
+no treaty") pair even when the word carries no content of its own.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from rag.verification import modality, slots
-from rag.verification.clauses import clauses
+from rag.verification.clauses import clauses, conditional_spans
 from rag.verification.grounding import RegionWords, is_grounded, region_words
 from rag.verification.modality import Force
 from rag.verification.types import Conflict
@@ -38,7 +44,10 @@ _FIXED_RE = re.compile(
     r"\b(?:not (?:later|less|more|fewer|exceeding|only|limited to|necessarily)|no (?:later|less|more|fewer) than|"
     r"whether or not|if not|without (?:prejudice|delay|right|undue delay)|not(?:withstanding)|"
     # "shall not prejudice X", "in a manner not prejudicial to X": "without prejudice to X" in other words.
-    r"(?:not|never)\s+(?:be\s+)?prejudic\w*)\b",
+    r"(?:not|never)\s+(?:be\s+)?prejudic\w*|"
+    # A saving clause in other words: "nothing in this Convention shall affect X", "does not rule out X".
+    r"nothing\b[^.;]{0,80}?\b(?:shall|will|does|is\s+to)\s+(?:be\s+)?(?:affect|prejudic|derogat)\w*|"
+    r"not\s+(?:affect\w*|rul\w+\s+out|derogat\w*))\b",
     re.IGNORECASE,
 )
 _NEGATION_RE = re.compile(
@@ -54,6 +63,7 @@ _NEGATION_RE = re.compile(
 )
 
 
+_HEAD_RE = re.compile(r"[\s-]*(\w+)")
 _MODAL_FORCES = frozenset({Force.NO_OBLIGATION, Force.MUST_REFUSE})
 _REFUSAL_RE = re.compile(r"refus|declin|den(?:y|i)|reject|withh", re.IGNORECASE)
 
@@ -62,6 +72,8 @@ _REFUSAL_RE = re.compile(r"refus|declin|den(?:y|i)|reject|withh", re.IGNORECASE)
 class Negation:
     word: str
     scope: tuple[Token, ...]  # the content words it reaches
+    head: str = ""  # the word it negates, the one after it, whether or not it carries content ("no treaty")
+    conditional: bool = False  # inside a condition of its clause ("if it is not part of ...")
 
 
 def negations(text: str) -> list[Negation]:
@@ -76,6 +88,7 @@ def negations(text: str) -> list[Negation]:
         if modal.force in _MODAL_FORCES or (modal.force is Force.OBLIGATION and _REFUSAL_RE.search(modal.surface)):
             blanked = blanked[: modal.start] + " " * (modal.end - modal.start) + blanked[modal.end :]
     found = []
+    conditions = conditional_spans(text)
     matches = list(_NEGATION_RE.finditer(blanked))
     for match in matches:
         rest = text[match.end() :]
@@ -89,7 +102,10 @@ def negations(text: str) -> list[Negation]:
                 break
         if match.group(0).lower() == "non":
             scope = scope[:1]  # "non-governmental organizations" negates "governmental" only
-        found.append(Negation(match.group(0).lower().rstrip("-"), scope))
+        head = _HEAD_RE.match(rest)
+        conditional = any(a <= match.start() < b for a, b in conditions)
+        word = match.group(0).lower().rstrip("-")
+        found.append(Negation(word, scope, head.group(1).lower() if head else "", conditional))
     return found
 
 
@@ -110,11 +126,12 @@ def compare(claim_text: str, passage_text: str) -> list[Conflict]:
         if best is None:
             continue
         passage_region = region_words(passage_text)
-        theirs = negations(best)
+        # A passage negation inside a condition bears only on a sentence clause that states a condition.
+        theirs = [n for n in negations(best) if not n.conditional or conditional_spans(clause)]
         added: list[Negation] = []
         unpaired: list[Negation] = []
         for negation in negations(clause):
-            partner = next((n for n in theirs if _shares(negation.scope, n.scope)), None)
+            partner = next((n for n in theirs if _same_negated(negation, n)), None)
             if partner is not None:
                 theirs.remove(partner)
             elif negation.scope and _grounded_share(negation.scope, passage_region) >= MIN_SCOPE_SHARE:
@@ -171,6 +188,11 @@ def _covered(passage_clause: str, claim_region: RegionWords) -> float:
     return sum(is_grounded(t, claim_region) for t in words) / len(words) if words else 0.0
 
 
+def _same_negated(negation: Negation, other: Negation) -> bool:
+    """Do two negations deny the same thing: their scopes share a word, or they negate the same word?"""
+    return _shares(negation.scope, other.scope) or (bool(negation.head) and negation.head == other.head)
+
+
 def _shares(scope: tuple[Token, ...], other: tuple[Token, ...]) -> bool:
     region = region_words(" ".join(t.surface for t in other))
     return any(is_grounded(t, region) for t in scope)
@@ -212,4 +234,46 @@ def compare_irrelevant(claim_text: str, passage_text: str) -> list[Conflict]:
                 said = " ".join(irrelevant.group(0).split()[:3])
                 reason = f'negation: the passage says "{said} …", the sentence makes it a condition'
                 return [Conflict("negation", reason, "irrelevant")]
+    return []
+
+
+# A saving clause and what it leaves as it is ("without prejudice to the rights of the defendant").
+_SAVING_RE = re.compile(
+    r"\b(?:without prejudice to|(?:shall|will|does|do|should)\s+not\s+(?:affect|prejudice|derogate from|be\s+"
+    r"(?:construed|interpreted)\s+as\s+prejudicing)|nothing\b[^.;]{0,80}?\b(?:shall|will)\s+(?:affect|prejudice|"
+    r"derogate from)|in a manner not prejudicial to)\s+(?P<saved>[^;.]{1,200})",
+    re.IGNORECASE,
+)
+# What a sentence says a provision does to what a saving clause leaves as it is.
+_IMPAIRS_RE = re.compile(
+    r"\b(?:(?:replac|overrid|overrul|supersed|preclud|exclud|displac|prejudic|derogat)(?:e|es|ed|ing)|"
+    r"(?:affect|limit|restrict|prevent|shield|diminish|impair|curtail|extinguish)(?:s|es|ed|ing)?|"
+    r"tak(?:e|es|ing)\s+precedence\s+over)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_START_RE = re.compile(r"[,;:.(]\s*[^,;:.(]*$")
+# The verb's object, up to the next comma, must ground this many of the saved words (all, if fewer).
+MIN_SAVED_WORDS = 2
+SAVED_WORDS = 12
+
+
+def compare_saving(claim_text: str, passage_text: str) -> list[Conflict]:
+    """A negation conflict when the sentence says a provision affects, replaces or limits what the passage's saving
+    clause leaves as it is ("without prejudice to the criminal liability of natural persons" written as "replaces
+    the criminal liability of the natural persons")."""
+    saved = [content_tokens(m.group("saved"))[:SAVED_WORDS] for m in _SAVING_RE.finditer(passage_text)]
+    if not saved:
+        return []
+    for verb in _IMPAIRS_RE.finditer(claim_text):
+        opening = _CLAUSE_START_RE.search(claim_text, 0, verb.start())
+        before = claim_text[opening.start() if opening else 0 : verb.start()]
+        if _NEGATION_RE.search(_FIXED_RE.sub(" ", before)):
+            continue  # "does not affect", "nothing ... shall limit": the sentence saves it too
+        region = region_words(re.split(r"[,;:.]", claim_text[verb.end() :], maxsplit=1)[0])
+        for words in saved:
+            grounded = sum(is_grounded(t, region) for t in words)
+            if words and grounded >= min(MIN_SAVED_WORDS, len(words)):
+                said = verb.group(0)
+                reason = f'negation: the passage leaves it as it is ("without prejudice"), the sentence says "{said}"'
+                return [Conflict("negation", reason, "saving")]
     return []
