@@ -129,3 +129,57 @@ def test_not_obliged_is_true_of_what_the_passage_only_permits_or_asks_to_conside
     assert reasons("States Parties are not obliged to transfer sentenced persons.", permits) == []
     obliges = "Each State Party shall transfer sentenced persons."
     assert reasons("States Parties are not obliged to transfer sentenced persons.", obliges)
+
+
+EMPOWER = (
+    "1. Each State Party shall adopt such legislative and other measures as may be necessary to empower its "
+    "competent authorities to order any person who has knowledge about the functioning of the system to provide "
+    "the necessary information."
+)
+SIGNATURE = (
+    "This Convention shall also be open for signature by regional economic integration organizations, provided "
+    "that at least one member State of such an organization has signed this Convention."
+)
+
+
+def modality_reasons(sentence: str, passage: str) -> list[str]:
+    return [r for r in reasons(sentence, passage) if r.startswith("modality")]
+
+
+def test_authorities_must_be_empowered_paraphrases_an_obligation_to_empower_them():
+    sentence = "Competent authorities must be empowered to order any person who knows the system to provide data."
+    assert modality_reasons(sentence, EMPOWER) == []
+
+
+def test_a_state_must_empower_its_authorities_paraphrases_the_obligation_to_empower():
+    sentence = "Each State Party must empower its authorities to order any person to provide the necessary information."
+    assert modality_reasons(sentence, EMPOWER) == []
+
+
+def test_the_power_an_obligation_gives_is_the_authorities_permission():
+    sentence = "Competent authorities may order any person who knows the system to provide the necessary information."
+    assert reasons(sentence, EMPOWER) == []
+
+
+def test_authorities_must_order_for_a_power_to_order_is_contradicted():
+    sentence = "Competent authorities must order any person who knows the system to provide the necessary information."
+    assert [r.split(":")[0] for r in reasons(sentence, EMPOWER)] == ["modality"]
+
+
+def test_open_for_signature_is_a_permission_to_sign():
+    sentence = "A regional economic integration organization may sign if at least one of its member States has signed."
+    assert reasons(sentence, SIGNATURE) == []
+
+
+def test_as_far_as_its_law_allows_is_a_condition_not_a_permission():
+    assert forces("The requested State Party shall, as far as its legal system allows, seek an order.") == [
+        Force.OBLIGATION
+    ]
+
+
+def test_consider_this_convention_the_legal_basis_is_an_obligation_to_regard_it_so():
+    assert forces("It shall consider this Convention the necessary and sufficient treaty basis.") == [Force.OBLIGATION]
+
+
+def test_only_have_to_consider_is_a_soft_obligation():
+    assert forces("States Parties only have to consider such agreements.") == [Force.SOFT]

@@ -106,9 +106,7 @@ def test_modal_of_another_force_over_the_same_words_keeps_the_usual_reason():
         "may consider this Convention the legal basis for extradition."
     )
     sentence = "A State Party must consider this Convention the legal basis for extradition."
-    assert conflicts(sentence, passage) == [
-        ("modality", 'modality: the passage says "may", the sentence says "must consider"')
-    ]
+    assert conflicts(sentence, passage) == [("modality", 'modality: the passage says "may", the sentence says "must"')]
 
 
 def test_faithful_sentence_with_a_relative_requires_is_supported(verifier):

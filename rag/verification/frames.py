@@ -53,7 +53,10 @@ def frames(text: str) -> tuple[Frame, ...]:
         lead = lead if slots.is_list_item(text, clause_start) else None
         previous_actor: Mention | None = lead
         for index, modal in enumerate(inside):
-            stop = inside[index + 1].start if index + 1 < len(inside) else clause_end
+            # "shall adopt measures to empower its authorities to order ...": the nested permission is a frame of its
+            # own, and the obligation's predicate runs through it.
+            later = [m for m in inside[index + 1 :] if not modality.is_nested_permission(m)]
+            stop = later[0].start if later else clause_end
             if modal.actor_after:
                 actor = next((a for a in all_mentions if modal.end <= a.start < stop), None)
             elif passive := _PASSIVE_BY_RE.match(text, modal.end, stop):
@@ -120,6 +123,13 @@ def match(claim: Frame, candidates: tuple[Frame, ...]) -> Frame | None:
     if not scored:
         return None
     _, best_words, best_subject, best = max(scored, key=lambda item: item[0])
+    if modality.is_nested_permission(best.modal) and not modality.compatible(claim.modal.force, best.modal.force):
+        # "must be able to order", "must empower its authorities to order": the obligation that gives the power.
+        # "must order" for a power to order: the obligation to do what the passage only empowers someone to do.
+        enclosing = [f for f in candidates if f.clause == best.clause and f.modal.start < best.modal.start]
+        if not enclosing or not _ENABLING_RE.search(claim.modal.surface + claim.predicate_text[:ENABLING_CHARS]):
+            return best
+        return enclosing[-1]
     compatible = [
         item
         for item in scored
@@ -128,6 +138,30 @@ def match(claim: Frame, candidates: tuple[Frame, ...]) -> Frame | None:
         and modality.compatible(claim.modal.force, item[3].modal.force)
     ]
     return max(compatible, key=lambda item: item[0])[3] if compatible else best
+
+
+# Words by which an obligation gives a power rather than imposes the act ("shall be able to", "must empower").
+_ENABLING_RE = re.compile(
+    r"^\s*(?:\w+ly\s+)?(?:be\s+(?:able|empowered|allowed|permitted|authori[sz]ed|entitled|given\s+the\s+(?:power|right))"
+    r"|have\s+the\s+(?:right|power|ability)|empower|enable|let|allow|permit|authori[sz]e|give\s+\w+\s+(?:\w+\s+)?"
+    r"(?:the\s+)?(?:power|right))\b",
+    re.IGNORECASE,
+)
+ENABLING_CHARS = 60
+
+
+def enabling(frame: Frame) -> bool:
+    """An obligation to give a power ("shall be able to", "must be empowered to"): it grants what a permission
+    states, so either may paraphrase the other."""
+    opening = frame.predicate_text[:ENABLING_CHARS]
+    return frame.modal.force is Force.OBLIGATION and _ENABLING_RE.search(opening) is not None
+
+
+def forces_agree(claim: Frame, found: Frame) -> bool:
+    if modality.compatible(claim.modal.force, found.modal.force):
+        return True
+    powers = {Force.PERMISSION, Force.CAN, Force.OBLIGATION}
+    return (enabling(claim) and found.modal.force in powers) or (enabling(found) and claim.modal.force in powers)
 
 
 @dataclass(frozen=True)
@@ -223,7 +257,7 @@ def compare(claim_text: str, passage_text: str) -> Comparison:
             continue
         matched.append(found.clause)
         said, says = _said(found.modal), _said(claim.modal)
-        if not modality.compatible(claim.modal.force, found.modal.force):
+        if not forces_agree(claim, found):
             kind = "negation" if modality.is_negation(claim.modal.force, found.modal.force) else "modality"
             # One rule per pair of forces, so that calibration can switch off a pair that misreads.
             rule = f"{claim.modal.force.name.lower()}-for-{found.modal.force.name.lower()}"

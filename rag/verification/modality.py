@@ -38,6 +38,11 @@ class Modal:
 _REFUSE = r"(?:refuse|decline|deny|reject|withhold|say no to|turn down)"
 _BE = r"(?:is|are|be|being|was|were)"
 _AUX = r"(?:shall|must|will|should|would|may|can|could)"
+# What an obligation to try or to consider is written with: "shall", "have to", with an adverb ("shall also").
+_SOFT_AUX = (
+    rf"(?:shall|must|will|should|would|{_BE}\s+to|(?:has|have|had|needs?)\s+to)(?:\s+(?:only|also|further|still|"
+    r"therefore|\w+ly))?"
+)
 # Longest and most specific first: a text position belongs to the first pattern that claims it.
 _PATTERNS: tuple[tuple[str, Force, bool], ...] = (
     (
@@ -102,14 +107,16 @@ _PATTERNS: tuple[tuple[str, Force, bool], ...] = (
         False,
     ),
     (
-        rf"(?:shall|must|will|should|would|{_BE}\s+to)\s+(?:endeavou?r|strive|seek|try|aim|make (?:every |all )?"
+        rf"(?:{_SOFT_AUX})\s+(?:endeavou?r|strive|seek|try|aim|make (?:every |all )?"
         rf"(?:reasonable )?efforts?|"
         rf"use (?:its|their) best efforts)(?:\s+to)?",
         Force.SOFT,
         False,
     ),
     (
-        r"(?:shall|must|should|will)\s+(?:consider|give (?:due )?consideration to|take into (?:account|consideration))",
+        # "shall consider this Convention the legal basis" regards it as such: an obligation, not a soft one.
+        rf"(?:{_SOFT_AUX})\s+(?:consider(?!\s+(?:this|that|the)\s+(?:convention|protocol|treaty|agreement)\s+(?:as\s+)?"
+        rf"(?:the|a|an)\b)|give (?:due )?consideration to|take into (?:account|consideration))",
         Force.SOFT,
         False,
     ),
@@ -123,6 +130,12 @@ _PATTERNS: tuple[tuple[str, Force, bool], ...] = (
         Force.NO_OBLIGATION,
         False,
     ),
+    # "shall be open for signature by ...": they may sign.
+    (
+        r"(?:shall|will)\s+(?:also\s+)?be\s+open\s+(?:for|to)\s+(?:signature|accession|ratification)",
+        Force.PERMISSION,
+        False,
+    ),
     (
         rf"(?:{_BE}\s+(?:allowed|permitted|entitled|free|authori[sz]ed|empowered)\s+to|(?:has|"
         rf"have)\s+(?:the )?(?:right|option|discretion|power)\s+to|retains? the right to|reserves? the right to|"
@@ -131,7 +144,12 @@ _PATTERNS: tuple[tuple[str, Force, bool], ...] = (
         False,
     ),
     (r"can|could|(?:is|are) able to", Force.CAN, False),
-    (r"(?:allows|permits|lets|entitles|authori[sz]es|empowers)", Force.PERMISSION, True),
+    # "shall adopt measures to empower its authorities to order ...": the authorities may order.
+    (
+        r"(?:allows|permits|lets|entitles|authori[sz]es|empowers|enables|empower|authori[sz]e|entitle)",
+        Force.PERMISSION,
+        True,
+    ),
     (r"should", Force.SHOULD, False),
     (
         rf"shall|must|will|(?:has|have|had)\s+to|{_BE}\s+(?:required|obliged|obligated|bound|expected)\s+to|"
@@ -159,11 +177,14 @@ _COMPILED = tuple((re.compile(rf"\b(?:{p})\b", re.IGNORECASE), force, after) for
 # clauses ("offences that may be committed", "as may be necessary"), "as the case may be", and a
 # modal under "nothing" ("nothing in this Convention shall entitle ..."), which is polarity's.
 _NOT_DEONTIC_RE = re.compile(
-    r"\bnothing\b[^.;]{0,80}?\b(?:shall|entitles|permits|allows)\b(?!\s+be\s+(?:interpreted|"
+    r"\bnothing\b[^.;]{0,80}?\b(?:shall(?:\s+(?:entitle|permit|allow|authori[sz]e|empower))?|entitles|permits|allows)\b(?!\s+be\s+(?:interpreted|"
     r"construed|deemed)\s+as\s+(?:imposing|creating)\s+an\s+obligation)|"
     r"\b(?:shall (?:mean|include|be (?:understood|deemed))|(?:as|that|which|who|whatever|this|what)\s+(?:may|"
     r"might|can|could|will)\b|it\s+(?:may|might|can|could|will)\s+be\b|as the case may be|may be necessary|"
     r"may have been|will be\b(?=[^.;]{0,30}\bdeposited)|"
+    # "as far as its legal system allows", "to the extent domestic law permits": a condition, not a frame.
+    r"\b(?:as far as|so far as|to the extent(?: that)?|insofar as|in so far as)\b[^,;.]{0,60}?\b(?:allows?|"
+    r"permits?|requires?|provides?)\b|"
     # "if the parties cannot agree": an inability that sets a condition, not a prohibition.
     r"\b(?:if|where|when|unless|once)\b(?:\s*,[^,;.]{0,60},)?[^,;.]{0,60}?\b(?:cannot|can't|could not)\b"
     r"(?:\s+or\s+(?:should|must|may)\s+not\b)?|"
@@ -176,6 +197,16 @@ _NOT_DEONTIC_RE = re.compile(
 _RELATIVE_BEFORE_RE = re.compile(r"\b(?:that|which|who)\s+(?:\w+ly\s+|also\s+|so\s+)?$", re.IGNORECASE)
 # "the need to protect": a noun, not a modal.
 _NOUN_NEED_RE = re.compile(r"\b(?:the|a|an|any|this|that|its|their|no)\s+need\s+to\b", re.IGNORECASE)
+
+
+# The infinitives by which an obligation gives someone a power ("to empower its authorities to order").
+_NESTED_PERMISSIONS = frozenset({"empower", "authorize", "authorise", "entitle"})
+
+
+def is_nested_permission(modal: Modal) -> bool:
+    """Whether ``modal`` is a power an obligation gives ("to empower its authorities to ..."), not a frame that
+    ends the obligation's predicate."""
+    return modal.surface.lower() in _NESTED_PERMISSIONS
 
 
 def _described(text: str, start: int, actor_after: bool, conditions: tuple[tuple[int, int], ...]) -> bool:
