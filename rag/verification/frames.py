@@ -55,8 +55,8 @@ def frames(text: str) -> tuple[Frame, ...]:
         for index, modal in enumerate(inside):
             # "shall adopt measures to empower its authorities to order ...": the nested permission is a frame of its
             # own, and the obligation's predicate runs through it.
-            later = [m for m in inside[index + 1 :] if not modality.is_nested_permission(m)]
-            stop = later[0].start if later else clause_end
+            ending = [m for m in inside[index + 1 :] if not modality.is_nested_permission(m)]
+            stop = ending[0].start if ending else clause_end
             if modal.actor_after:
                 actor = next((a for a in all_mentions if modal.end <= a.start < stop), None)
             elif passive := _PASSIVE_BY_RE.match(text, modal.end, stop):
