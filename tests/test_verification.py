@@ -390,3 +390,18 @@ def test_cross_writer_verdicts_come_from_a_decision_fitted_on_the_other_file_onl
     # Judged by what file 1 taught, file 0's errors pass; judged by file 0, file 1's flagged faithful ones fail.
     assert verdicts[:20] == [True] * 20
     assert verdicts[20:] == [False, True] * 10
+
+
+def test_fit_counts_a_sentence_with_nothing_to_check_as_not_found_and_a_verbatim_quote_as_supported(verifier):
+    from rag.verification.fit import accepted, collect
+
+    quote = "States Parties shall not decline to render mutual legal assistance pursuant to this article"
+    claims = [
+        LabelledClaim("empty", "Yes.", ART_40_SECRECY, "supported", "faithful", doc=UN),
+        LabelledClaim("quote", quote, ART_40_SECRECY, "supported", "faithful", doc=UN),
+    ]
+    found = collect(verifier, claims)
+    assert found == [Verdict.NOT_FOUND, Verdict.SUPPORTED]
+    decision = Decision((0.0,) * len(FEATURES), 0.0, 0.5)
+    assert [accepted(decision, f) for f in found] == [False, True]
+    assert [verifier.verify(c.sentence, c.passage_text, doc_id=UN).verdict for c in claims] == found

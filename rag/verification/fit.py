@@ -37,6 +37,7 @@ import numpy as np
 
 from rag.verification.decision import DECISION_PATH, FEATURES, Decision, Evidence, load_decision
 from rag.verification.labels import LabelledClaim, load_labels
+from rag.verification.types import Verdict
 from rag.verification.verifier import Verifier
 
 L2 = 0.02  # of the grounding model
@@ -49,26 +50,39 @@ MIN_RULE_PAIRS = 8
 FOLDS = 5
 
 
-def collect(verifier: Verifier, claims: Sequence[LabelledClaim]) -> list[Evidence | None]:
-    """The evidence of every pair (None for a verbatim quote or nothing to check)."""
+# A pair the decision has nothing to weigh: a verbatim quote (supported) or no content to check (not found),
+# with the verdict ``Verifier.verify`` gives it.
+Found = Evidence | Verdict
+
+
+def collect(verifier: Verifier, claims: Sequence[LabelledClaim]) -> list[Found]:
+    """The evidence of every pair, or the verdict the verifier gives without weighing any."""
     verifier.prepare([c.sentence for c in claims])
-    return [verifier.evidence(c.sentence, c.passage_text, doc_id=c.doc, article=c.article)[0] for c in claims]
+    found: list[Found] = []
+    for c in claims:
+        evidence, span = verifier.evidence(c.sentence, c.passage_text, doc_id=c.doc, article=c.article)
+        fixed = Verdict.NOT_FOUND if span is None else Verdict.SUPPORTED
+        found.append(fixed if evidence is None else evidence)
+    return found
 
 
-def accepted(decision: Decision, found: Evidence | None) -> bool:
-    return True if found is None else decision.decide(found)[0].value == "supported"
+def accepted(decision: Decision, found: Found) -> bool:
+    """Whether the verifier supports the pair: a fixed verdict as ``verify`` gives it, or the decision's."""
+    if isinstance(found, Verdict):
+        return found is Verdict.SUPPORTED
+    return decision.decide(found)[0] is Verdict.SUPPORTED
 
 
-def accuracy(decision: Decision, claims: Sequence[LabelledClaim], evidence: Sequence[Evidence | None]) -> float:
+def accuracy(decision: Decision, claims: Sequence[LabelledClaim], evidence: Sequence[Found]) -> float:
     return float(np.mean([accepted(decision, e) == c.supported for c, e in zip(claims, evidence, strict=True)]))
 
 
-def signal_names(evidence: Sequence[Evidence | None]) -> list[str]:
+def signal_names(evidence: Sequence[Found]) -> list[str]:
     """Every conflict kind that fired, and every rule that fired on at least ``MIN_RULE_PAIRS`` pairs."""
     kinds: set[str] = set()
     rules: Counter[str] = Counter()
     for found in evidence:
-        if found is None:
+        if not isinstance(found, Evidence):
             continue
         kinds.update(c.kind for c in found.conflicts)
         rules.update({c.name for c in found.conflicts if c.name != c.kind})
@@ -102,23 +116,21 @@ def sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def fit_grounding(claims: Sequence[LabelledClaim], evidence: Sequence[Evidence | None]) -> Decision:
+def fit_grounding(claims: Sequence[LabelledClaim], evidence: Sequence[Found]) -> Decision:
     """The grounding model alone, at threshold 0.5."""
-    rows = [(c, e) for c, e in zip(claims, evidence, strict=True) if e is not None]
+    rows = [(c, e) for c, e in zip(claims, evidence, strict=True) if isinstance(e, Evidence)]
     x = np.array([e.features() for _, e in rows])
     y = np.array([1.0 if c.supported or c.kind in FRAME_KINDS else 0.0 for c, _ in rows])
     weights, _, bias = fit_logistic(x, np.zeros((len(rows), 0)), y)
     return Decision(tuple(float(w) for w in weights), bias, 0.5)
 
 
-def fit_conflicts(
-    grounding: Decision, claims: Sequence[LabelledClaim], evidence: Sequence[Evidence | None]
-) -> Decision:
+def fit_conflicts(grounding: Decision, claims: Sequence[LabelledClaim], evidence: Sequence[Found]) -> Decision:
     """``grounding`` with a conflict model fitted on the pairs that pass its threshold and on which rules fired."""
     rows = [
         (c, e)
         for c, e in zip(claims, evidence, strict=True)
-        if e is not None and e.conflicts and sigmoid(grounding.grounding_logit(e)) >= grounding.threshold
+        if isinstance(e, Evidence) and e.conflicts and sigmoid(grounding.grounding_logit(e)) >= grounding.threshold
     ]
     names = signal_names([e for _, e in rows])
     if not names:
@@ -131,7 +143,7 @@ def fit_conflicts(
     return replace(grounding, signal_weights=signals, grounding_weight=float(weight), conflict_bias=bias)
 
 
-def fit(claims: Sequence[LabelledClaim], evidence: Sequence[Evidence | None]) -> Decision:
+def fit(claims: Sequence[LabelledClaim], evidence: Sequence[Found]) -> Decision:
     """Both models; the grounding threshold with the best accuracy (between equals, the one nearest 0.5)."""
     grounding = fit_grounding(claims, evidence)
     fitted = [fit_conflicts(replace(grounding, threshold=float(t)), claims, evidence) for t in THRESHOLDS]
@@ -146,7 +158,7 @@ def fold_of(claims: Sequence[LabelledClaim], folds: int = FOLDS) -> list[int]:
 
 
 def held_out_verdicts(
-    claims: Sequence[LabelledClaim], evidence: Sequence[Evidence | None], assigned: Sequence[int]
+    claims: Sequence[LabelledClaim], evidence: Sequence[Found], assigned: Sequence[int]
 ) -> list[bool]:
     """Whether each pair is accepted by a decision fitted on the pairs of the other parts."""
     verdicts = [False] * len(claims)
@@ -159,21 +171,17 @@ def held_out_verdicts(
     return verdicts
 
 
-def cross_validated(
-    claims: Sequence[LabelledClaim], evidence: Sequence[Evidence | None], folds: int = FOLDS
-) -> list[bool]:
+def cross_validated(claims: Sequence[LabelledClaim], evidence: Sequence[Found], folds: int = FOLDS) -> list[bool]:
     """Whether each pair is accepted by a decision fitted without its fold of (document, article) groups."""
     return held_out_verdicts(claims, evidence, fold_of(claims, folds))
 
 
-def cross_writer(
-    claims: Sequence[LabelledClaim], evidence: Sequence[Evidence | None], files: Sequence[int]
-) -> list[bool]:
+def cross_writer(claims: Sequence[LabelledClaim], evidence: Sequence[Found], files: Sequence[int]) -> list[bool]:
     """Whether each pair is accepted by a decision fitted on the other files only (``files[i]``: pair i's file)."""
     return held_out_verdicts(claims, evidence, files)
 
 
-def report(decision: Decision, claims: Sequence[LabelledClaim], evidence: Sequence[Evidence | None]) -> list[str]:
+def report(decision: Decision, claims: Sequence[LabelledClaim], evidence: Sequence[Found]) -> list[str]:
     return report_verdicts([accepted(decision, e) for e in evidence], claims)
 
 
