@@ -149,3 +149,41 @@ def test_a_passage_about_a_request_speaks_of_both_its_sides():
     assert absent("The requested State may treat the Convention as the legal basis.", passage) is None
     unrelated = passage.replace("receives a request for extradition from", "has concluded no treaty with")
     assert absent("The requested State may treat the Convention as the legal basis.", unrelated) is not None
+
+
+COE_DECLARATION = (
+    "1. Any State may, at the time of signature, specify the territory to which this Convention shall apply. 2. Any "
+    "State may extend the application of this Convention to any other territory by a declaration addressed to the "
+    "Secretary General of the Council of Europe. 3. Any declaration may be withdrawn by a notification addressed "
+    "to the Secretary General. The withdrawal shall become effective three months after its receipt by the "
+    "Secretary General."
+)
+UN_WITHDRAWAL = (
+    "2. Any State Party that has made a reservation may at any time withdraw that reservation by notification to "
+    "the Secretary-General of the United Nations. 3. Disputes may be referred to the International Court of Justice."
+)
+
+
+def test_the_secretary_general_of_a_passage_naming_one_organization_is_that_one():
+    from rag.verification.actors import absent
+
+    wrong = "Declarations extending the Convention to a territory go to the Secretary-General of the United Nations."
+    found = absent(wrong, COE_DECLARATION)
+    assert found is not None and found.role is Role.UN_SECRETARY_GENERAL
+
+
+def test_notifying_the_international_court_for_the_secretary_general_is_contradicted():
+    wrong = "A State Party may withdraw its reservation by notifying the International Court of Justice."
+    assert [m.role for m in mentions(wrong)][-1] is Role.INTERNATIONAL_COURT
+    assert actor_reasons(wrong, UN_WITHDRAWAL)
+    right = "A State Party may withdraw its reservation by notifying the Secretary-General of the United Nations."
+    assert actor_reasons(right, UN_WITHDRAWAL) == []
+
+
+def test_the_committee_of_ministers_and_the_crime_problems_committee_are_named_bodies():
+    text = "The Committee of Ministers shall obtain the opinion of the European Committee on Crime Problems (CDPC)."
+    assert [m.role for m in mentions(text)] == [
+        Role.COMMITTEE_OF_MINISTERS,
+        Role.CRIME_PROBLEMS_COMMITTEE,
+        Role.CRIME_PROBLEMS_COMMITTEE,
+    ]

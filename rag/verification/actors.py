@@ -28,6 +28,9 @@ class Role(StrEnum):
     UN_SECRETARY_GENERAL = "the Secretary-General of the United Nations"
     COE_SECRETARY_GENERAL = "the Secretary General of the Council of Europe"
     UNODC = "UNODC"
+    INTERNATIONAL_COURT = "the International Court of Justice"
+    COMMITTEE_OF_MINISTERS = "the Committee of Ministers"
+    CRIME_PROBLEMS_COMMITTEE = "the European Committee on Crime Problems"
     SERVICE_PROVIDER = "the service provider"
     AUTHORITY = "the competent authority"
     LEGAL_PERSON = "legal persons"
@@ -78,6 +81,9 @@ _PATTERNS: tuple[tuple[str, Role], ...] = (
     ),
     (r"secretary[- ]general", Role.SECRETARY_GENERAL),
     (r"united nations office on drugs and crime|\bunodc\b", Role.UNODC),
+    (r"international court of justice", Role.INTERNATIONAL_COURT),
+    (r"committee of ministers", Role.COMMITTEE_OF_MINISTERS),
+    (r"european committee on crime problems|\bcdpc\b", Role.CRIME_PROBLEMS_COMMITTEE),
     (
         r"(?:communications? )?service providers?|(?:internet|tech(?:nology)?|telecom(?:munications?)?|phone|"
         r"online)\s+(?:compan(?:y|ies)|firms?|providers?)|\bisps?\b|platforms?|providers?",
@@ -113,6 +119,7 @@ _STATE_FAMILY = frozenset(
 )
 # "The Secretary-General" may be either organization's: only the two named ones differ.
 _SECRETARIES_GENERAL = frozenset({Role.SECRETARY_GENERAL, Role.UN_SECRETARY_GENERAL, Role.COE_SECRETARY_GENERAL})
+_NAMED_SECRETARIES_GENERAL = frozenset({Role.UN_SECRETARY_GENERAL, Role.COE_SECRETARY_GENERAL})
 _OPPOSITES = (
     frozenset({Role.REQUESTING_STATE, Role.REQUESTED_STATE}),
     frozenset({Role.SENDING_STATE, Role.RECEIVING_STATE}),
@@ -147,6 +154,9 @@ NAMED_ROLES = frozenset(
         Role.UN_SECRETARY_GENERAL,
         Role.COE_SECRETARY_GENERAL,
         Role.UNODC,
+        Role.INTERNATIONAL_COURT,
+        Role.COMMITTEE_OF_MINISTERS,
+        Role.CRIME_PROBLEMS_COMMITTEE,
     }
 )
 
@@ -165,8 +175,12 @@ def absent(claim_text: str, passage_text: str) -> Mention | None:
     """The sentence's first mention of a named role (``NAMED_ROLES``) that the passage does not name: a plain "State
     Party" could be any side of a request, but a passage that names no requesting State does not speak of one.
     A passage about a request ("receives a request for extradition from another State Party") speaks of both
-    sides of it, whatever it calls them."""
+    sides of it, whatever it calls them; a passage that names one organization's Secretary-General speaks of no
+    other's, however it calls that one later."""
     roles = roles_of(passage_text)
+    if roles & _NAMED_SECRETARIES_GENERAL:
+        # "The Secretary General" of a passage that names one organization's is that one's.
+        roles -= {Role.SECRETARY_GENERAL}
     if _REQUEST_RE.search(passage_text):
         roles |= _REQUEST_SIDES
     for mention in mentions(claim_text):
