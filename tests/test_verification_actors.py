@@ -187,3 +187,30 @@ def test_the_committee_of_ministers_and_the_crime_problems_committee_are_named_b
         Role.CRIME_PROBLEMS_COMMITTEE,
         Role.CRIME_PROBLEMS_COMMITTEE,
     ]
+
+
+def frame_actor_reasons(sentence: str, passage: str) -> list[str]:
+    from rag.verification import frames
+
+    return [c.reason for c in frames.compare(sentence, passage).conflicts if c.kind == "actor"]
+
+
+COURT_ORDER = "The court may order a service provider to preserve the computer data specified in the order."
+CONTROLLER = "The controller shall notify, without delay, the supervisory authority of any data breach."
+
+
+def test_a_power_of_the_court_given_to_law_enforcement_authorities_is_contradicted():
+    police = "Law enforcement authorities may order a service provider to preserve data."
+    assert frame_actor_reasons(police, COURT_ORDER)
+    assert frame_actor_reasons("A judge may order a service provider to preserve the data.", COURT_ORDER) == []
+
+
+def test_courts_or_other_competent_authorities_are_the_authorities():
+    assert [m.role for m in mentions("Courts or other competent authorities may order the seizure.")] == [
+        Role.AUTHORITY
+    ]
+
+
+def test_the_controller_obligation_given_to_the_processor_is_contradicted():
+    assert frame_actor_reasons("The processor must notify the supervisory authority of any data breach.", CONTROLLER)
+    assert frame_actor_reasons("The data controller must notify the supervisory authority.", CONTROLLER) == []

@@ -33,6 +33,10 @@ class Role(StrEnum):
     CRIME_PROBLEMS_COMMITTEE = "the European Committee on Crime Problems"
     SERVICE_PROVIDER = "the service provider"
     AUTHORITY = "the competent authority"
+    COURT = "the court"
+    CONTROLLER = "the controller"
+    PROCESSOR = "the processor"
+    DATA_SUBJECT = "the data subject"
     LEGAL_PERSON = "legal persons"
     PERSON = "the person"
     STATE_PARTY = "the State Party"
@@ -89,6 +93,13 @@ _PATTERNS: tuple[tuple[str, Role], ...] = (
         r"online)\s+(?:compan(?:y|ies)|firms?|providers?)|\bisps?\b|platforms?|providers?",
         Role.SERVICE_PROVIDER,
     ),
+    # A court decides; the authorities that investigate and prosecute are another actor.
+    # "courts or other competent authorities": the authorities, courts among them.
+    (r"courts?\s+or\s+(?:other\s+)?(?:competent\s+)?authorit(?:y|ies)", Role.AUTHORITY),
+    (r"courts?\b|judges?\b|tribunals?\b|magistrates?\b", Role.COURT),
+    (r"(?:data\s+)?controllers?\b", Role.CONTROLLER),
+    (r"(?:data\s+)?processors?\b", Role.PROCESSOR),
+    (r"data\s+subjects?\b", Role.DATA_SUBJECT),
     (
         r"(?:competent|central|judicial|designated)\s+authorit(?:y|ies)|authorit(?:y|ies)|police|"
         r"law enforcement(?: agencies| authorities)?|prosecutors?",
@@ -211,4 +222,6 @@ def same_actor(claim: Role, passage: Role) -> bool:
         return False
     if {claim, passage} <= _SECRETARIES_GENERAL:
         return Role.SECRETARY_GENERAL in {claim, passage}
+    if Role.COURT in {claim, passage}:
+        return {claim, passage} <= {Role.COURT, Role.STATE_PARTY}  # "each State Party's courts" are the State's
     return claim in _STATE_FAMILY and passage in _STATE_FAMILY
