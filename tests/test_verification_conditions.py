@@ -47,3 +47,16 @@ def test_domestic_law_dropped_from_an_obligation_is_a_condition_error():
 def test_a_proviso_dropped_from_a_permission_is_still_a_condition_error():
     sentence = "The requested State Party may refuse the request."
     assert "proviso" in rules(sentence, PROVISO)
+
+
+TRAINING = (
+    "1. Each State Party shall, to the extent necessary, initiate, develop or improve specific training programmes "
+    "for its law enforcement personnel."
+)
+
+
+def test_to_the_extent_necessary_dropped_from_an_obligation_is_a_condition_error():
+    sentence = "Each State Party must develop specific training programmes for its law enforcement personnel."
+    assert "extent" in rules(sentence, TRAINING)
+    kept = "Each State Party must, to the extent necessary, develop specific training programmes for its personnel."
+    assert "extent" not in rules(kept, TRAINING)

@@ -55,10 +55,10 @@ CONDITIONS: dict[str, str] = {
     rf"(?: in)?)\s+{_LAW}|"
     r"in accordance with (?:the )?fundamental principles of (?:its|their) (?:domestic )?(?:law|legal system)",
     "appropriate": r"(?:where|as|when|if) (?:it deems |it considers |is )?(?:appropriate|necessary)|"
-    r"in appropriate cases",
+    r"in appropriate cases|where (?:so )?warranted",
     "possible": r"(?:where|wherever|if|as far as) possible(?: and appropriate)?",
     "urgent": r"in (?:urgent|exceptional) (?:circumstances|cases)",
-    "extent": r"to the extent (?:that |permitted |possible|consistent)[^,;.]{0,80}",
+    "extent": r"to the extent (?:that |permitted |possible|consistent|necessary|appropriate)[^,;.]{0,80}",
     "intent": r"(?:when|where|if) committed intentionally|intentionally|with (?:the )?intent to [^,;.]{0,40}",
     "without_right": r"without right",
     "grounds": r"(?:if|where|when) (?:the )?requested state party has substantial grounds for believing",
