@@ -314,3 +314,18 @@ def test_a_hyphenated_condition_written_without_hyphens_is_kept():
 def test_a_legal_qualifier_dropped_is_a_condition_and_kept_in_other_words_is_not(passage, dropped, kept, rule):
     assert [c.rule for c in compare_conditions(dropped, passage, [])] == [rule]
     assert compare_conditions(kept, passage, []) == []
+
+
+ENTRY_INTO_FORCE = (
+    "The Protocol shall enter into force on the first day of the month following the expiration of a period of three "
+    "months after the date of deposit."
+)
+
+
+def test_a_figure_the_passage_gives_only_in_another_unit_is_a_wrong_number():
+    from rag.verification import numbers
+
+    wrong = "The Protocol enters into force on the first day of the month following one month after deposit."
+    assert [c.kind for c in numbers.compare(wrong, ENTRY_INTO_FORCE)] == ["number"]
+    right = "The Protocol enters into force on the first day of the month following three months after deposit."
+    assert numbers.compare(right, ENTRY_INTO_FORCE) == []

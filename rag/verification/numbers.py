@@ -182,7 +182,8 @@ def compare(claim_text: str, passage_text: str) -> list[Conflict]:
     if "24/7" in passage_text or "twenty-four hours" in passage_text.lower():
         values |= {24.0, 7.0}
     for figure in figures(claim_text):
-        if figure.value in values:
+        # "one month" is not given by "the first day" when the passage counts its months in threes.
+        if figure.value in values and not _other_unit_only(figure, given):
             rival = _rival(claim_text, figure, passage_text, given)
             if rival is not None:
                 return [_conflict(rival, figure)]
@@ -195,6 +196,13 @@ def compare(claim_text: str, passage_text: str) -> list[Conflict]:
             return [_conflict(same_unit[0], figure)]
         return [Conflict("number", f'number: the sentence says "{figure.surface}", the passage gives no such figure')]
     return []
+
+
+def _other_unit_only(figure: Figure, given: tuple[Figure, ...]) -> bool:
+    """Does the passage give the figure's value only in another unit, while it counts the figure's unit otherwise?"""
+    if figure.unit is None or not any(f.unit == figure.unit for f in given):
+        return False
+    return not any(f.value == figure.value and f.unit in (figure.unit, None) for f in given)
 
 
 def _conflict(given: Figure, said: Figure, bounds: bool = False) -> Conflict:
