@@ -214,3 +214,23 @@ def test_the_same_word_negated_pairs_even_without_content_of_its_own():
         "extradition when it has no treaty with the requesting State."
     )
     assert negation_reasons(sentence, NO_TREATY) == []
+
+
+PRIVACY = (
+    "Each State Party shall take such measures as may be necessary to enhance transparency, with due regard for the "
+    "protection of privacy and personal data, on decisions that concern members of the public."
+)
+HINDERING = "The serious hindering, when committed intentionally and without right, of the functioning of a system."
+
+
+def test_freeing_a_measure_from_the_regard_the_passage_requires_is_contradicted():
+    wrong = "Transparency measures need not take the protection of privacy and personal data into account."
+    assert [c.rule for c in polarity.compare_regard(wrong, PRIVACY)] == ["regard"]
+    right = "Measures to enhance transparency must have due regard for the protection of privacy and personal data."
+    assert polarity.compare_regard(right, PRIVACY) == []
+
+
+def test_with_right_for_without_right_is_contradicted():
+    wrong = "The hindering is an offence when done with right."
+    assert [c.rule for c in polarity.compare_regard(wrong, HINDERING)] == ["regard"]
+    assert polarity.compare_regard("The hindering is an offence when done without right.", HINDERING) == []

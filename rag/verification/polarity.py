@@ -277,3 +277,42 @@ def compare_saving(claim_text: str, passage_text: str) -> list[Conflict]:
                 reason = f'negation: the passage leaves it as it is ("without prejudice"), the sentence says "{said}"'
                 return [Conflict("negation", reason, "saving")]
     return []
+
+
+# What a passage requires to be respected ("with due regard for the protection of privacy").
+_REGARD_RE = re.compile(
+    r"\b(?:with (?:due |full )?regard (?:to|for)|bearing in mind|taking (?:due )?(?:into account|into consideration|"
+    r"account of)|having (?:due )?regard to|in (?:full )?respect (?:of|for)|with (?:full )?respect for)\s+"
+    r"(?P<regarded>[^;.]{1,160})",
+    re.IGNORECASE,
+)
+# A sentence that frees its subject from that regard ("need not take privacy into account").
+_DISREGARD_RE = re.compile(
+    r"\b(?:need\s+not|(?:does|do|did)\s*(?:not|n't)\s+(?:have|need)\s+to|(?:is|are)\s+not\s+(?:required|obliged|"
+    r"bound)\s+to|without\s+(?:any\s+)?regard\s+(?:to|for)|regardless\s+of|irrespective\s+of|disregard\w*|"
+    r"may\s+(?:ignore|override|set\s+aside))\b",
+    re.IGNORECASE,
+)
+# The sentence frees it from the regard when what follows grounds this many of the regarded words (all, if fewer).
+MIN_REGARDED_WORDS = 2
+REGARDED_WORDS = 10
+_OBJECT_END_RE = re.compile(r"[,;:.]|\b(?:if|when|where|unless|because|since)\b", re.IGNORECASE)
+_WITHOUT_RIGHT_RE = re.compile(r"\bwithout\s+right\b", re.IGNORECASE)
+_WITH_RIGHT_RE = re.compile(r"(?<!\bwithout\s)\bwith\s+right\b", re.IGNORECASE)
+
+
+def compare_regard(claim_text: str, passage_text: str) -> list[Conflict]:
+    """A negation conflict when the sentence lifts what the passage requires to be respected ("with due regard for
+    privacy" written as "need not take privacy into account"), or says "with right" for "without right"."""
+    if _WITHOUT_RIGHT_RE.search(passage_text) and _WITH_RIGHT_RE.search(claim_text):
+        return [Conflict("negation", 'negation: the passage says "without right", the sentence "with right"', "regard")]
+    regarded = [content_tokens(m.group("regarded"))[:REGARDED_WORDS] for m in _REGARD_RE.finditer(passage_text)]
+    for lifted in _DISREGARD_RE.finditer(claim_text):
+        # What it is freed from: the words up to the next condition or clause ("not obliged to help if ...").
+        region = region_words(_OBJECT_END_RE.split(claim_text[lifted.end() :], maxsplit=1)[0])
+        for words in regarded:
+            if words and sum(is_grounded(t, region) for t in words) >= min(MIN_REGARDED_WORDS, len(words)):
+                said = " ".join(lifted.group(0).split())
+                reason = f'negation: the passage requires regard for it, the sentence says "{said}"'
+                return [Conflict("negation", reason, "regard")]
+    return []

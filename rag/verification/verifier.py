@@ -94,6 +94,7 @@ class Verifier:
             *polarity.compare(claim, passage_text),
             *polarity.compare_irrelevant(claim, passage_text),
             *polarity.compare_saving(claim, passage_text),
+            *polarity.compare_regard(claim, passage_text),
             *conditions.compare(claim, passage_text, framed.clauses),
             *added.compare(claim, passage_text, grounding),
         )
