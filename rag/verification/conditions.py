@@ -169,9 +169,12 @@ def _lead_ins(passage_text: str) -> dict[tuple[int, int], tuple[int, int]]:
 # Words that make a sentence speak of every case: the passage must say so too.
 # "every year" is a frequency, not a scope; "any person who ..." states its own restriction;
 # "must all be", "are all" is "all" floated after its noun, which the sentence has already named.
+# "any of them", "all of these" pick from the set already named; "for all their potential" concedes; a
+# participle after the noun restricts it as a relative clause does ("any offence carrying a penalty of ...").
 _QUANTIFIER_RE = re.compile(
-    r"\b(?:any|every|all(?!\s+(?:be|been|are|were|have|had)\b))\b(?!\s+(?:day|week|month|year|hour|session)s?\b)"
-    r"(?!(?:\s+[\w'’-]+){1,4}?\s+(?:who|which|that|where|whose|in which)\b)",
+    r"\b(?:any|every|(?<!\bfor\s)all(?!\s+(?:be|been|are|were|have|had)\b))\b"
+    r"(?!\s+(?:day|week|month|year|hour|session)s?\b)(?!\s+of\s+(?:them|these|those|which|us)\b)"
+    r"(?!(?:\s*,?\s+[\w'’-]+){1,6}?\s+(?:who|which|that|where|whose|in which)\b)(?!\s+[\w'’-]+\s+\w+ing\b)",
     re.IGNORECASE,
 )
 _PASSAGE_QUANTIFIER_RE = re.compile(r"\b(?:any|all|every|each|whatever|whichever)\b", re.IGNORECASE)
@@ -182,7 +185,7 @@ _ALWAYS_RE = re.compile(
 )
 _PASSAGE_ALWAYS_RE = re.compile(
     r"\b(?:always|in (?:all|every|any) cases?|without exception|regardless|irrespective|full\w*|"
-    r"completely|entirely|in all circumstances|anywhere|worldwide|at any time)\b",
+    r"completely|entirely|in all circumstances|anywhere|worldwide|at any time|independent(?:ly)? of)\b",
     re.IGNORECASE,
 )
 QUANTIFIED_WORDS = 4  # a quantifier reaches this many words ahead ("any public or private entity")
