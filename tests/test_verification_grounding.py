@@ -287,7 +287,7 @@ def test_a_hyphenated_condition_written_without_hyphens_is_kept():
             "punishment of an accused person who provides substantial cooperation.",
             "Each State Party shall consider mitigating punishment of an accused person who provides cooperation.",
             "In appropriate cases, each State Party shall consider mitigating punishment of a cooperating accused.",
-            "appropriate",
+            "cases",
         ),
         (
             "The point of contact shall, if permitted by its domestic law and practice, carry out the preservation "

@@ -54,8 +54,9 @@ CONDITIONS: dict[str, str] = {
     rf"without prejudice to|(?:as|to the extent|if|where|when) (?:permitted|provided|required|allowed) (?:by|for|under)"
     rf"(?: in)?)\s+{_LAW}|"
     r"in accordance with (?:the )?fundamental principles of (?:its|their) (?:domestic )?(?:law|legal system)",
-    "appropriate": r"(?:where|as|when|if) (?:it deems |it considers |is )?(?:appropriate|necessary)|"
-    r"in appropriate cases|where (?:so )?warranted",
+    "appropriate": r"(?:where|as|when|if) (?:it deems |it considers |is )?(?:appropriate|necessary)",
+    # Which cases a statement covers, not how a duty is carried out: counts whatever the sentence's force.
+    "cases": r"in appropriate cases|where (?:so )?warranted",
     "possible": r"(?:where|wherever|if|as far as) possible(?: and appropriate)?",
     "urgent": r"in (?:urgent|exceptional) (?:circumstances|cases)",
     "extent": r"to the extent (?:that |permitted |possible|consistent|necessary|appropriate)[^,;.]{0,80}",
@@ -169,12 +170,11 @@ def _lead_ins(passage_text: str) -> dict[tuple[int, int], tuple[int, int]]:
 # Words that make a sentence speak of every case: the passage must say so too.
 # "every year" is a frequency, not a scope; "any person who ..." states its own restriction;
 # "must all be", "are all" is "all" floated after its noun, which the sentence has already named.
-# "any of them", "all of these" pick from the set already named; "for all their potential" concedes; a
-# participle after the noun restricts it as a relative clause does ("any offence carrying a penalty of ...").
+# "any of them", "all of these" pick from the set already named; "for all their potential" concedes.
 _QUANTIFIER_RE = re.compile(
     r"\b(?:any|every|(?<!\bfor\s)all(?!\s+(?:be|been|are|were|have|had)\b))\b"
     r"(?!\s+(?:day|week|month|year|hour|session)s?\b)(?!\s+of\s+(?:them|these|those|which|us)\b)"
-    r"(?!(?:\s*,?\s+[\w'’-]+){1,6}?\s+(?:who|which|that|where|whose|in which)\b)(?!\s+[\w'’-]+\s+\w+ing\b)",
+    r"(?!(?:\s*,?\s+[\w'’-]+){1,6}?\s+(?:who|which|that|where|whose|in which)\b)",
     re.IGNORECASE,
 )
 _PASSAGE_QUANTIFIER_RE = re.compile(r"\b(?:any|all|every|each|whatever|whichever)\b", re.IGNORECASE)
