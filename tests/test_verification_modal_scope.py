@@ -123,3 +123,10 @@ def test_may_also_be_refused_is_a_permission_to_refuse():
 
     text = "Cooperation under this article may also be refused if the property is of a de minimis value."
     assert [m.force for m in modals(text)] == [Force.NO_OBLIGATION]
+
+
+def test_it_shall_not_be_necessary_for_is_no_obligation():
+    from rag.verification.modality import Force, modals
+
+    text = "It shall not be necessary for the offences set forth in it to result in damage or harm to state property."
+    assert [m.force for m in modals(text)] == [Force.NO_OBLIGATION]

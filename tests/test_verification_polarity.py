@@ -234,3 +234,14 @@ def test_with_right_for_without_right_is_contradicted():
     wrong = "The hindering is an offence when done with right."
     assert [c.rule for c in polarity.compare_regard(wrong, HINDERING)] == ["regard"]
     assert polarity.compare_regard("The hindering is an offence when done without right.", HINDERING) == []
+
+
+CHILD_RIGHTS = (
+    "Nothing in this article shall affect any international obligations which are more conducive to the realization "
+    "of the rights of the child."
+)
+
+
+def test_nothing_affects_without_an_auxiliary_is_the_same_saving_clause():
+    sentence = "Nothing in the convention affects international obligations more conducive to the rights of the child."
+    assert negation_reasons(sentence, CHILD_RIGHTS) == []

@@ -72,6 +72,8 @@ _PATTERNS: tuple[tuple[str, Force, bool], ...] = (
         False,
     ),
     (r"(?:does|do)\s*(?:not|n't)\s+(?:require|oblige|compel|force)", Force.NO_OBLIGATION, True),
+    # "it shall not be necessary for the offences to result in damage": they need not.
+    (r"(?:shall|will|is|does)\s+not\s+(?:be\s+)?(?:necessary|needed)\s+(?:for|that|to)", Force.NO_OBLIGATION, False),
     (
         rf"(?:{_AUX}\s+(?:not|never)|cannot|can't)\s+be\s+(?:refused|declined|denied|rejected)(?:\s+(?:on|for|because|"
         rf"solely|only))?",

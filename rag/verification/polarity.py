@@ -46,7 +46,7 @@ _FIXED_RE = re.compile(
     # "shall not prejudice X", "in a manner not prejudicial to X": "without prejudice to X" in other words.
     r"(?:not|never)\s+(?:be\s+)?prejudic\w*|"
     # A saving clause in other words: "nothing in this Convention shall affect X", "does not rule out X".
-    r"nothing\b[^.;]{0,80}?\b(?:shall|will|does|is\s+to)\s+(?:be\s+)?(?:affect|prejudic|derogat)\w*|"
+    r"nothing\b[^.;]{0,80}?\b(?:(?:shall|will|does|is\s+to)\s+(?:be\s+)?)?(?:affect|prejudic|derogat)\w*|"
     r"not\s+(?:affect\w*|rul\w+\s+out|derogat\w*))\b",
     re.IGNORECASE,
 )
