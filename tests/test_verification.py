@@ -405,3 +405,14 @@ def test_fit_counts_a_sentence_with_nothing_to_check_as_not_found_and_a_verbatim
     decision = Decision((0.0,) * len(FEATURES), 0.0, 0.5)
     assert [accepted(decision, f) for f in found] == [False, True]
     assert [verifier.verify(c.sentence, c.passage_text, doc_id=UN).verdict for c in claims] == found
+
+
+def test_a_sentence_the_rules_reject_together_gets_the_reason_of_the_rule_weighing_most_against_it():
+    from rag.verification.types import Conflict
+
+    negation = Conflict("negation", 'negation: the passage says "nothing", the sentence does not', "clause")
+    extra = Conflict("extra", 'not in the passage: "sworn interpreter"', "phrase")
+    signals = (("negation", -0.1), ("negation.clause", 0.2), ("extra", 0.3))
+    decision = Decision((0.0,) * len(FEATURES), 3.0, 0.5, signals, 0.0, -2.0)
+    verdict, reason, _ = decision.decide(Evidence(0.8, 1.0, 1.0, 1.0, (), (extra, negation)))
+    assert verdict is Verdict.CONTRADICTED and reason == negation.reason

@@ -115,7 +115,9 @@ class Decision:
             return Verdict.NOT_FOUND, not_found_reason(evidence), grounded
         if self.probability(evidence) >= 0.5:
             return Verdict.SUPPORTED, None, grounded
-        active = self.active(evidence.conflicts)
+        # When no rule counts against the sentence on its own, yet the rules that fired reject it together, the
+        # reason is the one that weighs most against it.
+        active = self.active(evidence.conflicts) or sorted(evidence.conflicts, key=self.weight_of)[:1]
         if not active:
             return Verdict.NOT_FOUND, not_found_reason(evidence), grounded
         verdict = Verdict.NOT_FOUND if active[0].kind in NOT_FOUND_KINDS else Verdict.CONTRADICTED
