@@ -22,9 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eval.dataset import is_test_split
-from rag.answering.assess import decide_refusal, lead_document_hash
+from rag.answering.assess import decide_refusal, lead_document_hash, premise_of_retrieved
 from rag.answering.assess.model import MODEL_PATH, AnswerabilityModel
-from rag.answering.assess.premise import check_premise
 from rag.answering.assess.training import read_training
 from rag.answering.retrieve import Question, retrieve
 from rag.cli_common import add_store_arguments, settings_from_args
@@ -64,8 +63,7 @@ def outcomes(engine: Engine, rows: list[tuple[str, bool, str]], models: dict[str
         retrieved = retrieve(
             Question(question), service.settings, service.retriever, service.embeddings, service.verifier
         )
-        sentences = [c.text for c in retrieved.candidates]
-        premise = check_premise(retrieved.reading.premise, retrieved.query, sentences, view.corpus_text, view.registry)
+        premise = premise_of_retrieved(retrieved, view, service.verifier)
         reason = premise.contradiction.reason if premise.by_the_text and premise.contradiction else None
         lead = lead_document_hash(retrieved, view)
         for name, model in models.items():

@@ -73,7 +73,7 @@ class AnswerService:
         retrieved = retrieve(
             Question(question, k, filters, history), self.settings, self.retriever, self.embeddings, self.verifier
         )
-        assessment = assess(retrieved, self.retriever.view(), self.question_embeddings)
+        assessment = assess(retrieved, self.retriever.view(), self.question_embeddings, self.verifier)
         clock.lap("retrieval")
         if assessment.decision.refuse:
             answer = refusal(retrieved, assessment, mode)

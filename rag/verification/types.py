@@ -27,6 +27,8 @@ class Verification:
     start: int
     end: int
     score: float
+    # The kind of the conflict that contradicts the sentence ("modality", "number", ...), when contradicted.
+    conflict: str | None = None
 
     @property
     def supported(self) -> bool:

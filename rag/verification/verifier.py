@@ -51,7 +51,8 @@ class Verifier:
             return Verification(verdict, reason, start, end, 0.0 if span is None else 1.0)
         verdict, reason, score = self.decision.decide(evidence)
         assert span is not None
-        return Verification(verdict, reason, span[0], span[1], score)
+        conflict = self.decision.active(evidence.conflicts)[0].kind if verdict is Verdict.CONTRADICTED else None
+        return Verification(verdict, reason, span[0], span[1], score, conflict)
 
     def ungrounded_words(self, sentence: str, passage_text: str, *, doc_id: str | None = None) -> tuple[str, ...]:
         """The sentence's content words that nothing in the passage accounts for (not its stems, their

@@ -21,6 +21,7 @@ from rag.answering.assess.premise import NOTHING_CONTRADICTED, PremiseCheck, che
 from rag.answering.retrieve import Retrieved
 from rag.keyword_index import Vocabulary
 from rag.retrieval import CorpusView
+from rag.verification import Verifier
 
 
 @dataclass(frozen=True)
@@ -79,13 +80,12 @@ def weigh(
     return Evidence(values, own_text_values, question_vector, missing_names, provision_request)
 
 
-def assess(retrieved: Retrieved, view: CorpusView, question_embeddings: Embeddings) -> Assessment:
-    """Check the premise the question takes for granted and decide, with the committed answerability
-    model, whether to refuse (``decide_refusal``). For a question that is answered, word the remark on
-    the source it quotes."""
+def assess(retrieved: Retrieved, view: CorpusView, question_embeddings: Embeddings, verifier: Verifier) -> Assessment:
+    """Check the premise the question takes for granted (``check_premise``, the asserted claim put to
+    ``verifier``) and decide, with the committed answerability model, whether to refuse
+    (``decide_refusal``). For a question that is answered, word the remark on the source it quotes."""
     reading = retrieved.reading
-    sentences = [c.text for c in retrieved.candidates]
-    premise = check_premise(reading.premise, retrieved.query, sentences, view.corpus_text, view.registry)
+    premise = premise_of_retrieved(retrieved, view, verifier)
     evidence, probability, decision = decide_refusal(
         retrieved, view, question_embeddings, load_model(), premise.settles_refusal
     )
@@ -93,6 +93,21 @@ def assess(retrieved: Retrieved, view: CorpusView, question_embeddings: Embeddin
         return Assessment(evidence, probability, decision)
     recorded = reading.source is not None and source_recorded(reading.source, view.corpus_text, view.registry)
     return Assessment(evidence, probability, decision, reading.remark(recorded), premise)
+
+
+def premise_of_retrieved(retrieved: Retrieved, view: CorpusView, verifier: Verifier) -> PremiseCheck:
+    """Whether the retrieved sentences contradict what the question takes for granted (``check_premise``)."""
+    reading = retrieved.reading
+    sentences = [c.text for c in retrieved.candidates]
+    return check_premise(
+        reading.premise,
+        retrieved.query,
+        sentences,
+        view.corpus_text,
+        view.registry,
+        claim=reading.asserted,
+        verifier=verifier,
+    )
 
 
 def decide_refusal(

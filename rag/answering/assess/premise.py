@@ -20,6 +20,13 @@ compare what the question states with the best-scored sentences:
 A premise clause ("Since the signing was in Geneva, ...") naming what no document mentions is
 contradicted too (``check_premise``): the answer says so, then gives the documents' own account.
 
+Before these rules, the claim the question asserts (``QuestionReading.asserted``: its premise clause,
+the claim it quotes, the claim it asks to confirm) is put to the claim verifier against each of the best
+sentences (``verified_contradiction``): the first the verifier finds contradicting it by its wording
+(``CORRECTING_CONFLICTS``: "may" against "obliges", "shall not" against "lets", another figure, "imposes
+no obligation" against "have to") is the correction. A sentence that only lacks the claim's words is
+no evidence against it: the verifier says "not found", and the premise stands.
+
 The rules decide on the best sentences whether the premise is contradicted; the sentence the answer
 then opens with is chosen by its relation to the premise (``_lead_by_topic``): of the sentences that
 contradict it the same way, the one sharing most words with what the premise is about (``premise_topic``),
@@ -38,11 +45,16 @@ from rag.answering.retrieve.claims import premise_of
 from rag.documents import Registry
 from rag.glossary import expansions
 from rag.keyword_index import tokenize
+from rag.verification import Verdict, Verifier
 
 # How many of the best sentences may carry the contradicting wording.
 EVIDENCE_SENTENCES = 3
 # How many of the best sentences the lead of a correction is chosen from, by its relation to the premise.
 LEAD_SENTENCES = 10
+# The conflicts by which the verifier's contradiction of an asserted claim corrects it: the text's own
+# wording against the claim's. An actor the passage does not speak of, or another instrument named, is
+# a sentence about something else rather than a correction.
+CORRECTING_CONFLICTS = frozenset({"modality", "negation", "number"})
 # The words that open an answer whose premise the evidence contradicts.
 PREMISE_CORRECTION = "No, the text says otherwise. "
 # Why a premise clause naming what no document mentions is contradicted (not by the text itself).
@@ -162,17 +174,43 @@ NOTHING_CONTRADICTED = PremiseCheck(None)
 
 
 def check_premise(
-    premise: str | None, query: str, sentences: Sequence[str], corpus: str, registry: Registry | None = None
+    premise: str | None,
+    query: str,
+    sentences: Sequence[str],
+    corpus: str,
+    registry: Registry | None = None,
+    *,
+    claim: str | None = None,
+    verifier: Verifier | None = None,
 ) -> PremiseCheck:
     """Whether the best ``sentences`` (best first) contradict what the question (``query``) takes
     for granted: a ``premise`` clause naming what no document of ``corpus`` mentions (the names of
-    ``registry`` count as mentioned), or ``contradicted_premise``. A premise naming the unknown opens
+    ``registry`` count as mentioned), the asserted ``claim`` as the ``verifier`` finds it contradicted
+    (``verified_contradiction``), or ``contradicted_premise``. A premise naming the unknown opens
     with the best sentence: the documents' own account of what is asked."""
     if premise and sentences:
         names = unknown_names(premise, corpus, registry)
         if names:
             return PremiseCheck(Contradiction(0, UNKNOWN_NAMES_REASON), unknown_premise_names(names))
+    if claim and verifier is not None:
+        verified = verified_contradiction(claim, sentences, verifier)
+        if verified is not None:
+            return PremiseCheck(verified)
     return PremiseCheck(contradicted_premise(query, sentences))
+
+
+def verified_contradiction(claim: str, sentences: Sequence[str], verifier: Verifier) -> Contradiction | None:
+    """The first of the best ``LEAD_SENTENCES`` of ``sentences`` that ``verifier`` finds contradicting ``claim``
+    by one of ``CORRECTING_CONFLICTS``, with the verifier's reason; None when none does. The verifier
+    contradicts only a sentence that holds the claim's words (its grounding is above threshold), so the
+    correction is on the claim's topic."""
+    window = sentences[:LEAD_SENTENCES]
+    verifier.prepare([claim])
+    for index, sentence in enumerate(window):
+        verification = verifier.verify(claim, sentence)
+        if verification.verdict is Verdict.CONTRADICTED and verification.conflict in CORRECTING_CONFLICTS:
+            return Contradiction(index, verification.reason or "the text says otherwise")
+    return None
 
 
 def premise_topic(question: str, expand: bool = False) -> set[str]:

@@ -64,6 +64,32 @@ _PREMISE_RE = re.compile(
     r"^(?:since|given that|as|because|now that|once|considering that)\s+(?P<premise>[^,?]{5,200}),\s*(?P<rest>\S.*)$",
     re.IGNORECASE | re.DOTALL,
 )
+# "Is it true that <claim>?", "Am I right that <claim>?": a claim put up for confirmation.
+_IS_IT_TRUE_RE = re.compile(
+    r"^(?:is it (?:true|right|correct|the case|so)|am i (?:right|correct)|is it correct to say|"
+    r"would it be (?:right|correct|fair) to say)\s+that\s+(?P<claim>\S.*?)\s*\?*$",
+    re.IGNORECASE | re.DOTALL,
+)
+# "<claim>, doesn't it?", "<claim>, right?": a claim with a tag asking to confirm it.
+_TAGGED_RE = re.compile(
+    r"^(?P<claim>\S[^?]*?),?\s+(?:(?:is|does|do|are|has|have|can|will|would|should)n'?t (?:it|they|there|she|he)"
+    r"|right|correct|true)\s*\?$",
+    re.IGNORECASE | re.DOTALL,
+)
+# "<claim>. Is that right?", "<claim> - is that true?", "<claim>. Is there such an obligation?": a claim,
+# then a short question asking whether it holds.
+_CONFIRMED_RE = re.compile(
+    r"^(?P<claim>\S[^?]*?)\s*(?:[.!;:]|\s[-\u2013\u2014])\s+(?:is|was|are)\s+(?:that|this|it|there)\b[^.?]{0,40}\?$",
+    re.IGNORECASE | re.DOTALL,
+)
+# A question word or an auxiliary opening a "claim" makes it a question ("What counts as serious crime - is
+# there a minimum?", "Is that provision correct?").
+_ASKING_RE = re.compile(
+    r"(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|does|do|did|can|could|may|must|shall|"
+    r"should|will|would|has|have)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+")
 # Said after the answer to a quoted claim whose source the documents do not mention.
 SOURCE_REMARK = "The documents do not record what {source} said; this answer is what the text itself says."
 
@@ -94,6 +120,20 @@ class QuestionReading:
             return self.asked
         match = _PREMISE_RE.match(self.asked)
         return match.group("rest") if match else self.asked
+
+    @property
+    def asserted(self) -> str | None:
+        """The claim the question asserts rather than asks, to be checked against the text: its premise
+        clause ("Since <claim>, ..."), the claim it quotes ("A blogger says <claim>. Is that right?") or
+        puts up for confirmation ("Is it true that <claim>?", "<claim>, doesn't it?"); None when it
+        only asks."""
+        if self.premise is not None:
+            return self.premise
+        claim = asserted_claim(self.asked)
+        if claim is None and self.source is not None:
+            first = _SENTENCE_END_RE.split(self.asked.strip(), maxsplit=1)[0]
+            claim = None if first.endswith("?") else first.rstrip(".!")
+        return claim
 
     @property
     def quotes_someone(self) -> bool:
@@ -134,3 +174,16 @@ def read_question(question: str, registry: Registry | None = None) -> QuestionRe
 def premise_of(asked: str) -> str | None:
     match = _PREMISE_RE.match(asked.strip())
     return match.group("premise") if match else None
+
+
+def asserted_claim(asked: str) -> str | None:
+    """The claim ``asked`` puts up for confirmation ("Is it true that <claim>?", "<claim>, doesn't it?",
+    "<claim>. Is that right?"), without its tag; None when it asks without asserting."""
+    stripped = asked.strip()
+    for pattern in (_IS_IT_TRUE_RE, _TAGGED_RE, _CONFIRMED_RE):
+        match = pattern.match(stripped)
+        if match is not None:
+            claim = match.group("claim").strip(" ,;:-\u2013\u2014")
+            if len(claim.split()) >= _MIN_CLAIM_WORDS and not _ASKING_RE.match(claim):
+                return claim[0].upper() + claim[1:]
+    return None
