@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rag.answering.assess.decision import decide
 from rag.answering.assess.names import source_recorded, unknown_names
 from rag.answering.retrieve.claims import read_question
@@ -79,3 +81,46 @@ def test_a_speaker_the_documents_quote_is_searched_with_the_claim() -> None:
     assert quoted.asked.startswith("The treaty would help")
     outside = read_question("The Daily Planet says the treaty forces tech firms to hand over encryption keys. True?")
     assert not outside.source_is_documented and outside.searched == outside.asked
+
+
+@pytest.mark.parametrize(
+    ("question", "asserted"),
+    [
+        (
+            "Since the convention obliges States to extradite without dual criminality, what procedure applies?",
+            "the convention obliges States to extradite without dual criminality",
+        ),
+        (
+            "A blogger claims that police can read messages in real time for any offence. Is that right?",
+            "Police can read messages in real time for any offence",
+        ),
+        (
+            "An MP says the treaty forces us to hand data to any country that asks - is that true?",
+            "The treaty forces us to hand data to any country that asks",
+        ),
+        (
+            "Is it true that the convention defines a child as anyone under 16?",
+            "The convention defines a child as anyone under 16",
+        ),
+        (
+            "The Hanoi convention sets a five-year statute of limitations, doesn't it?",
+            "The Hanoi convention sets a five-year statute of limitations",
+        ),
+        ("Our minister claims the treaty protects whistleblowers. Where?", "The treaty protects whistleblowers"),
+    ],
+)
+def test_the_claim_a_question_asserts_is_read_without_its_frame(question: str, asserted: str) -> None:
+    assert read_question(question).asserted == asserted
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Can a State refuse extradition for political offences?",
+        "What counts as a 'serious crime' in the UN cybercrime convention - is there a minimum jail term?",
+        "Is that provision correct?",
+        "Human Rights Watch says the treaty is flawed. What are its arguments?",
+    ],
+)
+def test_a_question_that_only_asks_asserts_nothing(question: str) -> None:
+    assert read_question(question).asserted is None

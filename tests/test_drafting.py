@@ -284,3 +284,10 @@ def test_yes_or_no_stands_only_as_the_answer_to_a_yes_or_no_question(question: s
     assert (for_question(drafted, question).direct == "Yes") is kept
     assert for_question(drafted, question).sentences == drafted.sentences
     assert for_question(Draft("Ninety days"), "How long is data kept?").direct == "Ninety days"
+
+
+def test_a_no_correcting_a_contradicted_premise_stands_beside_quotes_but_a_yes_does_not() -> None:
+    sentences, citations = _answer_parts("No")
+    assert backed_direct("No", sentences, citations, PASSAGES, False, corrects_premise=True) == "No"
+    assert backed_direct("Yes", sentences, citations, PASSAGES, False, corrects_premise=True) is None
+    assert backed_direct("No", sentences, citations, PASSAGES, False) is None

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from rag.answering.assess.premise import PREMISE_CORRECTION, check_premise, contradicted_premise
+from rag.answering.assess.premise import (
+    PREMISE_CORRECTION,
+    check_premise,
+    contradicted_premise,
+    verified_contradiction,
+)
 
 SERIOUS_CRIME = (
     "“Serious crime” shall mean conduct constituting an offence punishable by a maximum deprivation of "
@@ -235,3 +240,69 @@ def test_a_figure_on_the_topic_of_a_sentence_overrules_refusal() -> None:
     assert check_premise(None, tagged, [ILLEGAL_ACCESS, AMENDMENTS, LIMITATIONS], "").settles_refusal
     immediate = "Since a country can pull out of the convention with immediate effect, how does it notify?"
     assert check_premise(None, immediate, [ENTRY_INTO_FORCE, DENUNCIATION], "").settles_refusal
+
+
+# The asserted claim against the text, by the claim verifier (the ``verifier`` fixture: real MiniLM).
+EVIDENCE_USE = (
+    "19. The requesting State Party shall not transmit or use information or evidence furnished by the requested "
+    "State Party for investigations, prosecutions or judicial proceedings other than those stated in the request "
+    "without the prior consent of the requested State Party."
+)
+DUAL_CRIMINALITY = (
+    "1. This article shall apply to the criminal offences established in accordance with this Convention where the "
+    "person who is the subject of the request for extradition is present in the territory of the requested State "
+    "Party, provided that the offence for which extradition is sought is punishable under the domestic law of both "
+    "the requesting State Party and the requested State Party."
+)
+NO_OBLIGATION_TO_EXTRADITE = (
+    "15. Nothing in this Convention shall be interpreted as imposing an obligation to extradite if the requested "
+    "State Party has substantial grounds for believing that the request has been made for the purpose of "
+    "prosecuting or punishing a person on account of that person's political opinions."
+)
+CHILD_MATERIAL = (
+    "2. For the purposes of this article, the term child sexual abuse material shall include visual material that "
+    "depicts any person under 18 years of age."
+)
+
+
+def test_a_claimed_permission_the_text_forbids_is_contradicted_by_the_verifier(verifier) -> None:  # type: ignore[no-untyped-def]
+    claim = "the convention lets the requesting country use the evidence it receives in any other case it likes"
+    found = verified_contradiction(claim, [ATTEMPT, EVIDENCE_USE], verifier)
+    assert found is not None and found.sentence == 1 and found.reason.startswith("negation")
+
+
+def test_a_claimed_obligation_the_text_says_need_not_exist_is_contradicted(verifier) -> None:  # type: ignore[no-untyped-def]
+    claim = "under the convention our government would have to hand over people to any country that asks"
+    found = verified_contradiction(claim, [NO_OBLIGATION_TO_EXTRADITE], verifier)
+    assert found is not None and found.sentence == 0
+
+
+def test_another_age_is_contradicted_by_the_verifier(verifier) -> None:  # type: ignore[no-untyped-def]
+    found = verified_contradiction("the convention defines a child as anyone under 16", [CHILD_MATERIAL], verifier)
+    assert found is not None and found.reason.startswith("number")
+
+
+def test_a_claim_the_text_states_is_not_contradicted(verifier) -> None:  # type: ignore[no-untyped-def]
+    claim = (
+        "the requesting State Party shall not use evidence furnished by the requested State Party in other proceedings"
+    )
+    assert verified_contradiction(claim, [EVIDENCE_USE, DUAL_CRIMINALITY], verifier) is None
+
+
+def test_a_sentence_that_only_lacks_the_claims_words_is_no_evidence_against_it(verifier) -> None:  # type: ignore[no-untyped-def]
+    claim = "the 24/7 network of the convention is run by Interpol"
+    assert verified_contradiction(claim, [DENUNCIATION, ATTEMPT], verifier) is None
+
+
+def test_the_verifier_corrects_a_premise_the_wording_rules_miss(verifier) -> None:  # type: ignore[no-untyped-def]
+    question = (
+        "Since the convention obliges countries to extradite for any listed offence even if it is not a crime in the "
+        "requested country, what procedure applies?"
+    )
+    claim = (
+        "the convention obliges countries to extradite for any listed offence even if it is not a crime in the "
+        "requested country"
+    )
+    check = check_premise(claim, question, [DENUNCIATION, DUAL_CRIMINALITY], "", claim=claim, verifier=verifier)
+    assert check.lead == 1 and check.settles_refusal
+    assert check_premise(claim, question, [DENUNCIATION, DUAL_CRIMINALITY], "").lead is None

@@ -57,6 +57,8 @@ LEAD_SENTENCES = 10
 CORRECTING_CONFLICTS = frozenset({"modality", "negation", "number"})
 # The words that open an answer whose premise the evidence contradicts.
 PREMISE_CORRECTION = "No, the text says otherwise. "
+# The direct answer of a generative answer whose premise the passages' wording contradicts.
+PREMISE_DIRECT = "No"
 # Why a premise clause naming what no document mentions is contradicted (not by the text itself).
 UNKNOWN_NAMES_REASON = "the premise names what no document mentions"
 
@@ -207,7 +209,8 @@ def verified_contradiction(claim: str, sentences: Sequence[str], verifier: Verif
     window = sentences[:LEAD_SENTENCES]
     verifier.prepare([claim])
     for index, sentence in enumerate(window):
-        verification = verifier.verify(claim, sentence)
+        # One line: a sentence broken across lines of its source reads as several clauses to the checks.
+        verification = verifier.verify(claim, " ".join(sentence.split()))
         if verification.verdict is Verdict.CONTRADICTED and verification.conflict in CORRECTING_CONFLICTS:
             return Contradiction(index, verification.reason or "the text says otherwise")
     return None

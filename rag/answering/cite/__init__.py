@@ -20,7 +20,9 @@ def cite(verified: Verified, retrieved: Retrieved, assessment: Assessment, mode:
     model declined or no sentence is supported."""
     passages = retrieved.passages
     sentences, citations = number_citations(verified.sentences, passages)
-    direct = backed_direct(verified.direct, sentences, citations, passages, verified.model_verified)
+    direct = backed_direct(
+        verified.direct, sentences, citations, passages, verified.model_verified, assessment.premise.by_the_text
+    )
     refused = verified.declined or not any(s.supported for s in sentences)
     return Answer(
         retrieved.reading.question,

@@ -7,21 +7,25 @@ only the sentences the extractive provider would quote and rewrites each in plai
 rewrite falling back to its quote; with "schema" it fills an answer schema from excerpts, with
 "free" it writes free text. A capable model writes free text with ``[n]`` markers, shown the
 passages its budget allows. When the model is unavailable or fails, the answer quotes instead,
-with a notice.
+with a notice. When the assess stage found the question's premise contradicted by the passages'
+wording, every mode opens with "No": the extractive lead is the correcting sentence, and a model's
+own direct answer gives way to the correction.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Generator
+from dataclasses import replace
 
 from rag.answering.assess import Assessment
+from rag.answering.assess.premise import PREMISE_DIRECT
 from rag.answering.draft.context import context_for
-from rag.answering.draft.drafting import for_question, schema_for, stream_draft
+from rag.answering.draft.drafting import YES_NO_OPENING_RE, for_question, schema_for, stream_draft
 from rag.answering.draft.extractive import extractive_drafts
 from rag.answering.draft.generative import build_chat_model
 from rag.answering.draft.rephrase import stream_rephrased
-from rag.answering.draft.types import Draft, Drafted
+from rag.answering.draft.types import Draft, Drafted, DraftSentence
 from rag.answering.retrieve import Retrieved
 from rag.errors import ModelUnavailableError
 from rag.prompts import ANSWER_PROMPT, SCHEMA_ANSWER_PROMPT
@@ -33,11 +37,7 @@ log = logging.getLogger(__name__)
 def draft(mode: str, retrieved: Retrieved, assessment: Assessment, settings: Settings) -> Generator[str, None, Drafted]:
     """Stream the readable text of provider ``mode`` as it is generated; return what it drafted."""
     if mode == "extractive":
-        premise = assessment.premise
-        quoted = extractive_drafts(
-            retrieved.candidates, retrieved.passages, premise.lead, retrieved.broad, premise.correction
-        )
-        return Drafted(Draft(None, quoted), mode)
+        return Drafted(Draft(None, _quoted(retrieved, assessment)), mode)
     try:
         if mode == "local" and settings.local_drafting == "rephrase":
             written = yield from _rephrase(retrieved, assessment, settings)
@@ -49,17 +49,32 @@ def draft(mode: str, retrieved: Retrieved, assessment: Assessment, settings: Set
         log.warning("generation failed: %s", type(error).__name__)
         notice = f"The {mode} model failed ({type(error).__name__}); this answer is extractive."
     else:
-        return Drafted(written, mode)
-    return Drafted(Draft(None, extractive_drafts(retrieved.candidates, retrieved.passages)), mode, notice)
+        return Drafted(_with_correction(written, assessment), mode)
+    return Drafted(Draft(None, _quoted(retrieved, assessment)), mode, notice)
+
+
+def _quoted(retrieved: Retrieved, assessment: Assessment) -> list[DraftSentence]:
+    """The extractive provider's sentences: the lead correcting a contradicted premise first, if any."""
+    premise = assessment.premise
+    candidates, passages = retrieved.candidates, retrieved.passages
+    return extractive_drafts(candidates, passages, premise.lead, retrieved.broad, premise.correction)
+
+
+def _with_correction(written: Draft, assessment: Assessment) -> Draft:
+    """``written`` opening with "No" when the assess stage found the premise contradicted by the passages'
+    wording: the model's own direct answer gives way, unless its first sentence already says "No" (a
+    rewrite that fell back to the correcting quote)."""
+    if not assessment.premise.by_the_text:
+        return written
+    if written.sentences and YES_NO_OPENING_RE.match(written.sentences[0].text):
+        return replace(written, direct=None)
+    return replace(written, direct=PREMISE_DIRECT)
 
 
 def _rephrase(retrieved: Retrieved, assessment: Assessment, settings: Settings) -> Generator[str, None, Draft]:
     """Stream the local model's plain-words rewrites of the sentences the extractive provider would quote."""
     model = build_chat_model(settings, "local")
-    premise = assessment.premise
-    quotes = extractive_drafts(
-        retrieved.candidates, retrieved.passages, premise.lead, retrieved.broad, premise.correction
-    )
+    quotes = _quoted(retrieved, assessment)
     return (yield from stream_rephrased(model, retrieved.reading.question, quotes, retrieved.passages))
 
 

@@ -72,8 +72,8 @@ _IS_IT_TRUE_RE = re.compile(
 )
 # "<claim>, doesn't it?", "<claim>, right?": a claim with a tag asking to confirm it.
 _TAGGED_RE = re.compile(
-    r"^(?P<claim>\S[^?]*?),?\s+(?:(?:is|does|do|are|has|have|can|will|would|should)n'?t (?:it|they|there|she|he)"
-    r"|right|correct|true)\s*\?$",
+    r"^(?P<claim>\S[^?]*?)(?:,?\s+(?:is|does|do|are|has|have|can|will|would|should)n'?t (?:it|they|there|she|he)"
+    r"|,\s*(?:right|correct|true))\s*\?$",
     re.IGNORECASE | re.DOTALL,
 )
 # "<claim>. Is that right?", "<claim> - is that true?", "<claim>. Is there such an obligation?": a claim,
@@ -180,7 +180,7 @@ def asserted_claim(asked: str) -> str | None:
     """The claim ``asked`` puts up for confirmation ("Is it true that <claim>?", "<claim>, doesn't it?",
     "<claim>. Is that right?"), without its tag; None when it asks without asserting."""
     stripped = asked.strip()
-    for pattern in (_IS_IT_TRUE_RE, _TAGGED_RE, _CONFIRMED_RE):
+    for pattern in (_IS_IT_TRUE_RE, _CONFIRMED_RE, _TAGGED_RE):
         match = pattern.match(stripped)
         if match is not None:
             claim = match.group("claim").strip(" ,;:-\u2013\u2014")
