@@ -106,7 +106,6 @@ def test_a_speaker_the_documents_quote_is_searched_with_the_claim() -> None:
             "The Hanoi convention sets a five-year statute of limitations, doesn't it?",
             "The Hanoi convention sets a five-year statute of limitations",
         ),
-        ("Our minister claims the treaty protects whistleblowers. Where?", "The treaty protects whistleblowers"),
     ],
 )
 def test_the_claim_a_question_asserts_is_read_without_its_frame(question: str, asserted: str) -> None:
@@ -120,6 +119,7 @@ def test_the_claim_a_question_asserts_is_read_without_its_frame(question: str, a
         "What counts as a 'serious crime' in the UN cybercrime convention - is there a minimum jail term?",
         "Is that provision correct?",
         "Human Rights Watch says the treaty is flawed. What are its arguments?",
+        "Access Now says the convention lacks human rights safeguards. What safeguards does the text contain?",
     ],
 )
 def test_a_question_that_only_asks_asserts_nothing(question: str) -> None:

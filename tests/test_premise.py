@@ -277,9 +277,15 @@ def test_a_claimed_obligation_the_text_says_need_not_exist_is_contradicted(verif
     assert found is not None and found.sentence == 0
 
 
-def test_another_age_is_contradicted_by_the_verifier(verifier) -> None:  # type: ignore[no-untyped-def]
-    found = verified_contradiction("the convention defines a child as anyone under 16", [CHILD_MATERIAL], verifier)
-    assert found is not None and found.reason.startswith("number")
+def test_a_figure_the_sentence_does_not_give_is_left_to_the_figure_rules(verifier) -> None:  # type: ignore[no-untyped-def]
+    signature = (
+        "1. This Convention shall be open to all States for signature in Hanoi in 2025 and thereafter at United "
+        "Nations Headquarters in New York until 31 December 2026."
+    )
+    assert verified_contradiction("20 countries boycotted the Hanoi signing ceremony", [signature], verifier) is None
+    # The figure rules compare it with a figure of its kind: an age against an age.
+    question = "As the convention defines a child as anyone under 16, what material counts?"
+    assert check_premise(None, question, [CHILD_MATERIAL], "").by_the_text
 
 
 def test_a_claim_the_text_states_is_not_contradicted(verifier) -> None:  # type: ignore[no-untyped-def]

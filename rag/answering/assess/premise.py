@@ -23,8 +23,8 @@ contradicted too (``check_premise``): the answer says so, then gives the documen
 Before these rules, the claim the question asserts (``QuestionReading.asserted``: its premise clause,
 the claim it quotes, the claim it asks to confirm) is put to the claim verifier against each of the best
 sentences (``verified_contradiction``): the first the verifier finds contradicting it by its wording
-(``CORRECTING_CONFLICTS``: "may" against "obliges", "shall not" against "lets", another figure, "imposes
-no obligation" against "have to") is the correction. A sentence that only lacks the claim's words is
+(``CORRECTING_CONFLICTS``: "may" against "obliges", "shall not" against "lets", "imposes no obligation"
+against "have to") is the correction. A sentence that only lacks the claim's words is
 no evidence against it: the verifier says "not found", and the premise stands.
 
 The rules decide on the best sentences whether the premise is contradicted; the sentence the answer
@@ -53,8 +53,10 @@ EVIDENCE_SENTENCES = 3
 LEAD_SENTENCES = 10
 # The conflicts by which the verifier's contradiction of an asserted claim corrects it: the text's own
 # wording against the claim's. An actor the passage does not speak of, or another instrument named, is
-# a sentence about something else rather than a correction.
-CORRECTING_CONFLICTS = frozenset({"modality", "negation", "number"})
+# a sentence about something else rather than a correction; a figure the passage does not give ("20
+# countries", "in 2026") is no evidence against it either, so figures are left to the figure rules,
+# which compare a figure only with one of the same kind.
+CORRECTING_CONFLICTS = frozenset({"modality", "negation"})
 # The words that open an answer whose premise the evidence contradicts.
 PREMISE_CORRECTION = "No, the text says otherwise. "
 # The direct answer of a generative answer whose premise the passages' wording contradicts.

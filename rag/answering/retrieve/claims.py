@@ -89,7 +89,6 @@ _ASKING_RE = re.compile(
     r"should|will|would|has|have)\b",
     re.IGNORECASE,
 )
-_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+")
 # Said after the answer to a quoted claim whose source the documents do not mention.
 SOURCE_REMARK = "The documents do not record what {source} said; this answer is what the text itself says."
 
@@ -126,14 +125,12 @@ class QuestionReading:
         """The claim the question asserts rather than asks, to be checked against the text: its premise
         clause ("Since <claim>, ..."), the claim it quotes ("A blogger says <claim>. Is that right?") or
         puts up for confirmation ("Is it true that <claim>?", "<claim>, doesn't it?"); None when it
-        only asks."""
+        only asks. A quoted claim followed by a question of another kind ("Access Now says X. What
+        safeguards does the text contain?", "A newspaper says X. Which countries?") is not put up for
+        confirmation: what is asked is the question, and the claim is left to the source."""
         if self.premise is not None:
             return self.premise
-        claim = asserted_claim(self.asked)
-        if claim is None and self.source is not None:
-            first = _SENTENCE_END_RE.split(self.asked.strip(), maxsplit=1)[0]
-            claim = None if first.endswith("?") else first.rstrip(".!")
-        return claim
+        return asserted_claim(self.asked)
 
     @property
     def quotes_someone(self) -> bool:
