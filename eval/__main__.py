@@ -341,9 +341,11 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
             )
             + (
                 f", false premise corrected {fmt(s['premise_corrected'])}"
+                f" (first sentence citing a gold provision {fmt(s['premise_corrected_from_gold'])})"
                 if s.get("premise_corrected") is not None
                 else ""
             )
+            + f", 'No' opening other answers {s.get('no_without_premise', 0)}"
         )
         for name, value in s.get("judge_faithfulness", {}).items():
             stats = answers.get("judges", {}).get(name, {})

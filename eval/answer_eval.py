@@ -68,10 +68,12 @@ def cited_texts(answer: dict[str, Any], citation_numbers: Sequence[int]) -> tupl
     return texts, fallbacks
 
 
-def cites_gold(answer: dict[str, Any], question: GoldQuestion) -> bool:
-    """Does any citation point at a gold location (by its passage's structure)?"""
+def cites_gold(answer: dict[str, Any], question: GoldQuestion, numbers: Sequence[int] | None = None) -> bool:
+    """Does any citation (of ``numbers`` only, when given) point at a gold location (by its passage's structure)?"""
     passages = {p.get("id"): p for p in answer.get("passages", [])}
     for citation in answer.get("citations", []):
+        if numbers is not None and citation.get("n") not in numbers:
+            continue
         passage = passages.get(citation.get("passage_id"))
         doc = str(citation.get("doc") or (passage or {}).get("doc") or "")
         article = citation.get("article") if passage is None else passage.get("article")
@@ -142,8 +144,13 @@ def score_answer(
         "cites_gold": None,
         "quote_fallbacks": 0,
         "judge_faithfulness": {name: None for name in independent or {}},
-        # For a false-premise question: whether the answer's first sentence opens with "No".
+        # For a false-premise question: whether the answer's first sentence opens with "No" ...
         "premise_corrected": None,
+        # ... and cites a gold provision (the one the question's gold says corrects the premise).
+        "premise_corrected_from_gold": None,
+        # For any other question answered: whether its first sentence opens with "No" (a false alarm, unless
+        # the question, not marked false-premise, does assert a claim the text denies).
+        "no_without_premise": None,
         "timings": dict(answer.get("timings") or {}),
         # A generative answer that keeps at least one sentence its model wrote (no fallback to quotes).
         "model_sentence_kept": None,
@@ -154,9 +161,14 @@ def score_answer(
         written = not answer.get("notice")
         record["model_sentence_kept"] = written and any(s.get("supported") for s in drafted)
         record["model_statement_kept"] = written and any(model_statement(answer, s) for s in drafted)
+    first = str(sentences[0].get("text", "")) if sentences and not refused else ""
+    opens_with_no = first.lstrip().lower().startswith("no")
     if question.premise is not None:
-        first = str(sentences[0].get("text", "")) if sentences and not refused else ""
-        record["premise_corrected"] = first.lstrip().lower().startswith("no")
+        record["premise_corrected"] = opens_with_no
+        first_cited = [int(n) for n in sentences[0].get("citations", [])] if first else []
+        record["premise_corrected_from_gold"] = opens_with_no and cites_gold(answer, question, first_cited)
+    elif not refused:
+        record["no_without_premise"] = opens_with_no
     if question.answerable:
         text = "" if refused else strip_markers(str(answer.get("answer", "")))
         record["token_f1"] = metrics.token_f1(text, question.reference_answer) if text else 0.0
@@ -243,6 +255,8 @@ def summarise(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "cites_gold": _mean_of(records, "cites_gold"),
         "quote_fallbacks": sum(r["quote_fallbacks"] for r in records),
         "premise_corrected": _mean_of(records, "premise_corrected"),
+        "premise_corrected_from_gold": _mean_of(records, "premise_corrected_from_gold"),
+        "no_without_premise": sum(1 for r in records if r.get("no_without_premise")),
         "hidden_sentences": sum(r["hidden_sentences"] for r in records),
         "latency": latency,
         "by_tag": by_tag,

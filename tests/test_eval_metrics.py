@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -635,3 +636,30 @@ def test_evaluate_systems_interleaves_per_question(tiny_corpus):
     ]
     assert [r.name for r in results] == ["a", "b"]
     assert results[0].summary()["item_recall@1"] == 0.5 and results[1].summary()["item_recall@1"] == 0.0
+
+
+def _opening_with(text: str) -> dict:
+    answer = fake_answer()
+    answer["answer"] = answer["answer"].replace("alpha beta.", text)
+    answer["sentences"][0]["text"] = text
+    return answer
+
+
+def test_a_false_premise_is_corrected_from_gold_when_the_no_sentence_cites_a_gold_provision():
+    on_gold = replace(question("dev-001", [GoldItem("un", "7", None)]), premise="a wrong claim")
+    elsewhere = replace(question("dev-002", [GoldItem("un", "9", None)]), premise="a wrong claim")
+    no = _opening_with("No, alpha beta.")
+    assert score_answer(no, on_gold, words_support)["premise_corrected_from_gold"] is True
+    # Article 9 is cited by the second sentence only: the correction quoted another provision.
+    record = score_answer(no, elsewhere, words_support)
+    assert record["premise_corrected"] is True and record["premise_corrected_from_gold"] is False
+
+
+def test_a_no_opening_an_answer_to_a_question_without_a_false_premise_is_counted():
+    q = question("dev-003", [GoldItem("un", "7", None)])
+    records = [
+        score_answer(_opening_with("No, alpha beta."), q, words_support),
+        score_answer(fake_answer(), q, words_support),
+    ]
+    assert [r["no_without_premise"] for r in records] == [True, False]
+    assert summarise(records)["no_without_premise"] == 1
