@@ -302,13 +302,10 @@ def test_a_sentence_that_only_lacks_the_claims_words_is_no_evidence_against_it(v
 
 def test_the_verifier_corrects_a_premise_the_wording_rules_miss(verifier) -> None:  # type: ignore[no-untyped-def]
     question = (
-        "Since the convention obliges countries to extradite for any listed offence even if it is not a crime in the "
+        "Since the convention obliges countries to extradite even if the offence is not a crime in the "
         "requested country, what procedure applies?"
     )
-    claim = (
-        "the convention obliges countries to extradite for any listed offence even if it is not a crime in the "
-        "requested country"
-    )
+    claim = "the convention obliges countries to extradite even if the offence is not a crime in the requested country"
     check = check_premise(claim, question, [DENUNCIATION, DUAL_CRIMINALITY], "", claim=claim, verifier=verifier)
     assert check.lead == 1 and check.settles_refusal
     assert check_premise(claim, question, [DENUNCIATION, DUAL_CRIMINALITY], "").lead is None

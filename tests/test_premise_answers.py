@@ -53,7 +53,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory, make_settings, embeddings) 
 
 
 FALSE_PREMISE = (
-    "Since the convention obliges countries to extradite for any listed offence even if it is not a crime in the "
+    "Since the convention obliges countries to extradite even if the offence is not a crime in the "
     "requested country, what procedure applies?"
 )
 

@@ -27,8 +27,9 @@ class Verification:
     start: int
     end: int
     score: float
-    # The kind of the conflict that contradicts the sentence ("modality", "number", ...), when contradicted.
-    conflict: str | None = None
+    # The kinds of the rules that count against a sentence whose words the passage holds yet does not
+    # support ("modality", "negation", "condition", ...), in the order the reasons are given.
+    conflicts: tuple[str, ...] = ()
 
     @property
     def supported(self) -> bool:

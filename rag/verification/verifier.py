@@ -51,8 +51,14 @@ class Verifier:
             return Verification(verdict, reason, start, end, 0.0 if span is None else 1.0)
         verdict, reason, score = self.decision.decide(evidence)
         assert span is not None
-        conflict = self.decision.active(evidence.conflicts)[0].kind if verdict is Verdict.CONTRADICTED else None
-        return Verification(verdict, reason, span[0], span[1], score, conflict)
+        against: tuple[str, ...] = ()
+        if verdict is not Verdict.SUPPORTED and score >= self.decision.threshold:
+            # As the decision reads them: those counting on their own, else all that fired, weighing most first.
+            counted = self.decision.active(evidence.conflicts) or sorted(
+                evidence.conflicts, key=self.decision.weight_of
+            )
+            against = tuple(dict.fromkeys(c.kind for c in counted))
+        return Verification(verdict, reason, span[0], span[1], score, against)
 
     def ungrounded_words(self, sentence: str, passage_text: str, *, doc_id: str | None = None) -> tuple[str, ...]:
         """The sentence's content words that nothing in the passage accounts for (not its stems, their

@@ -204,17 +204,19 @@ def check_premise(
 
 
 def verified_contradiction(claim: str, sentences: Sequence[str], verifier: Verifier) -> Contradiction | None:
-    """The first of the best ``LEAD_SENTENCES`` of ``sentences`` that ``verifier`` finds contradicting ``claim``
-    by one of ``CORRECTING_CONFLICTS``, with the verifier's reason; None when none does. The verifier
-    contradicts only a sentence that holds the claim's words (its grounding is above threshold), so the
-    correction is on the claim's topic."""
+    """The first of the best ``LEAD_SENTENCES`` of ``sentences`` that holds the words of ``claim`` yet does not
+    support it, one of ``CORRECTING_CONFLICTS`` counting against it (``Verification.conflicts``), with the
+    verifier's reason; None when none does. The verifier counts conflicts only for a sentence that holds the
+    claim's words (its grounding is above threshold), so the correction is on the claim's topic; another
+    rule may give the reason ("condition dropped: any listed offence") beside the modality or negation."""
     window = sentences[:LEAD_SENTENCES]
     verifier.prepare([claim])
     for index, sentence in enumerate(window):
         # One line: a sentence broken across lines of its source reads as several clauses to the checks.
         verification = verifier.verify(claim, " ".join(sentence.split()))
-        if verification.verdict is Verdict.CONTRADICTED and verification.conflict in CORRECTING_CONFLICTS:
-            return Contradiction(index, verification.reason or "the text says otherwise")
+        correcting = [kind for kind in verification.conflicts if kind in CORRECTING_CONFLICTS]
+        if verification.verdict is not Verdict.SUPPORTED and correcting:
+            return Contradiction(index, verification.reason or correcting[0])
     return None
 
 
