@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rag.answering.draft.types import DraftSentence
-from rag.answering.verify.checks import MAX_REWRITE_ADDITIONS, check_sentences
+from rag.answering.verify.checks import MAX_REWRITE_ADDITIONS, CheckedSentence, check_sentences
 from rag.types import Passage, ScoredPassage
 from rag.verification.paragraphs import paragraph_around
 
@@ -101,14 +101,20 @@ RECITAL_END = PREAMBLE.index("\n\n")
 RECITAL = DraftSentence(PREAMBLE[:RECITAL_END], (0,), 0, (0, RECITAL_END))
 
 
+def checked_rewrite(sentence: str, quote: DraftSentence, article: str, passage_text: str, verifier) -> CheckedSentence:
+    """What the verify stage keeps of a local model's rewrite of ``quote``, the passage's only retrieved text."""
+    [checked] = check_sentences(
+        [DraftSentence(sentence, (0,), fallback=quote)], [scored(article, passage_text)], verifier
+    )
+    return checked
+
+
 def test_a_rewrite_of_a_recital_is_not_grounded_by_the_rest_of_the_preamble(verifier) -> None:
     # A small model asked "which country prosecutes?" wrote this as a rewrite of the first recital;
     # the preamble as a whole grounds it word by word, the recital does not.
     sentence = "A country that prosecutes cybercrime must tell the UN where it happened and the victim's home country."
     assert verifier.verify(sentence, PREAMBLE, doc_id=UN, article="preamble").supported
-    [checked] = check_sentences(
-        [DraftSentence(sentence, (0,), fallback=RECITAL)], [scored("preamble", PREAMBLE)], verifier
-    )
+    checked = checked_rewrite(sentence, RECITAL, "preamble", PREAMBLE, verifier)
     assert (checked.text, checked.verbatim) == (RECITAL.text, True)
 
 
@@ -134,17 +140,13 @@ def test_a_rewrite_that_adds_claims_of_its_own_gives_way_to_its_quote(verifier) 
     paragraph = TRAFFIC_DATA[:TRAFFIC_QUOTE_END]
     assert verifier.verify(sentence, paragraph, doc_id=UN, article="29").supported
     assert len(verifier.ungrounded_words(sentence, paragraph, doc_id=UN)) > MAX_REWRITE_ADDITIONS
-    [checked] = check_sentences(
-        [DraftSentence(sentence, (0,), fallback=TRAFFIC_QUOTE)], [scored("29", TRAFFIC_DATA)], verifier
-    )
+    checked = checked_rewrite(sentence, TRAFFIC_QUOTE, "29", TRAFFIC_DATA, verifier)
     assert (checked.text, checked.verbatim) == (TRAFFIC_QUOTE.text, True)
 
 
 def test_a_rewrite_in_plain_words_of_its_own_recital_is_kept(verifier) -> None:
     sentence = "Countries mean to deny safe havens to cybercriminals by prosecuting these crimes wherever they occur."
-    [checked] = check_sentences(
-        [DraftSentence(sentence, (0,), fallback=RECITAL)], [scored("preamble", PREAMBLE)], verifier
-    )
+    checked = checked_rewrite(sentence, RECITAL, "preamble", PREAMBLE, verifier)
     assert (checked.supported, checked.verbatim) == (True, False)
 
 
