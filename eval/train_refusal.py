@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from eval.dataset import is_test_split
 from rag.answering.assess import training
 
 DATASETS = Path(__file__).resolve().parent / "datasets"
@@ -22,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     given = list(sys.argv[1:] if argv is None else argv)
     defaults = [] if "--train" in given else ["--train", *map(str, TRAINING_FILES)]
     defaults += [] if "--dev" in given else ["--dev", *map(str, DEV_FILES)]
-    return training.main([*defaults, *given])
+    return training.main([*defaults, *given], kept_for_reporting=is_test_split)
 
 
 if __name__ == "__main__":

@@ -330,3 +330,11 @@ def test_cached_features_are_read_back_only_for_the_same_questions(tmp_path) -> 
     save_examples(path, questions, found)
     assert load_examples(path, questions) == found
     assert load_examples(path, questions[:3]) is None
+
+
+@pytest.mark.parametrize("name", ["gold-test.jsonl", "real-test3.jsonl", "uploads-philippines.jsonl"])
+def test_training_refuses_to_calibrate_on_a_file_kept_for_reporting(name: str, capsys) -> None:
+    from eval.train_refusal import DATASETS, main
+
+    assert main(["--dev", str(DATASETS / name)]) == 2
+    assert "test split" in capsys.readouterr().err
