@@ -7,7 +7,11 @@ import json
 
 import pytest
 
+from rag.answering.assess import Assessment, Evidence
+from rag.answering.assess.decision import RefusalDecision
+from rag.answering.assess.premise import NOTHING_CONTRADICTED, Contradiction, PremiseCheck
 from rag.answering.cite.direct import backed_direct, numbers_given
+from rag.answering.draft import _with_correction
 from rag.answering.draft.context import PromptContext
 from rag.answering.draft.drafting import (
     FieldStream,
@@ -291,3 +295,23 @@ def test_a_no_correcting_a_contradicted_premise_stands_beside_quotes_but_a_yes_d
     assert backed_direct("No", sentences, citations, PASSAGES, False, corrects_premise=True) == "No"
     assert backed_direct("Yes", sentences, citations, PASSAGES, False, corrects_premise=True) is None
     assert backed_direct("No", sentences, citations, PASSAGES, False) is None
+
+
+def _assessment_with_premise(contradicted: bool) -> Assessment:
+    premise = PremiseCheck(Contradiction(0, "modality: the passage says may")) if contradicted else NOTHING_CONTRADICTED
+    return Assessment(Evidence({}, {}, [], [], False), 0.9, RefusalDecision(False), premise=premise)
+
+
+@pytest.mark.parametrize(
+    ("first", "contradicted", "direct"),
+    [
+        ("Yes, each State must criminalise preparation.", True, "No"),
+        ("No, the text only allows it.", True, None),
+        ("Yes, each State must criminalise preparation.", False, "Yes"),
+    ],
+)
+def test_a_contradicted_premise_opens_with_no_unless_the_first_sentence_already_says_no(
+    first: str, contradicted: bool, direct: str | None
+) -> None:
+    written = Draft("Yes", [DraftSentence(first, (0,))])
+    assert _with_correction(written, _assessment_with_premise(contradicted)).direct == direct

@@ -154,3 +154,14 @@ def test_a_rewrite_of_an_unnumbered_passage_is_held_to_the_block_that_holds_its_
     assert paragraph_around(PREAMBLE, 10) == (0, RECITAL_END)
     second = PREAMBLE[slice(*paragraph_around(PREAMBLE, RECITAL_END + 5))]
     assert second.startswith("Stressing") and second.endswith("prosecution,")
+
+
+def test_a_list_item_of_an_unnumbered_passage_is_read_with_the_lead_in_of_its_list() -> None:
+    purposes = (
+        "Article 1\n\nStatement of purpose\n\nThe purposes of this Convention are to:\n\n"
+        "(a) Promote and strengthen measures to prevent and combat cybercrime;\n\n"
+        "(b) Promote, facilitate and strengthen international cooperation in preventing and combating cybercrime;"
+    )
+    span = purposes[slice(*paragraph_around(purposes, purposes.index("(b)") + 5))]
+    assert span.startswith("The purposes of this Convention are to:") and span.endswith("combating cybercrime;")
+    assert purposes[slice(*paragraph_around(purposes, 2))] == "Article 1"

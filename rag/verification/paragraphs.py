@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 
 from rag.verification.grounding import is_grounded, region_words
+from rag.verification.slots import is_list_item
 from rag.verification.types import Conflict
 from rag.verification.words import TEXT_CACHE_SIZE, content_tokens
 
@@ -26,6 +27,8 @@ MIN_LEAD_SHARE = 0.25
 # "paragraphs 8 to 31": every paragraph of the range is cited (this many at most).
 _RANGE_END_RE = re.compile(r"\s*(?:to|through|-|–)\s*(\d{1,3})\b", re.IGNORECASE)
 MAX_RANGE = 60
+# A block of text between blank lines.
+_BLOCK_RE = re.compile(r"[^\n](?:[^\n]|\n(?!\n))*")
 _PARAGRAPH_LABEL_RE = re.compile(r"(?m)^[ \t]*(\d{1,3})\.\s")
 _ARTICLE = r"\b(?:art(?:icle)?s?\.?)\s*(?P<article>\d{1,3})"
 _CITATIONS = (
@@ -52,15 +55,22 @@ def numbered_paragraphs(passage_text: str) -> dict[str, tuple[int, int]]:
 def paragraph_around(passage_text: str, offset: int) -> tuple[int, int]:
     """The span of the numbered paragraph (with its list items) that holds ``offset``; when the passage has
     fewer than two numbered paragraphs or ``offset`` lies before the first, the block between blank lines
-    that holds it (a recital of a preamble, a paragraph of a report, an item of a definitions article)."""
+    that holds it (a recital of a preamble, a paragraph of a report), a list item read with the block that
+    opens its list and the list's other items ("The purposes of this Convention are to: (a) ... (c) ...")."""
     numbered = next((span for span in numbered_paragraphs(passage_text).values() if span[0] <= offset < span[1]), None)
     return numbered or _block_around(passage_text, offset)
 
 
 def _block_around(text: str, offset: int) -> tuple[int, int]:
-    before = text.rfind("\n\n", 0, offset)
-    after = text.find("\n\n", offset)
-    return (0 if before < 0 else before + 2, len(text) if after < 0 else after)
+    blocks = [(m.start(), m.end()) for m in _BLOCK_RE.finditer(text)]
+    if not blocks:
+        return 0, len(text)
+    first = last = next((i for i, (_, end) in enumerate(blocks) if offset < end), len(blocks) - 1)
+    while first > 0 and is_list_item(text, blocks[first][0]):
+        first -= 1  # back to the block that opens the list
+    while last + 1 < len(blocks) and is_list_item(text, blocks[last + 1][0]):
+        last += 1
+    return blocks[first][0], blocks[last][1]
 
 
 def citations(text: str) -> list[tuple[str | None, str, tuple[int, int]]]:

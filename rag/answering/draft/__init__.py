@@ -66,7 +66,8 @@ def _with_correction(written: Draft, assessment: Assessment) -> Draft:
     rewrite that fell back to the correcting quote)."""
     if not assessment.premise.by_the_text:
         return written
-    if written.sentences and YES_NO_OPENING_RE.match(written.sentences[0].text):
+    opening = YES_NO_OPENING_RE.match(written.sentences[0].text) if written.sentences else None
+    if opening is not None and opening.group(1).lower() == "no":
         return replace(written, direct=None)
     return replace(written, direct=PREMISE_DIRECT)
 

@@ -7,8 +7,9 @@ or not found) and reason, and no support; so is a sentence that a passage contra
 condition dropped from) while grounding it at least as well as its best support. A sentence the
 extractive provider quoted verbatim is supported by construction and is not verified again.
 
-A model's rewrite of a quoted sentence (``DraftSentence.fallback``) is checked against the numbered
-paragraph that holds its quote, and nothing else: it says that sentence again in plain words, so
+A model's rewrite of a quoted sentence (``DraftSentence.fallback``) is checked against the paragraph
+that holds its quote (``paragraph_around``: a numbered paragraph, a recital, a list with its lead-in),
+and nothing else: it says that sentence again in plain words, so
 whatever it adds that this paragraph does not say is the model's own, however well a longer passage
 or another one grounds it word by word. Nor may it add content of its own: a small model asked to
 say a sentence again often answers the question instead ("… must tell the UN where it happened"),
@@ -95,7 +96,7 @@ def _check(draft: DraftSentence, passages: list[ScoredPassage], verifier: Verifi
 def _check_rewrite(
     text: str, quote: DraftSentence, passages: list[ScoredPassage], verifier: Verifier
 ) -> CheckedSentence:
-    """A rewrite verified against the numbered paragraph of the quote it rewrites, cited to that quote."""
+    """A rewrite verified against the paragraph of the quote it rewrites, cited to that quote."""
     assert quote.verbatim_of is not None and quote.span is not None
     passage = passages[quote.verbatim_of].passage
     start, end = paragraph_around(passage.text, quote.span[0])
