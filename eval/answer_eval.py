@@ -36,7 +36,7 @@ from eval import metrics
 from eval.dataset import GoldQuestion
 from eval.judges.base import UNPARSED, Judge
 from rag.answering.draft.copying import copies_passage
-from rag.answering.draft.drafting import says_something
+from rag.answering.draft.drafting import YES_NO_OPENING_RE, says_something
 
 _MARKER_RE = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 
@@ -162,7 +162,8 @@ def score_answer(
         record["model_sentence_kept"] = written and any(s.get("supported") for s in drafted)
         record["model_statement_kept"] = written and any(model_statement(answer, s) for s in drafted)
     first = str(sentences[0].get("text", "")) if sentences and not refused else ""
-    opens_with_no = first.lstrip().lower().startswith("no")
+    opening = YES_NO_OPENING_RE.match(first.lstrip())  # "No, ..." but not "Nothing in this Convention ..."
+    opens_with_no = opening is not None and opening.group(1).lower() == "no"
     if question.premise is not None:
         record["premise_corrected"] = opens_with_no
         first_cited = [int(n) for n in sentences[0].get("citations", [])] if first else []

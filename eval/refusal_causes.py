@@ -67,10 +67,12 @@ def outcomes(engine: Engine, rows: list[tuple[str, bool, str]], models: dict[str
         reason = premise.contradiction.reason if premise.by_the_text and premise.contradiction else None
         lead = lead_document_hash(retrieved, view)
         for name, model in models.items():
-            decisions = [
-                decide_refusal(retrieved, view, service.question_embeddings, model, corrects)[2]
-                for corrects in (premise.settles_refusal, False)
-            ]
+            decided = decide_refusal(retrieved, view, service.question_embeddings, model, premise.settles_refusal)[2]
+            # Without the premise rule: the same decision, unless the rule had a say.
+            unsettled = decided
+            if premise.settles_refusal:
+                unsettled = decide_refusal(retrieved, view, service.question_embeddings, model, False)[2]
+            decisions = [decided, unsettled]
             found.append(
                 Outcome(
                     question,

@@ -663,3 +663,11 @@ def test_a_no_opening_an_answer_to_a_question_without_a_false_premise_is_counted
     ]
     assert [r["no_without_premise"] for r in records] == [True, False]
     assert summarise(records)["no_without_premise"] == 1
+
+
+def test_a_first_sentence_that_only_begins_with_the_letters_no_is_no_no():
+    q = question("dev-003", [GoldItem("un", "7", None)])
+    records = [
+        score_answer(_opening_with(f"{start} alpha beta."), q, words_support) for start in ("Nothing in", "None of")
+    ]
+    assert [r["no_without_premise"] for r in records] == [False, False]
