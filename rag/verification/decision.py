@@ -103,6 +103,11 @@ class Decision:
         order = {kind: index for index, kind in enumerate(KIND_ORDER)}
         return sorted(kept, key=lambda c: (order.get(c.kind, len(order)), bool(c.rule), self.weight_of(c)))
 
+    def against(self, conflicts: tuple[Conflict, ...]) -> list[Conflict]:
+        """The conflicts that reject a sentence the rules reject: those counting against it on their own
+        (``active``), else, when only together they reject it, all that fired, the heaviest against it first."""
+        return self.active(conflicts) or sorted(conflicts, key=self.weight_of)
+
     def decide(self, evidence: Evidence) -> tuple[Verdict, str | None, float]:
         """The verdict, its reason when not supported, and the grounding model's probability (the score).
 
@@ -115,13 +120,11 @@ class Decision:
             return Verdict.NOT_FOUND, not_found_reason(evidence), grounded
         if self.probability(evidence) >= 0.5:
             return Verdict.SUPPORTED, None, grounded
-        # When no rule counts against the sentence on its own, yet the rules that fired reject it together, the
-        # reason is the one that weighs most against it.
-        active = self.active(evidence.conflicts) or sorted(evidence.conflicts, key=self.weight_of)[:1]
-        if not active:
+        against = self.against(evidence.conflicts)
+        if not against:
             return Verdict.NOT_FOUND, not_found_reason(evidence), grounded
-        verdict = Verdict.NOT_FOUND if active[0].kind in NOT_FOUND_KINDS else Verdict.CONTRADICTED
-        return verdict, active[0].reason, grounded
+        verdict = Verdict.NOT_FOUND if against[0].kind in NOT_FOUND_KINDS else Verdict.CONTRADICTED
+        return verdict, against[0].reason, grounded
 
     def to_json(self) -> dict[str, object]:
         return {

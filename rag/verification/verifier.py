@@ -53,11 +53,7 @@ class Verifier:
         assert span is not None
         against: tuple[str, ...] = ()
         if verdict is not Verdict.SUPPORTED and score >= self.decision.threshold:
-            # As the decision reads them: those counting on their own, else all that fired, weighing most first.
-            counted = self.decision.active(evidence.conflicts) or sorted(
-                evidence.conflicts, key=self.decision.weight_of
-            )
-            against = tuple(dict.fromkeys(c.kind for c in counted))
+            against = tuple(dict.fromkeys(c.kind for c in self.decision.against(evidence.conflicts)))
         return Verification(verdict, reason, span[0], span[1], score, against)
 
     def ungrounded_words(self, sentence: str, passage_text: str, *, doc_id: str | None = None) -> tuple[str, ...]:
