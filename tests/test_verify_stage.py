@@ -97,8 +97,16 @@ PREAMBLE = (
     "improve national legislation and frameworks and enhance the capacity of national authorities to deal with "
     "cybercrime, including its prevention, detection, investigation and prosecution,"
 )
-RECITAL_END = PREAMBLE.index("\n\n")
-RECITAL = DraftSentence(PREAMBLE[:RECITAL_END], (0,), 0, (0, RECITAL_END))
+
+
+def first_block_quoted(text: str) -> DraftSentence:
+    """The extractive quote of the first block of ``text`` (up to its first blank line), passage 0."""
+    end = text.index("\n\n")
+    return DraftSentence(text[:end], (0,), 0, (0, end))
+
+
+RECITAL = first_block_quoted(PREAMBLE)
+RECITAL_END = len(RECITAL.text)
 
 
 def checked_rewrite(sentence: str, quote: DraftSentence, article: str, passage_text: str, verifier) -> CheckedSentence:
@@ -126,8 +134,7 @@ TRAFFIC_DATA = (
     "3. Each State Party shall adopt such legislative and other measures as may be necessary to oblige a service "
     "provider to keep confidential the fact of the execution of any power provided for in this article."
 )
-TRAFFIC_QUOTE_END = TRAFFIC_DATA.index("\n\n")
-TRAFFIC_QUOTE = DraftSentence(TRAFFIC_DATA[:TRAFFIC_QUOTE_END], (0,), 0, (0, TRAFFIC_QUOTE_END))
+TRAFFIC_QUOTE = first_block_quoted(TRAFFIC_DATA)
 
 
 def test_a_rewrite_that_adds_claims_of_its_own_gives_way_to_its_quote(verifier) -> None:
@@ -137,7 +144,7 @@ def test_a_rewrite_that_adds_claims_of_its_own_gives_way_to_its_quote(verifier) 
         "The convention tells States Parties to collect traffic data from communications transmitted in their "
         "territory. This is done using technical means, and the data collected is real-time."
     )
-    paragraph = TRAFFIC_DATA[:TRAFFIC_QUOTE_END]
+    paragraph = TRAFFIC_QUOTE.text
     assert verifier.verify(sentence, paragraph, doc_id=UN, article="29").supported
     assert len(verifier.ungrounded_words(sentence, paragraph, doc_id=UN)) > MAX_REWRITE_ADDITIONS
     checked = checked_rewrite(sentence, TRAFFIC_QUOTE, "29", TRAFFIC_DATA, verifier)
