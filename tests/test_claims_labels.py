@@ -19,6 +19,7 @@ HOLDOUT = "holdout"  # written later, by another person, from test groups only; 
 HOLDOUT2 = "holdout2"  # written by a third person, from groups in no other file; scored once
 HOLDOUT3 = "holdout3"  # written by a fourth person, from groups in no other file; unseen until scored once
 HOLDOUT4 = "holdout4"  # written by a fifth person, partly on the user-document fixtures; unseen until scored once
+HOLDOUT5 = "holdout5"  # written by a sixth person on passages reused from earlier groups; unseen until scored once
 LABEL_OF_KIND = {
     "faithful": "supported",
     "modality": "contradicted",
@@ -83,6 +84,11 @@ def holdout4() -> list[Row]:
 
 
 @pytest.fixture(scope="module")
+def holdout5() -> list[Row]:
+    return load(HOLDOUT5)
+
+
+@pytest.fixture(scope="module")
 def rows(splits: dict[str, list[Row]]) -> list[Row]:
     """The calibration set: dev and test."""
     return [row for split in SPLITS for row in splits[split]]
@@ -90,10 +96,15 @@ def rows(splits: dict[str, list[Row]]) -> list[Row]:
 
 @pytest.fixture(scope="module")
 def all_rows(
-    rows: list[Row], holdout: list[Row], holdout2: list[Row], holdout3: list[Row], holdout4: list[Row]
+    rows: list[Row],
+    holdout: list[Row],
+    holdout2: list[Row],
+    holdout3: list[Row],
+    holdout4: list[Row],
+    holdout5: list[Row],
 ) -> list[Row]:
     """Every labelled row, for the checks that hold for each file alike."""
-    return rows + holdout + holdout2 + holdout3 + holdout4
+    return rows + holdout + holdout2 + holdout3 + holdout4 + holdout5
 
 
 def test_every_row_has_exactly_the_documented_fields(all_rows: list[Row]) -> None:
@@ -265,13 +276,47 @@ def test_holdout4_error_kinds_appear_on_the_user_documents(holdout4: list[Row]) 
     assert {kind: kinds[kind] for kind in LABEL_OF_KIND if kinds[kind] < 10} == {}
 
 
-@pytest.mark.parametrize("name", [HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4])
+# claims-holdout5 is deliberately left out of the group-disjointness checks above: every passage
+# group was already used by an earlier file, so its passages are reused. What keeps it unseen is
+# that none of its sentences appears in any other label file (checked below).
+def test_holdout5_repeats_no_sentence_of_any_other_label_file(holdout5: list[Row]) -> None:
+    others = {
+        str(json.loads(line)["sentence"]).strip().casefold()
+        for path in LABELS_DIR.glob("*.jsonl")
+        if path.stem != f"claims-{HOLDOUT5}"
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    }
+    assert [row["id"] for row in holdout5 if str(row["sentence"]).strip().casefold() in others] == []
+
+
+def test_holdout5_mixes_the_kinds_evenly_over_many_groups(holdout5: list[Row]) -> None:
+    kinds = Counter(row["kind"] for row in holdout5)
+    errors = [kinds[kind] for kind in ERROR_KINDS]
+    assert len(holdout5) >= 220
+    assert 0.40 <= kinds["faithful"] / len(holdout5) <= 0.50
+    assert min(errors) >= 15
+    assert max(errors) - min(errors) <= 3
+    assert len(groups(holdout5)) >= 60
+
+
+def test_holdout5_spans_every_corpus_document_and_both_user_documents(holdout5: list[Row]) -> None:
+    uploads = {
+        path.stem for path in USER_DOCUMENTS_DIR.iterdir() if path.suffix in {".txt", ".md"} and path.stem != "README"
+    }
+    corpus = {path.stem for path in CORPUS_DIR.glob("*.txt")}
+    by_doc = Counter(str(row["doc"]) for row in holdout5)
+    assert set(by_doc) == corpus | uploads
+    assert by_doc["un-cybercrime-convention-2024"] >= len(holdout5) / 3
+
+
+@pytest.mark.parametrize("name", [HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, HOLDOUT5])
 def test_held_out_files_repeat_no_sentence(name: str) -> None:
     counts = Counter(row["sentence"] for row in load(name))
     assert [sentence for sentence, n in counts.items() if n > 1] == []
 
 
-HELD_OUT_IDS = ((HOLDOUT, "ch"), (HOLDOUT2, "h2"), (HOLDOUT3, "h3"), (HOLDOUT4, "h4"))
+HELD_OUT_IDS = ((HOLDOUT, "ch"), (HOLDOUT2, "h2"), (HOLDOUT3, "h3"), (HOLDOUT4, "h4"), (HOLDOUT5, "h5"))
 
 
 @pytest.mark.parametrize(("name", "prefix"), HELD_OUT_IDS)
