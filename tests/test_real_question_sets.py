@@ -1,4 +1,4 @@
-"""Checks on the real-question sets: real-dev, the fresh dev set real-dev2 and the test splits real-test2, real-test3, real-test4.
+"""Checks on the real-question sets: real-dev, the fresh dev set real-dev2 and the test splits real-test2 to real-test4.
 
 Structure only: the files are read and checked against the plain-text corpus, as the gold
 sets are in test_gold_dataset.py; nothing is retrieved or answered, so running these tests
