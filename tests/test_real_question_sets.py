@@ -1,4 +1,4 @@
-"""Checks on the real-question sets: real-dev, the fresh dev set real-dev2 and the test splits real-test2, real-test3.
+"""Checks on the real-question sets: real-dev, the fresh dev set real-dev2 and the test splits real-test2 to real-test4.
 
 Structure only: the files are read and checked against the plain-text corpus, as the gold
 sets are in test_gold_dataset.py; nothing is retrieved or answered, so running these tests
@@ -29,8 +29,13 @@ REAL_DEV = DATASETS / "real-dev.jsonl"
 REAL_TEST2 = DATASETS / "real-test2.jsonl"
 REAL_DEV2 = DATASETS / "real-dev2.jsonl"
 REAL_TEST3 = DATASETS / "real-test3.jsonl"
+REAL_TEST4 = DATASETS / "real-test4.jsonl"
 #: Questions per kind in real-test3, as its documentation states (a question may carry two kinds).
 REAL_TEST3_MIX = {"attributed": 12, "broad": 10, "false-premise": 9, "loose-name": 7, "multi": 12, "unanswerable": 8}
+#: Questions per kind in real-test4, as its documentation states (a question may carry two kinds).
+REAL_TEST4_MIX = {"attributed": 10, "broad": 12, "false-premise": 10, "loose-name": 6, "multi": 10, "unanswerable": 8}
+#: The splits written after real-test2, each with its id prefix and its documented mix of kinds.
+LATER_SPLITS = {REAL_TEST3: ("t3", REAL_TEST3_MIX), REAL_TEST4: ("t4", REAL_TEST4_MIX)}
 CORPUS_DIR = default_corpus_dir()
 #: The kinds of question issue 15 asks for, as tagged in real-dev.
 KINDS = ("attributed", "broad", "false-premise", "loose-name", "multi", "unanswerable")
@@ -67,7 +72,12 @@ def test3() -> list[GoldQuestion]:
     return load_questions(REAL_TEST3)
 
 
-@pytest.fixture(scope="module", params=[REAL_TEST2, REAL_TEST3], ids=lambda path: path.stem)
+@pytest.fixture(scope="module")
+def test4() -> list[GoldQuestion]:
+    return load_questions(REAL_TEST4)
+
+
+@pytest.fixture(scope="module", params=[REAL_TEST2, REAL_TEST3, REAL_TEST4], ids=lambda path: path.stem)
 def held_out_split(request) -> list[GoldQuestion]:
     """Each independently written test split in turn: the checks they share."""
     return load_questions(request.param)
@@ -82,7 +92,7 @@ def test_real_test2_ids_are_numbered_t2_in_file_order(test2):
     assert [q.id for q in test2] == [f"t2-{n:03d}" for n in range(1, len(test2) + 1)]
 
 
-@pytest.mark.parametrize("path", [REAL_TEST2, REAL_TEST3], ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", [REAL_TEST2, REAL_TEST3, REAL_TEST4], ids=lambda path: path.stem)
 def test_each_test_split_records_have_the_documented_fields(path):
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
@@ -155,43 +165,54 @@ def test_real_dev2_questions_are_not_copies_of_real_dev_questions(dev, dev2):
             assert lexical_overlap(q.question, d.question) < NEAR_COPY_OVERLAP, (q.id, d.id)
 
 
-def test_real_test3_validates_against_the_corpus_beside_real_test2(test2, test3, corpus):
-    # Validated together so that an id shared by the two test splits is reported.
-    problems = validate_questions([*test2, *test3], corpus)
+def test_real_test3_and_real_test4_validate_against_the_corpus_beside_real_test2(test2, test3, test4, corpus):
+    # Validated together so that an id shared by two test splits is reported.
+    problems = validate_questions([*test2, *test3, *test4], corpus)
     assert problems == [], "\n".join(problems)
 
 
-def test_real_test3_ids_are_numbered_t3_in_file_order(test3):
-    assert [q.id for q in test3] == [f"t3-{n:03d}" for n in range(1, len(test3) + 1)]
+@pytest.fixture(scope="module", params=list(LATER_SPLITS), ids=lambda path: path.stem)
+def later_split(request) -> tuple[Path, list[GoldQuestion]]:
+    """real-test3 and real-test4 in turn, with the path they were read from."""
+    return request.param, load_questions(request.param)
 
 
-def test_real_test3_holds_the_documented_mix_of_kinds(test3):
-    assert len(test3) == 50
-    assert Counter(t for q in test3 for t in q.tags) == REAL_TEST3_MIX
-    assert all(q.tags == ["unanswerable"] for q in test3 if not q.answerable)
+def test_later_split_ids_are_numbered_with_their_prefix_in_file_order(later_split):
+    path, questions = later_split
+    prefix = LATER_SPLITS[path][0]
+    assert [q.id for q in questions] == [f"{prefix}-{n:03d}" for n in range(1, len(questions) + 1)]
 
 
-def _questions_of_every_other_file() -> list[str]:
-    """The question of every record of every other file of eval/datasets (gold, real, uploads, training)."""
-    files = [f for f in sorted(DATASETS.glob("*.jsonl")) if f != REAL_TEST3]
+def test_later_split_holds_its_documented_mix_of_kinds(later_split):
+    path, questions = later_split
+    assert len(questions) == 50
+    assert Counter(t for q in questions for t in q.tags) == LATER_SPLITS[path][1]
+    assert all(q.tags == ["unanswerable"] for q in questions if not q.answerable)
+
+
+def _questions_of_every_other_file(split: Path) -> list[str]:
+    """The question of every record of every file of eval/datasets but ``split`` (gold, real, uploads, training)."""
+    files = [f for f in sorted(DATASETS.glob("*.jsonl")) if f != split]
     lines = [line for f in files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [str(json.loads(line)["question"]) for line in lines]
 
 
-def test_real_test3_questions_share_few_words_with_any_other_set(test3):
+def test_later_split_questions_share_few_words_with_any_other_set(later_split):
     # One direction, as for real-dev2: a short question elsewhere may sit wholly inside a longer new one.
-    others = _questions_of_every_other_file()
-    for q in test3:
+    path, questions = later_split
+    others = _questions_of_every_other_file(path)
+    for q in questions:
         closest = max(others, key=lambda other: lexical_overlap(q.question, other))
         assert lexical_overlap(q.question, closest) < NEAR_COPY_OVERLAP, (q.id, closest)
 
 
 @pytest.mark.slow
-def test_real_test3_questions_are_no_embedding_near_copies_of_any_other_set(test3):
+def test_later_split_questions_are_no_embedding_near_copies_of_any_other_set(later_split):
     # The measure eval.dedup_training applies to the training files: MiniLM cosine below 0.8 to every
     # question of every other file of eval/datasets (about 2,800, so this embeds for a minute or more).
     from eval.dedup_training import THRESHOLD, near_copies
 
-    others = _questions_of_every_other_file()
-    found = near_copies([q.question for q in test3], others, THRESHOLD)
-    assert found == [], [(test3[i].id, others[j], round(cosine, 3)) for i, j, cosine in found]
+    path, questions = later_split
+    others = _questions_of_every_other_file(path)
+    found = near_copies([q.question for q in questions], others, THRESHOLD)
+    assert found == [], [(questions[i].id, others[j], round(cosine, 3)) for i, j, cosine in found]
