@@ -183,3 +183,24 @@ def test_consider_this_convention_the_legal_basis_is_an_obligation_to_regard_it_
 
 def test_only_have_to_consider_is_a_soft_obligation():
     assert forces("States Parties only have to consider such agreements.") == [Force.SOFT]
+
+
+STRICTER = (
+    "2. Each State Party may adopt more strict or severe measures than those provided for by this Convention for "
+    "preventing and combating the offences established in accordance with this Convention."
+)
+
+
+def test_forbids_a_state_from_what_the_passage_permits_is_a_negation():
+    sentence = "The Convention forbids a State Party from adopting stricter measures than it provides for."
+    assert [m.force for m in modality.modals(sentence)] == [Force.PROHIBITION]
+    assert reasons(sentence, STRICTER) == ['negation: the passage says "may", the sentence says "forbids"']
+
+
+def test_mandatory_written_for_a_permission_is_a_modality_error():
+    sentence = "It is mandatory for each State Party to adopt more severe measures than the Convention provides for."
+    assert reasons(sentence, STRICTER) == ['modality: the passage says "may", the sentence says "mandatory"']
+
+
+def test_forbidding_an_act_without_an_actor_or_infinitive_is_no_frame():
+    assert modality.modals("The Convention forbids torture.") == []

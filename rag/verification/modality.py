@@ -103,6 +103,13 @@ _PATTERNS: tuple[tuple[str, Force, bool], ...] = (
         Force.PROHIBITION,
         False,
     ),
+    # "forbids States from adopting ...", "bans providers from": a prohibition on the actor that follows.
+    (
+        r"(?:forbids?|forbidding|forbade|prohibits?|prohibiting|bars|barring|bans|banning)(?=\s+[^.;]{1,60}?\b(?:from|"
+        r"to)\b)",
+        Force.PROHIBITION,
+        True,
+    ),
     (
         r"(?:shall|must|may|will|should|can)\s+(?:not|never)|cannot|can't|mustn't|shan't|won't",
         Force.PROHIBITION,
@@ -165,6 +172,8 @@ _PATTERNS: tuple[tuple[str, Force, bool], ...] = (
         Force.OBLIGATION,
         True,
     ),
+    # "makes it mandatory to criminalise attempt", "attempt is compulsory": an obligation in everyday words.
+    (r"(?:mandatory|compulsory|obligatory)", Force.OBLIGATION, False),
     # Causatives: "make service providers keep ...", the obliged actor follows.
     (
         r"(?:make|makes|made|force|forces|forcing|get|gets)(?=\s+(?:the\s+|a\s+|an\s+|their\s+|its\s+|all\s+|"
