@@ -92,6 +92,33 @@ class SearchFilters:
         )
 
 
+class PartitionedScores:
+    """BM25 scores in which the built-in documents' passages are scored as if no upload were stored.
+
+    BM25 weighs a word by how rare it is among the indexed passages, so adding an upload would
+    shift every built-in passage's score and reorder the built-in documents among themselves
+    (a question on the UN convention lost a provision from its top five when two uploads were
+    added). Built-in passages take their scores from an index of the built-in passages alone;
+    an upload's passages are scored over every passage, so they compete with the built-in ones.
+    """
+
+    def __init__(self, index: KeywordIndex, builtin_ids: frozenset[str]) -> None:
+        self.index = index
+        self.builtin_ids = builtin_ids
+        self.builtin_index = index
+        if any(pid not in builtin_ids for pid in index.ids):
+            kept = [(pid, tokens) for pid, tokens in zip(index.ids, index.tokens, strict=True) if pid in builtin_ids]
+            self.builtin_index = KeywordIndex([pid for pid, _ in kept], [t for _, t in kept], index.signature)
+
+    def scores(self, query: str) -> dict[str, float]:
+        """BM25 score of every passage that shares a term with ``query``."""
+        if self.builtin_index is self.index:
+            return self.index.scores(query)
+        scores = {pid: s for pid, s in self.index.scores(query).items() if pid not in self.builtin_ids}
+        scores.update(self.builtin_index.scores(query))
+        return scores
+
+
 @dataclass
 class CorpusView:
     """The committed passages of one manifest signature, indexed for lookups."""
@@ -141,6 +168,20 @@ class CorpusView:
     def plain_terms(self) -> KeywordIndex:
         """BM25 over the plain terms of the passages that have some."""
         return plain_terms_index(self.plain_terms_by_id, self.signature)
+
+    @cached_property
+    def builtin_ids(self) -> frozenset[str]:
+        """Passages of the built-in documents (every passage not of an upload)."""
+        uploads = {d for d, entry in self.registry.entries.items() if not entry.builtin}
+        return frozenset(pid for pid, p in self.passages.items() if p.doc_id not in uploads)
+
+    @cached_property
+    def keyword_scores(self) -> PartitionedScores:
+        return PartitionedScores(self.keyword, self.builtin_ids)
+
+    @cached_property
+    def plain_terms_scores(self) -> PartitionedScores:
+        return PartitionedScores(self.plain_terms, self.builtin_ids)
 
     @cached_property
     def vocabulary(self) -> Vocabulary:
@@ -233,7 +274,7 @@ class Retriever:
         annotating = {e.id for e in registry.entries.values() if e.annotates} | named_only
         if named and named <= annotating and reading.is_comparison:
             scope = named | {registry.default_document}
-        return scope & known
+        return _without_unnamed_uploads(scope & known, reading, registry)
 
     def _structure_hits(self, view: CorpusView, reading: QueryReading, scope: set[str]) -> list[tuple[str, float, str]]:
         """Passages the question names outright, in the order named."""
@@ -282,8 +323,8 @@ class Retriever:
         dense = [pid for pid, _ in self.store.dense_search(query, min(CANDIDATES_PER_RANKING, len(in_scope)), keys)]
         rankings = (
             ([pid for pid in dense if pid in view.passages], DENSE_WEIGHT),
-            (_best(view.keyword.scores(expand_query(query)), in_scope), KEYWORD_WEIGHT),
-            (_best(view.plain_terms.scores(query), in_scope), PLAIN_TERMS_WEIGHT),
+            (_best(view.keyword_scores.scores(expand_query(query)), in_scope), KEYWORD_WEIGHT),
+            (_best(view.plain_terms_scores.scores(query), in_scope), PLAIN_TERMS_WEIGHT),
         )
         fused: dict[str, float] = defaultdict(float)
         for ranking, weight in rankings:
@@ -371,6 +412,23 @@ def _spread_over_articles(
         counts[key] += 1
         kept.append(item)
     return kept[:k] + deferred + kept[k:]
+
+
+def _without_unnamed_uploads(scope: set[str], reading: QueryReading, registry: Registry) -> set[str]:
+    """``scope`` less the uploads a question does not name, when it names documents.
+
+    A question that names a document ("the UN convention", "Budapest"), or says "the treaty" of
+    the default document, asks about that document: an upload it does not name is not searched,
+    as a built-in instrument searched only when named is not (an uploaded data protection
+    convention took four of the top five places from "how does the treaty protect privacy?").
+    An upload stays when none of the documents meant is in the store.
+    """
+    meant = set(reading.documents)
+    if not meant and reading.generic:
+        meant = registry.family(registry.default_document)
+    if not meant & scope:
+        return scope
+    return {d for d in scope if d in meant or (entry := registry.get(d)) is None or entry.builtin}
 
 
 def _default_targets(scope: set[str], default_document: str) -> list[str]:

@@ -68,6 +68,40 @@ def test_an_uploads_own_words_are_as_rare_as_in_the_store_not_unknown() -> None:
     assert united.document_frequency["court"] == pytest.approx(2 / 3 * VOCABULARY.passages)
 
 
+def test_a_short_name_of_an_upload_is_no_word_the_passages_miss() -> None:
+    from rag.answering.assess.names import document_name_words
+    from rag.documents import builtin_registry, upload_entry
+
+    act = upload_entry("testland-act", "Cybercrime Act", "Cybercrime Act", ["ra 4242"])
+    registry = builtin_registry().with_entries([act])
+    question = "Is access to a system an offence under RA 4242?"
+    named = document_name_words(question, registry)
+    assert named == {"ra", "4242"}
+    plain = features(question, [TEXTS[0]], [0.7], [TEXTS[0]], VOCABULARY, "", [])
+    read = features(question, [TEXTS[0]], [0.7], [TEXTS[0]], VOCABULARY, "", [], None, named)
+    assert plain["unseen_terms"] == 1 and plain["coverage"] < 1.0  # "ra": no text has it
+    assert read["unseen_terms"] == 0 and read["coverage"] == 1.0
+    # A word of a name that the texts use still counts: "access" is asked about, whatever names it.
+    also_named = frozenset({"access"})
+    lacking = features(question, [TEXTS[1]], [0.7], [TEXTS[1]], VOCABULARY, "", [], None, also_named)
+    assert lacking["coverage"] < 1.0
+
+
+def test_the_evidence_measures_each_set_of_features_only_when_read() -> None:
+    from rag.answering.assess import Evidence
+
+    measured: list[bool] = []
+
+    def measure(plain_terms: bool) -> dict[str, float]:
+        measured.append(plain_terms)
+        return dict.fromkeys(FEATURES, 1.0 if plain_terms else 0.0)
+
+    evidence = Evidence(measure, [0.0], [], False)
+    assert evidence.values["coverage"] == 1.0 and evidence.values["coverage"] == 1.0
+    assert measured == [True]
+    assert evidence.own_text_values["coverage"] == 0.0 and measured == [True, False]
+
+
 def test_a_figure_or_date_the_best_sentences_lack_is_flagged() -> None:
     asked = "How many countries must ratify before it enters into force?"
     given = features(asked, [TEXTS[2]], [0.7], [TEXTS[2]], VOCABULARY, "", [])
@@ -269,7 +303,7 @@ def test_the_features_only_model_reads_the_passages_own_text_and_the_trained_one
     from rag.answering.assess import Evidence
 
     with_terms, own_text = dict.fromkeys(FEATURES, 0.9), dict.fromkeys(FEATURES, 0.2)
-    evidence = Evidence(with_terms, own_text, [0.0] * 6, [], False)
+    evidence = Evidence(lambda plain_terms: with_terms if plain_terms else own_text, [0.0] * 6, [], False)
     unfamiliar = replace(_network(len(FEATURES), seed=1, threshold=0.4), reads_plain_terms=False)
     model = replace(_network(len(FEATURES) + 6, seed=2, threshold=0.3), documents=frozenset({"h-un"}))
     model = replace(model, unfamiliar=unfamiliar)

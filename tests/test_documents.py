@@ -11,9 +11,11 @@ from rag.documents import builtin_registry, derive_names, load_registry
 from rag.engine import Engine
 from rag.errors import QueryError
 from rag.ingestion import prepare_document
+from rag.keyword_index import KeywordIndex
 from rag.loaders import load_document
 from rag.plain_terms import DATA_DIR, load_plain_terms, terms_of
 from rag.references import read_query
+from rag.retrieval import PartitionedScores
 from rag.settings import Settings
 from rag.types import Passage
 
@@ -270,3 +272,44 @@ def test_a_builtin_documents_names_are_not_edited_through_the_engine(engine: Eng
         engine.update_document_names(UN, "UN", ["un"])
     with pytest.raises(QueryError, match="empty"):
         engine.update_document_names(UPLOAD, "  ", [])
+
+
+# ----- uploads beside the built-in documents -----
+
+
+def test_a_question_naming_a_builtin_document_does_not_search_an_unnamed_upload(engine: Engine) -> None:
+    # The upload's "Illegal access" article matches these questions as well as the UN convention's.
+    assert UPLOAD not in _docs_of(
+        engine, "Is illegal access to a computer system punished under the UN cybercrime treaty?"
+    )
+    assert UPLOAD not in _docs_of(engine, "Does the treaty make illegal access to a computer system a crime?")
+    assert UPLOAD in _docs_of(
+        engine, "Is illegal access to the whole or any part of a computer system punishable by imprisonment?"
+    )
+
+
+def test_the_treaty_said_in_a_store_of_uploads_only_searches_the_uploads(
+    tmp_path: Path, make_settings, embeddings
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / f"{UPLOAD}.txt").write_text(UPLOAD_TEXT, encoding="utf-8")
+    engine = Engine(make_settings(tmp_path, embedding_backend="minilm"))
+    engine.ingest([docs])
+    docs_found = _docs_of(engine, "Does the treaty punish illegal access?")
+    assert docs_found and set(docs_found) == {UPLOAD}
+
+
+def test_an_upload_leaves_the_builtin_passages_bm25_order_unchanged() -> None:
+    # "beta" is the rarer word among the built-in passages, so "builtin-b" leads; an upload full of
+    # "beta" would make it the commoner word and put "builtin-a" first if it shared the statistics.
+    builtin = {"builtin-a": "alpha alpha gamma", "builtin-b": "beta beta gamma"}
+    builtin |= {f"builtin-filler-{n}": "alpha delta" for n in range(3)}
+    upload = {f"upload-{n}": "beta epsilon" for n in range(8)}
+    texts = builtin | upload
+    shared = KeywordIndex.build(list(texts), list(texts.values()), "sig")
+    alone = KeywordIndex.build(list(builtin), list(builtin.values()), "sig").scores("alpha beta")
+    assert shared.scores("alpha beta")["builtin-a"] > shared.scores("alpha beta")["builtin-b"]  # the shift
+    partitioned = PartitionedScores(shared, frozenset(builtin)).scores("alpha beta")
+    assert {pid: partitioned[pid] for pid in alone} == alone
+    assert all(partitioned[pid] > 0 for pid in upload)  # the upload is still ranked beside them

@@ -299,7 +299,7 @@ def test_a_no_correcting_a_contradicted_premise_stands_beside_quotes_but_a_yes_d
 
 def _assessment_with_premise(contradicted: bool) -> Assessment:
     premise = PremiseCheck(Contradiction(0, "modality: the passage says may")) if contradicted else NOTHING_CONTRADICTED
-    return Assessment(Evidence({}, {}, [], [], False), 0.9, RefusalDecision(False), premise=premise)
+    return Assessment(Evidence(lambda plain_terms: {}, [], [], False), 0.9, RefusalDecision(False), premise=premise)
 
 
 @pytest.mark.parametrize(

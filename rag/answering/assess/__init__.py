@@ -8,7 +8,9 @@ for granted (``premise``) and words the remark on a quoted source the documents 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from langchain_core.embeddings import Embeddings
 
@@ -16,7 +18,7 @@ from rag.answering.assess.decision import RefusalDecision, decide
 from rag.answering.assess.features import features
 from rag.answering.assess.kinds import asks_only_for_named_provision
 from rag.answering.assess.model import AnswerabilityModel, load_model
-from rag.answering.assess.names import source_recorded, unknown_names
+from rag.answering.assess.names import document_name_words, source_recorded, unknown_names
 from rag.answering.assess.premise import NOTHING_CONTRADICTED, PremiseCheck, check_premise
 from rag.answering.retrieve import Retrieved
 from rag.keyword_index import Vocabulary
@@ -26,14 +28,27 @@ from rag.verification import Verifier
 
 @dataclass(frozen=True)
 class Evidence:
-    """What refusal weighs of a question and its retrieved passages."""
+    """What refusal weighs of a question and its retrieved passages.
 
-    values: dict[str, float]  # rag.answering.assess.features.features
-    own_text_values: dict[str, float]  # the same, with the passages' own text alone (no plain terms)
+    The features are measured when first read: a decision reads one of the two sets (the model for
+    the lead document reads the passages' plain terms or not), training reads both."""
+
+    # rag.answering.assess.features.features, counting the passages' plain terms (True) or not
+    measure: Callable[[bool], dict[str, float]]
     question_vector: list[float]  # the answerability model's: MiniLM and e5 vectors of the query, joined
     missing_names: list[str]  # names the question relies on that no document mentions
     # The question asks what a provision it names says, and retrieval found that provision.
     asks_for_named_provision: bool
+
+    @cached_property
+    def values(self) -> dict[str, float]:
+        """The features, with the passages' plain terms counted as what they say."""
+        return self.measure(True)
+
+    @cached_property
+    def own_text_values(self) -> dict[str, float]:
+        """The features, with the passages' own text alone (no plain terms)."""
+        return self.measure(False)
 
     def values_for(self, model: AnswerabilityModel) -> dict[str, float]:
         """The features ``model`` reads: counting the passages' plain terms or not (``reads_plain_terms``)."""
@@ -66,18 +81,26 @@ def weigh(
     hits = [p.passage for p in retrieved.passages if not p.supporting]
     missing_names = unknown_names(reading.relied_on, view.corpus_text, view.registry)
     rarity = reference.united_with(view.vocabulary) if reference else view.vocabulary
+    name_words = document_name_words(reading.asked, view.registry)
 
-    def measured(texts: list[str]) -> dict[str, float]:
+    def measure(plain_terms: bool) -> dict[str, float]:
         sentences, scores = [c.text for c in candidates], [c.score for c in candidates]
+        texts = [p.text + (" " + view.plain_terms_by_id.get(p.id, "") if plain_terms else "") for p in hits]
         return features(
-            reading.asked, sentences, scores, texts, rarity, view.corpus_lower, missing_names, view.vocabulary
+            reading.asked,
+            sentences,
+            scores,
+            texts,
+            rarity,
+            view.corpus_lower,
+            missing_names,
+            view.vocabulary,
+            name_words,
         )
 
-    values = measured([p.text + " " + view.plain_terms_by_id.get(p.id, "") for p in hits])
-    own_text_values = measured([p.text for p in hits])
     question_vector = retrieved.query_vector + question_embeddings.embed_query(retrieved.query)
     provision_request = retrieved.found_named_provision and asks_only_for_named_provision(reading.asked, view.registry)
-    return Evidence(values, own_text_values, question_vector, missing_names, provision_request)
+    return Evidence(measure, question_vector, missing_names, provision_request)
 
 
 def assess(retrieved: Retrieved, view: CorpusView, question_embeddings: Embeddings, verifier: Verifier) -> Assessment:

@@ -65,13 +65,16 @@ def features(
     corpus_lower: str,
     missing_names: Sequence[str],
     store_vocabulary: Vocabulary | None = None,
+    name_words: frozenset[str] = frozenset(),
 ) -> dict[str, float]:
     """The answerability features of ``question`` given its best sentences (with their scores), the
     text of its top passages (with their plain terms), the reference ``vocabulary`` (word rarity),
     the whole corpus, the names it uses that no document mentions (``names.unknown_names``,
     computed once by the caller: it scans the corpus) and the store's own vocabulary, whose words
-    are not unknown either."""
-    stems = _content_stems(question)
+    are not unknown either. ``name_words`` are the stems of the question's words inside a document's
+    name (``names.document_name_words``): one that no text has ("ra" of "RA 10175", the Philippine
+    act's short name) names the document, which retrieval searched, and is no word the passages miss."""
+    stems = [s for s in _content_stems(question) if s not in name_words or not _unseen(s, vocabulary, store_vocabulary)]
     said = set(tokenize(" ".join(evidence_texts[:COVERAGE_PASSAGES]) + " " + " ".join(expansions(question))))
     weights = {s: vocabulary.idf(s) for s in stems}
     uncovered = [s for s in stems if s not in said]

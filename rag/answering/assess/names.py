@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 from rag.documents import Registry, builtin_registry
+from rag.keyword_index import tokenize
 
 _NAME_CONNECTORS = r"(?:\s+(?:of|in|on|for|the|and|de|to)\s+|\s+|-)"
 _NAME_WORD = r"(?:[A-Z][\w-]*|\d{2,4}(?![/\d]))"
@@ -188,6 +189,14 @@ def inside_document_names(lowered: str, registry: Registry | None = None) -> lis
     for start, end in (registry or builtin_registry()).name_spans(lowered):
         covered[start:end] = [True] * (end - start)
     return covered
+
+
+def document_name_words(question: str, registry: Registry | None = None) -> frozenset[str]:
+    """The stems of the words of ``question`` that stand inside a document's name ("ra" of "RA
+    10175", an upload's alias): words that point at a document rather than say what is asked."""
+    lowered = question.lower()
+    spans = (registry or builtin_registry()).name_spans(lowered)
+    return frozenset(stem for start, end in spans for stem in tokenize(lowered[start:end]))
 
 
 def is_document_alias(name: str, registry: Registry | None = None) -> bool:
