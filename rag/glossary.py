@@ -54,7 +54,10 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
         "authorized testing or protection of an information and communications technology system security researchers",
     ),
     (r"fake document|forg|falsif", "information and communications technology system-related forgery inauthentic data"),
-    (r"crypto|bitcoin|virtual (?:asset|currenc)|digital (?:asset|currenc)|wallet", "property assets of every kind including virtual assets"),
+    (
+        r"crypto|bitcoin|virtual (?:asset|currenc)|digital (?:asset|currenc)|wallet",
+        "property assets of every kind including virtual assets",
+    ),
     (r"launder|dirty money|clean(?:ing)? money", "laundering of proceeds of crime"),
     (r"theft|steal", "theft fraud property"),
     (
