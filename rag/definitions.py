@@ -14,6 +14,12 @@ from collections.abc import Iterable
 from rag.types import Passage
 
 # “Term” shall mean / "Term" means; "“Freezing” or “seizure” shall mean" defines both terms.
+# A term the document uses everywhere ("information and communications technology system", in 17%
+# of the UN convention's passages) says nothing about what a question needs. 0.15 was chosen on
+# real-dev2 and gold-dev (docs/benchmarks.md, 2026-12-05).
+MAX_TERM_SHARE = 0.15
+# ... counted only beyond this many passages, so that a short document keeps all its terms.
+MIN_USES_COUNTED = 10
 _QUOTED = r"[“\"]([^”\"]{2,60})[”\"]"
 DEFINITION_RE = re.compile(rf"{_QUOTED}((?:\s*(?:,|or|and)\s*{_QUOTED})*)[^;:.“\"]{{0,60}}?\s(?:shall mean|means)\b")
 _TERM_RE = re.compile(_QUOTED)
@@ -29,13 +35,25 @@ def defined_terms(text: str) -> list[str]:
 
 
 def definitions_index(passages: Iterable[Passage]) -> dict[str, list[str]]:
-    """Each defined term, and the passages (ids, reading order) that define it."""
+    """Each defined term, and the passages (ids, reading order) that define it; a term used in more
+    than ``MAX_TERM_SHARE`` of its document's passages is left out (``_used_everywhere``)."""
+    passages = list(passages)
+    by_doc: dict[str, list[Passage]] = defaultdict(list)
+    for passage in passages:
+        by_doc[passage.doc_id].append(passage)
     index: dict[str, list[str]] = defaultdict(list)
     for passage in passages:
         for term in defined_terms(passage.text):
-            if passage.id not in index[term]:
+            if passage.id not in index[term] and not _used_everywhere(term, by_doc[passage.doc_id]):
                 index[term].append(passage.id)
-    return dict(index)
+    return {term: ids for term, ids in index.items() if ids}
+
+
+def _used_everywhere(term: str, passages: list[Passage]) -> bool:
+    """Whether more than ``MAX_TERM_SHARE`` of ``passages`` (and over ``MIN_USES_COUNTED``) use ``term``."""
+    pattern = term_pattern(term)
+    uses = sum(1 for p in passages if pattern.search(p.text))
+    return uses > MIN_USES_COUNTED and uses > MAX_TERM_SHARE * len(passages)
 
 
 def term_pattern(term: str) -> re.Pattern[str]:

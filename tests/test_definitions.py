@@ -48,6 +48,13 @@ def test_the_passage_defining_most_of_the_questions_terms_comes_first() -> None:
     assert defining_passages("Who chairs the conference?", index) == []
 
 
+def test_a_term_the_document_uses_everywhere_is_left_out_of_the_index() -> None:
+    definitions = passage("defs", "(a) “System” shall mean a device; (b) “Traffic data” shall mean data on a route.")
+    using_system = [passage(f"p{n}", "The system shall be protected.", str(n)) for n in range(3, 13)]
+    index = definitions_index([definitions, *using_system])
+    assert index == {"traffic data": ["defs"]}  # "system" is in 11 of 11 passages, "traffic data" in 1
+
+
 TREATY = """MODEL TREATY ON DIGITAL CRIME
 
 Article 1
