@@ -49,7 +49,15 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
         r"phishing|scam|fraud|con (?:people|someone)|trick(?:ing)? people",
         "information and communications technology system-related fraud",
     ),
+    (
+        r"pen(?:etration)?[- ]?test|security research|vulnerabilit|ethical hack",
+        "authorized testing or protection of an information and communications technology system security researchers",
+    ),
     (r"fake document|forg|falsif", "information and communications technology system-related forgery inauthentic data"),
+    (
+        r"crypto|bitcoin|virtual (?:asset|currenc)|digital (?:asset|currenc)|wallet",
+        "property assets of every kind including virtual assets",
+    ),
     (r"launder|dirty money|clean(?:ing)? money", "laundering of proceeds of crime"),
     (r"theft|steal", "theft fraud property"),
     (
@@ -70,7 +78,8 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     ),
     (
         r"human rights|privacy|free(?:dom of)? (?:speech|expression)|civil liberties|abuse (?:of|by) (?:the )?(?:treaty|government|states)|surveil"
-        r"|\buse (?:it|this|the) (?:treaty|convention) against",
+        r"|\buse (?:it|this|the) (?:treaty|convention) against|\bgovernments? (?:\w+ )?use (?:it|this|the) (?:treaty|convention)"
+        r"|what (?:they|people|i|you|we) (?:post|say|write|publish)|insult|criticis|\bdissent|protest",
         "respect for human rights conditions and safeguards",
     ),
     (r"refus|deny|turn down|say no|decline", "refusal grounds may be refused"),
@@ -99,7 +108,7 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
         "freezing, seizure and confiscation of the proceeds of crime",
     ),
     (
-        r"return(?:ed|ing)? (?:the )?(?:money|assets|proceeds)|asset recovery|give back",
+        r"return(?:ed|ing)? (?:the )?(?:money|assets|proceeds)|asset recovery|give back|get (?:\w+ )?back",
         "return and disposal of confiscated proceeds of crime or property",
     ),
     (

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from rag.definitions import defining_passages, definitions_index
 from rag.documents import Registry, builtin_registry, remember_uploads
 from rag.errors import StoreError
 from rag.glossary import expand_query, expansions
@@ -60,8 +61,16 @@ BROAD_QUESTION_RE = re.compile(
 
 
 # Each aspect of a broad question (``aspects_of``) is searched on its own, and its ranking fused
-# with the question's own at this weight (the question's counts 1).
-ASPECT_WEIGHT = 0.5
+# with the question's own at this weight (the question's counts 1); 1.0 rather than 0.5 found every
+# gold provision of every broad real-dev question in the top five (docs/benchmarks.md, 2026-12-05).
+ASPECT_WEIGHT = 1.0
+# The passages defining a term the question uses (``rag.definitions``: "frozen assets" brings the
+# definitions of "freezing" and "property") form one more ranking, fused at this weight for a
+# broad question and at the smaller one for any other question that names no provision. Chosen on
+# real-dev2 and gold-dev (docs/benchmarks.md, 2026-12-05): 1.0 for every question lost 0.018 item
+# recall@5 on gold-dev, 0.5 for broad questions found one provision fewer on real-dev2.
+DEFINITIONS_WEIGHT_BROAD = 1.0
+DEFINITIONS_WEIGHT = 0.3
 
 
 def asks_broadly(question: str) -> bool:
@@ -159,6 +168,11 @@ class CorpusView:
         return self.corpus_text.lower()
 
     @cached_property
+    def definitions(self) -> dict[str, list[str]]:
+        """Each term a passage defines, and the passages defining it (``rag.definitions``)."""
+        return definitions_index(self.passages.values())
+
+    @cached_property
     def plain_terms_by_id(self) -> dict[str, str]:
         """The everyday wording of each passage's provisions (``rag.plain_terms``), "" when none."""
         table = load_plain_terms()
@@ -234,10 +248,8 @@ class Retriever:
         fused = self._hybrid(view, query, scope, reading)
         if reading.is_comparison:
             fused = _interleave_by_doc(fused, [d for d in reading.documents if d in scope])
-        if not reading.provisions and asks_broadly(query):
-            aspects = [self._hybrid(view, aspect, scope, reading) for aspect in aspects_of(query)]
-            fused = _fuse_rankings([(fused, 1.0), *((ranking, ASPECT_WEIGHT) for ranking in aspects)])
-            fused = _spread_over_articles(view, fused, k, PASSAGES_PER_ARTICLE_BROAD, articles_first=True)
+        if not reading.provisions:
+            fused = self._with_aspects(view, query, fused, scope, reading, k)
         ranked: list[ScoredPassage] = []
         seen: set[str] = set()
         for passage_id, score, reason in [*lookup, *fused]:
@@ -248,6 +260,34 @@ class Retriever:
             if len(ranked) == k:
                 break
         return ranked + self._supporting(view, ranked, seen)
+
+    def _with_aspects(
+        self,
+        view: CorpusView,
+        query: str,
+        fused: list[tuple[str, float, str]],
+        scope: set[str],
+        reading: QueryReading,
+        k: int,
+    ) -> list[tuple[str, float, str]]:
+        """``fused`` fused again with the passages defining the terms the question uses and, for a
+        broad question, with each of its aspects' rankings; a broad question's top ``k`` is then
+        spread over articles."""
+        broad = asks_broadly(query)
+        defining = [
+            (pid, 0.0, "defines a term")
+            for pid in defining_passages(expand_query(query), view.definitions)
+            if view.passages[pid].doc_id in scope
+        ]
+        rankings = [(fused, 1.0)]
+        if broad:
+            rankings += [(self._hybrid(view, aspect, scope, reading), ASPECT_WEIGHT) for aspect in aspects_of(query)]
+        if defining:
+            rankings.append((defining, DEFINITIONS_WEIGHT_BROAD if broad else DEFINITIONS_WEIGHT))
+        fused = _fuse_rankings(rankings)
+        if broad:
+            fused = _spread_over_articles(view, fused, k, PASSAGES_PER_ARTICLE_BROAD, articles_first=True)
+        return fused
 
     def _validate(self, query: str, k: int) -> None:
         check_question(query, self.settings)

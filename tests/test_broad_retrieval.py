@@ -109,6 +109,9 @@ def test_a_broad_questions_top_k_holds_articles_before_passages_outside_any() ->
         ("Could the convention be used to make internet companies take content down?", "render inaccessible"),
         ("Could a government use this treaty against journalists?", "conditions and safeguards"),
         ("Can my country get evidence for a crime that isn't cybercrime, like drug trafficking?", "serious crime"),
+        ("Could officials use the convention against bloggers who criticise them?", "respect for human rights"),
+        ("Could the treaty help a victim recover stolen bitcoin?", "virtual assets"),
+        ("Could a security researcher be jailed for a pentest of a bank?", "authorized testing"),
     ],
 )
 def test_a_broad_questions_plain_words_bring_the_treaty_wording_of_its_aspects(question: str, wording: str) -> None:
