@@ -54,26 +54,46 @@ CONDITIONS: dict[str, str] = {
     rf"without prejudice to|(?:as|to the extent|if|where|when) (?:permitted|provided|required|allowed) (?:by|for|under)"
     rf"(?: in)?)\s+{_LAW}|"
     r"in accordance with (?:the )?fundamental principles of (?:its|their) (?:domestic )?(?:law|legal system)",
-    "appropriate": r"(?:where|as|when|if) (?:it deems |it considers |is )?(?:appropriate|necessary)",
+    "appropriate": r"(?:where|as|when|if) (?:(?:it|they|the [\w ]{1,40}?) (?:deems?|considers?) (?:it |them )?|is )?"
+    r"(?:appropriate|necessary)",
     # Which cases a statement covers, not how a duty is carried out: counts whatever the sentence's force.
     "cases": r"in appropriate cases|where (?:so )?warranted",
     "possible": r"(?:where|wherever|if|as far as) possible(?: and appropriate)?",
     "urgent": r"in (?:urgent|exceptional) (?:circumstances|cases)",
-    "extent": r"to the extent (?:that |permitted |possible|consistent|necessary|appropriate)[^,;.]{0,80}",
-    "intent": r"(?:when|where|if) committed intentionally|intentionally|with (?:the )?intent to [^,;.]{0,40}",
+    "extent": r"to the extent (?:that |permitted |possible|consistent|necessary|appropriate)[^,;.]{0,80}|"
+    r"to the (?:greatest|fullest|maximum) extent possible[^,;.]{0,60}",
+    "intent": r"(?:when|where|if) committed intentionally|intentionally|wil?fully|knowingly|"
+    r"with (?:the )?(?:\w+ )?intent(?: to| that)? [^,;.]{0,40}|with (?:the )?(?:fraudulent|dishonest|criminal) intent|"
+    r"in bad faith[^,;.]{0,60}",
     "without_right": r"without right",
     "grounds": r"(?:if|where|when) (?:the )?requested state party has substantial grounds for believing",
-    "proviso": r"(?:provided that|unless|on condition that|only (?:if|where|when|on the basis of))\s[^;.]{0,100}",
-    "request": r"(?:upon|on) (?:its |the )?request|on a case-by-case basis",
+    "proviso": r"(?:provided that|unless|on condition that|except (?:where|when|if|to the extent)|"
+    r"only (?:if|where|when|on the basis of)|as a last resort)\s?[^;.]{0,100}",
+    "request": r"(?:upon|on) (?:its |the )?request|(?:at|upon|on) the request of [^,;.]{0,60}|on a case-by-case basis",
+    # What authorises a coercive act: a warrant, an order, due cause, a collective decision.
+    "authority": r"(?:upon|after|on) (?:securing|obtaining|issuance of) (?:a |an |the )?[^,;.]{0,30}?(?:warrant|order)|"
+    r"(?:where|when|if) (?:a |an |the )?[^,;.]{0,40}?(?:warrant|order) (?:is|has been) [^,;.]{0,30}?issued|"
+    r"with (?:due|good|just) cause|by (?:a )?(?:unanimous|consensus) (?:decision|vote)",
     "agreed": r"on mutually agreed terms|subject to (?:bilateral|multilateral|such) (?:agreements|arrangements)",
-    "purpose": r"for the purposes? of (?:specific )?criminal investigations(?: or proceedings)?",
+    "purpose": r"for the purposes? of (?:specific )?criminal investigations(?: or proceedings)?|"
+    r"for the purposes? of (?:committing|facilitating|carrying out) [^,;.]{0,60}|for favou?r or consideration",
     "capability": r"within its existing technical capability",
     "consent": r"with (?:the )?(?:lawful and voluntary )?consent of [^,;.]{0,60}",
+}
+# Words by which a sentence restates a condition of the family in its own way ("when the requesting State asks"
+# for "at the request of the requesting State", "deliberately" for "intentionally").
+RESTATED_BY: dict[str, str] = {
+    "request": r"request\w*|ask\w*",
+    "authority": r"warrant\w*|order\w*|cause|unanimous\w*",
+    "intent": r"intent\w*|deliberate\w*|knowing\w*|wil?ful\w*|on purpose|bad faith|fraudulent\w*|dishonest\w*",
+    "extent": r"extent|as (?:fully|far) as|(?:laws?|treaties) (?:allow|permit)\w*",
+    "purpose": r"purpose\w*|in order to|so as to|to commit",
 }
 # Conditions that temper a duty: they count only against a sentence that states one (``DUTY_FORCES``).
 DUTY_CONDITIONS = frozenset({"domestic_law", "appropriate", "possible", "extent", "intent", "without_right"})
 DUTY_FORCES = frozenset({Force.OBLIGATION, Force.SHOULD, Force.PROHIBITION, Force.MUST_REFUSE})
 _COMPILED = {name: re.compile(rf"\b(?:{pattern})", re.IGNORECASE) for name, pattern in CONDITIONS.items()}
+_RESTATED = {name: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for name, pattern in RESTATED_BY.items()}
 _SEGMENT_RE = re.compile(r",")
 MAX_QUOTE = 60
 
@@ -106,7 +126,11 @@ def compare(claim_text: str, passage_text: str, matched: list[tuple[int, int]]) 
             for found in pattern.finditer(clause):
                 words = content_tokens(found.group(0))
                 rest = clause[: found.start()] + " " + clause[found.end() :]
-                restated = pattern.search(claim_text) is not None or _compound_kept(found.group(0), claim_text)
+                restated = (
+                    pattern.search(claim_text) is not None
+                    or (name in _RESTATED and _RESTATED[name].search(claim_text) is not None)
+                    or _compound_kept(found.group(0), claim_text)
+                )
                 if not words or _kept(words, claim_region, rest, restated):
                     continue
                 # A lead-in's condition covers every item of its list; another's only the part it qualifies.
