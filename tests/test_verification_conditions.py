@@ -116,7 +116,7 @@ def test_a_dropped_warrant_counts_whatever_the_sentence_force():
 
 
 def test_a_condition_restated_in_the_sentences_own_words_is_kept():
-    passage = "The requested State Party may, at the request of the requesting State Party, take the person into custody."
+    passage = "The requested State may, at the request of the requesting State Party, take the person into custody."
     sentence = "When the requesting State asks, the requested State may take the person into custody."
     assert "request" not in rules(sentence, passage)
 

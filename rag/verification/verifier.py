@@ -121,6 +121,8 @@ class Verifier:
             *polarity.compare_irrelevant(claim, passage_text),
             *polarity.compare_saving(claim, passage_text),
             *polarity.compare_regard(claim, passage_text),
+            *polarity.compare_either_way(claim, passage_text),
+            *polarity.compare_excluded(claim, passage_text),
             *conditions.compare(claim, passage_text, framed.clauses, strict=strict_conditions),
             *added.compare(claim, passage_text, grounding),
         )
