@@ -416,3 +416,29 @@ def test_a_sentence_the_rules_reject_together_gets_the_reason_of_the_rule_weighi
     decision = Decision((0.0,) * len(FEATURES), 3.0, 0.5, signals, 0.0, -2.0)
     verdict, reason, _ = decision.decide(Evidence(0.8, 1.0, 1.0, 1.0, (), (extra, negation)))
     assert verdict is Verdict.CONTRADICTED and reason == negation.reason
+
+
+# ----- a condition dropped from a permission that restates the clause
+
+ART_40_DISCRETION = (
+    "8. The requested State Party may, when it deems appropriate, provide assistance irrespective of whether the "
+    "conduct would constitute an offence under the domestic law of the requested State Party."
+)
+
+
+def test_dropped_condition_under_may_is_not_found(verifier):
+    sentence = (
+        "The requested State Party may provide assistance irrespective of whether the conduct would constitute an "
+        "offence under its domestic law."
+    )
+    result = verify_un(verifier, sentence, ART_40_DISCRETION)
+    assert result.verdict is Verdict.NOT_FOUND
+    assert result.reason is not None and "condition dropped" in result.reason
+
+
+def test_condition_kept_under_may_is_supported(verifier):
+    sentence = (
+        "When it deems it appropriate, the requested State Party may provide assistance irrespective of whether the "
+        "conduct would be an offence under its domestic law."
+    )
+    assert verify_un(verifier, sentence, ART_40_DISCRETION).supported

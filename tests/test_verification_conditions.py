@@ -80,3 +80,53 @@ def test_any_of_them_picks_from_the_set_the_passage_names():
 
 def test_all_records_where_the_passage_does_not_quantify_them_is_a_universal_claim():
     assert "universal" in rules("The requested State Party must provide copies of all government records.", RECORDS)
+
+
+SEIZURE = "2. Each State Party may, where appropriate, seize the computer data stored in its territory."
+DELETION = (
+    "Each Party shall establish as criminal offences under its domestic law, when committed intentionally, the "
+    "deletion of computer data without right."
+)
+DISCLOSURE = (
+    "Law enforcement authorities, upon securing a court warrant, may order a service provider to disclose "
+    "subscriber information within seventy-two hours."
+)
+
+
+def test_dropped_condition_under_may_is_found_when_the_sentence_restates_what_it_qualifies():
+    assert "appropriate" in rules("A State Party may seize computer data stored in its territory.", SEIZURE)
+
+
+def test_dropped_condition_under_a_soft_duty_in_plain_words_is_not_a_condition_error():
+    sentence = "States are asked to consider seizing computer data stored in their territory."
+    assert "appropriate" not in rules(sentence, SEIZURE)
+
+
+def test_dropped_condition_in_a_sentence_stating_no_duty_is_found():
+    assert "without_right" in rules("Deleting computer data is a criminal offence.", DELETION)
+    kept = "Deleting computer data without right is a criminal offence."
+    assert "without_right" not in rules(kept, DELETION)
+
+
+def test_a_dropped_warrant_counts_whatever_the_sentence_force():
+    sentence = "Law enforcement authorities can order a service provider to disclose subscriber information."
+    assert "authority" in rules(sentence, DISCLOSURE)
+    kept = "With a court warrant, the authorities may order a provider to disclose subscriber information."
+    assert "authority" not in rules(kept, DISCLOSURE)
+
+
+def test_a_condition_restated_in_the_sentences_own_words_is_kept():
+    passage = "The requested State may, at the request of the requesting State Party, take the person into custody."
+    sentence = "When the requesting State asks, the requested State may take the person into custody."
+    assert "request" not in rules(sentence, passage)
+
+
+def test_strict_mode_requires_every_condition_of_the_clause_the_sentence_says_again():
+    # Read generously, a permission that only touches on the qualified part keeps its domestic-law proviso implicit;
+    # a rewrite that says the one sentence again must keep it.
+    sentence = "A State Party may make the preparation of an offence established under this Convention a crime."
+    assert "domestic_law" not in rules(sentence, ART_19_3)
+    strict = [c.rule for c in conditions.compare(sentence, ART_19_3, [], strict=True)]
+    assert "domestic_law" in strict
+    kept = "Under its domestic law, a State Party may make preparing an offence under this Convention a crime."
+    assert "domestic_law" not in [c.rule for c in conditions.compare(kept, ART_19_3, [], strict=True)]

@@ -7,6 +7,7 @@ The passages are written in the treaties' style; no model is needed.
 from __future__ import annotations
 
 from rag.verification import frames, polarity
+from rag.verification.clauses import clauses
 
 NOTHING_ENTITLES = (
     "Nothing in this Convention shall entitle a State Party to undertake in the territory of another State the "
@@ -245,3 +246,43 @@ CHILD_RIGHTS = (
 def test_nothing_affects_without_an_auxiliary_is_the_same_saving_clause():
     sentence = "Nothing in the convention affects international obligations more conducive to the rights of the child."
     assert negation_reasons(sentence, CHILD_RIGHTS) == []
+
+
+PUBLIC_OFFICIAL = (
+    "(a) “Public official” shall mean any person holding a legislative, executive, administrative or judicial office "
+    "of a State Party, whether appointed or elected, whether permanent or temporary, whether paid or unpaid."
+)
+SUBSCRIBER = (
+    "(o) Subscriber’s information refers to any information contained in the form of computer data held by a "
+    "service provider, relating to subscribers of its services other than traffic or content data."
+)
+CANNOT_ADOPT = (
+    "2. Where a State Party, owing to the principles of its domestic legal system, cannot adopt the measures referred "
+    "to in paragraph 1 (a) of this article, it may instead adopt such legislative and other measures as may be "
+    "necessary to ensure the real-time collection of traffic data transmitted in its territory."
+)
+
+
+def test_denying_one_case_of_whether_paid_or_unpaid_is_a_negation_error():
+    sentence = "An unpaid holder of a judicial office of a State Party is not a public official."
+    assert [c.rule for c in polarity.compare_either_way(sentence, PUBLIC_OFFICIAL)] == ["either-way"]
+    faithful = "A person holding a judicial office of a State Party is a public official, whether paid or unpaid."
+    assert polarity.compare_either_way(faithful, PUBLIC_OFFICIAL) == []
+
+
+def test_including_what_the_passage_puts_other_than_its_definition_is_a_negation_error():
+    sentence = "Traffic data and content data held by a service provider count as subscriber's information."
+    assert [c.rule for c in polarity.compare_excluded(sentence, SUBSCRIBER)] == ["excluded"]
+    faithful = "Subscriber's information is data a service provider holds on its subscribers, apart from traffic data."
+    assert polarity.compare_excluded(faithful, SUBSCRIBER) == []
+
+
+def test_a_cross_reference_in_brackets_does_not_cut_the_clause_that_holds_its_cannot():
+    # "paragraph 1 (a)" cites an item; it opens none, so "cannot adopt" stays in the clause the sentence restates.
+    sentence = (
+        "A State whose legal system does not allow the direct measure may instead ensure real-time collection of "
+        "traffic data by other measures in its territory."
+    )
+    assert negation_reasons(sentence, CANNOT_ADOPT) == []
+    [holding] = [CANNOT_ADOPT[a:b] for a, b in clauses(CANNOT_ADOPT) if "cannot" in CANNOT_ADOPT[a:b]]
+    assert "it may instead adopt" in holding

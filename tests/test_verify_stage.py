@@ -172,3 +172,32 @@ def test_a_list_item_of_an_unnumbered_passage_is_read_with_the_lead_in_of_its_li
     span = purposes[slice(*paragraph_around(purposes, purposes.index("(b)") + 5))]
     assert span.startswith("The purposes of this Convention are to:") and span.endswith("combating cybercrime;")
     assert purposes[slice(*paragraph_around(purposes, 2))] == "Article 1"
+
+
+PREPARATION = (
+    "3. Each State Party may adopt such legislative and other measures as may be necessary to establish as a "
+    "criminal offence, in accordance with its domestic law, the preparation for an offence established in "
+    "accordance with this Convention."
+)
+PREPARATION_QUOTE = DraftSentence(PREPARATION, (0,), 0, (0, len(PREPARATION)))
+
+
+def test_a_rewrite_that_drops_a_condition_of_its_quote_gives_way_to_its_quote(verifier) -> None:
+    # Read as any answer sentence, a permission that leaves the domestic-law proviso implicit passes; a rewrite
+    # says its one quoted sentence again, and must keep every condition of it.
+    sentence = "A State Party may make the preparation of an offence established under this Convention a crime."
+    assert verifier.verify(sentence, PREPARATION, doc_id=UN, article="17").supported
+    strict = verifier.verify(sentence, PREPARATION, doc_id=UN, article="17", strict_conditions=True)
+    assert (strict.verdict.value, strict.conflicts) == ("not_found", ("condition",))
+    assert strict.reason is not None and "domestic law" in strict.reason
+    checked = checked_rewrite(sentence, PREPARATION_QUOTE, "17", PREPARATION, verifier)
+    assert (checked.text, checked.verbatim) == (PREPARATION_QUOTE.text, True)
+
+
+def test_a_rewrite_that_keeps_the_conditions_of_its_quote_is_kept(verifier) -> None:
+    sentence = (
+        "In accordance with its domestic law, a State Party may make the preparation of an offence established "
+        "under this Convention a crime."
+    )
+    checked = checked_rewrite(sentence, PREPARATION_QUOTE, "17", PREPARATION, verifier)
+    assert (checked.supported, checked.verbatim) == (True, False)

@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+# A letter or numeral in brackets opens a list item, unless it cites one ("paragraph 1 (a) of this article").
 _BOUNDARY_RE = re.compile(
-    r"[.;:!?](?=\s|$)|\n+|\s\((?:[a-z]{1,2}|[ivx]{1,5})\)\s|,\s+(?:but|whereas|while)\b|\bhowever\b", re.IGNORECASE
+    r"[.;:!?](?=\s|$)|\n+|(?<!\d)(?<!paragraph)\s\((?:[a-z]{1,2}|[ivx]{1,5})\)\s|,\s+(?:but|whereas|while)\b|"
+    r"\bhowever\b",
+    re.IGNORECASE,
 )
 # "which", "who", a "that" right after a plural actor ("States Parties that make extradition conditional"),
 # and a "that" followed by its verb ("a State Party that makes ..."), not the "that" of a verb's object

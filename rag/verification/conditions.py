@@ -11,10 +11,15 @@ sentence that paraphrases that part.
 
 Most conditions temper a duty ("in accordance with its domestic law", "as appropriate", "where
 possible", "when committed intentionally"): dropped from a sentence that states a duty, they make it
-oblige more than the passage does; dropped from one that states a permission, a soft duty or a plain
-description ("a State may ...", "States are to consider ..."), they overstate nothing. A proviso
-("provided that", "only if", "unless") narrows whatever it is attached to, and counts whatever the
-sentence's force.
+oblige more than the passage does; dropped from one that states a soft duty ("States are to consider
+...", "asks States to ..."), they overstate nothing. Dropped from a permission or a plain statement
+("a State may ...", "deleting data is an offence"), they count when the sentence restates the part
+they qualify (``RESTATE_SHARE`` of its words), not when it only touches on it. A proviso ("provided
+that", "only if", "unless") and what authorises an act ("upon securing a court warrant", "at the
+request of") narrow whatever they are attached to, and count whatever the sentence's force.
+
+In strict mode (``strict=True``), for a sentence that says one quoted sentence again, every
+condition of the clause it aligns with must be kept, whatever the sentence's force or scope.
 """
 
 from __future__ import annotations
@@ -54,60 +59,102 @@ CONDITIONS: dict[str, str] = {
     rf"without prejudice to|(?:as|to the extent|if|where|when) (?:permitted|provided|required|allowed) (?:by|for|under)"
     rf"(?: in)?)\s+{_LAW}|"
     r"in accordance with (?:the )?fundamental principles of (?:its|their) (?:domestic )?(?:law|legal system)",
-    "appropriate": r"(?:where|as|when|if) (?:it deems |it considers |is )?(?:appropriate|necessary)",
+    "appropriate": r"(?:where|as|when|if) (?:(?:it|they|the [\w ]{1,40}?) (?:deems?|considers?) (?:it |them )?|is )?"
+    r"(?:appropriate|necessary)",
     # Which cases a statement covers, not how a duty is carried out: counts whatever the sentence's force.
     "cases": r"in appropriate cases|where (?:so )?warranted",
     "possible": r"(?:where|wherever|if|as far as) possible(?: and appropriate)?",
     "urgent": r"in (?:urgent|exceptional) (?:circumstances|cases)",
-    "extent": r"to the extent (?:that |permitted |possible|consistent|necessary|appropriate)[^,;.]{0,80}",
-    "intent": r"(?:when|where|if) committed intentionally|intentionally|with (?:the )?intent to [^,;.]{0,40}",
+    "extent": r"to the extent (?:that |permitted |possible|consistent|necessary|appropriate)[^,;.]{0,80}|"
+    r"to the (?:greatest|fullest|maximum) extent possible[^,;.]{0,60}",
+    "intent": r"(?:when|where|if) committed intentionally|intentionally|wil?fully|knowingly|"
+    r"with (?:the )?(?:\w+ )?intent(?: to| that)? [^,;.]{0,40}|with (?:the )?(?:fraudulent|dishonest|criminal) intent|"
+    r"in bad faith[^,;.]{0,60}",
     "without_right": r"without right",
     "grounds": r"(?:if|where|when) (?:the )?requested state party has substantial grounds for believing",
-    "proviso": r"(?:provided that|unless|on condition that|only (?:if|where|when|on the basis of))\s[^;.]{0,100}",
-    "request": r"(?:upon|on) (?:its |the )?request|on a case-by-case basis",
+    "proviso": r"(?:provided that|unless|on condition that|except (?:where|when|if|to the extent)|"
+    r"only (?:if|where|when|on the basis of)|as a last resort)\s?[^;.]{0,100}",
+    "request": r"(?:upon|on) (?:its |the )?request|(?:at|upon|on) the request of [^,;.]{0,60}|on a case-by-case basis",
+    # What authorises a coercive act: a warrant, an order, due cause, a collective decision.
+    "authority": r"(?:upon|after|on) (?:securing|obtaining|issuance of) (?:a |an |the )?[^,;.]{0,30}?(?:warrant|order)|"
+    r"(?:where|when|if) (?:a |an |the )?[^,;.]{0,40}?(?:warrant|order) (?:is|has been) [^,;.]{0,30}?issued|"
+    r"with (?:due|good|just) cause|by (?:a )?(?:unanimous|consensus) (?:decision|vote)",
     "agreed": r"on mutually agreed terms|subject to (?:bilateral|multilateral|such) (?:agreements|arrangements)",
-    "purpose": r"for the purposes? of (?:specific )?criminal investigations(?: or proceedings)?",
+    "purpose": r"for the purposes? of (?:specific )?criminal investigations(?: or proceedings)?|"
+    r"for the purposes? of (?:committing|facilitating|carrying out) [^,;.]{0,60}|for favou?r or consideration",
     "capability": r"within its existing technical capability",
     "consent": r"with (?:the )?(?:lawful and voluntary )?consent of [^,;.]{0,60}",
+}
+# Words by which a sentence restates a condition of the family in its own way ("when the requesting State asks"
+# for "at the request of the requesting State", "deliberately" for "intentionally").
+RESTATED_BY: dict[str, str] = {
+    "domestic_law": r"(?:domestic|national|internal|its own|their own|its|their) "
+    r"(?:law|laws|legal systems?|legislation)",
+    "request": r"(?:a|its|their|\w+'s?|on|upon|at the|if|when) (?:requests?|requested)|ask(?:s|ed|ing)?",
+    "authority": r"warrants?|due cause|unanimous\w*",
+    "intent": r"intent\w*|deliberate\w*|knowing\w*|wil?ful\w*|on purpose|bad faith|fraudulent\w*|dishonest\w*",
+    "extent": r"extent|as (?:fully|far) as|(?:laws?|treaties) (?:allow|permit)\w*",
+    "purpose": r"purpose\w*|in order to|so as to|to commit",
 }
 # Conditions that temper a duty: they count only against a sentence that states one (``DUTY_FORCES``).
 DUTY_CONDITIONS = frozenset({"domestic_law", "appropriate", "possible", "extent", "intent", "without_right"})
 DUTY_FORCES = frozenset({Force.OBLIGATION, Force.SHOULD, Force.PROHIBITION, Force.MUST_REFUSE})
+# A soft duty or no duty at all: what a condition tempers is already left to the State.
+TEMPERED_FORCES = frozenset({Force.SOFT, Force.NO_OBLIGATION})
+# A soft duty in a paraphrase's words ("asks States to consider", "are encouraged to").
+_ASKED_RE = re.compile(
+    r"\b(?:consider\w*|ask(?:s|ed)?|encourag\w+|invit\w+|urg\w+|endeavou?r\w*|tr(?:y|ies))\b", re.IGNORECASE
+)
+# A sentence that states no duty restates what a condition qualifies when it grounds this share of its words.
+RESTATE_SHARE = 0.8
 _COMPILED = {name: re.compile(rf"\b(?:{pattern})", re.IGNORECASE) for name, pattern in CONDITIONS.items()}
+_RESTATED = {name: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for name, pattern in RESTATED_BY.items()}
 _SEGMENT_RE = re.compile(r",")
 MAX_QUOTE = 60
 
 
-def compare(claim_text: str, passage_text: str, matched: list[tuple[int, int]]) -> list[Conflict]:
+def compare(
+    claim_text: str, passage_text: str, matched: list[tuple[int, int]], *, strict: bool = False
+) -> list[Conflict]:
     """A conflict for each condition of the paraphrased passage clause that the sentence leaves out.
 
     The paraphrased clauses are those the sentence's frames matched (``frames.compare``) and the
     passage clause that grounds most of the sentence's words, if it grounds enough: a frame often
     matches the clause that opens a list ("A request shall contain:") while the words are in an
     item ("(e) Where possible and appropriate, the identity ... of any person concerned"). Within
-    a clause, a condition counts only when the sentence paraphrases the part it qualifies.
+    a clause, a condition counts only when the sentence paraphrases the part it qualifies, unless
+    ``strict``: then every condition of those clauses counts that the sentence does not keep.
     """
     claim_words = content_tokens(claim_text)
     if not claim_words:
         return []
-    if _SUMMARY_RE.match(claim_text):
+    if _SUMMARY_RE.match(claim_text) and not strict:
         return _universal(claim_text, passage_text)
     paraphrased = list(dict.fromkeys([*matched, *_best_clause(claim_words, passage_text)]))
     leads = _lead_ins(passage_text)
     lead_ins = [leads[c] for c in paraphrased if c in leads]
     claim_region = region_words(claim_text)
     conflicts: list[Conflict] = _universal(claim_text, passage_text)
-    states_duty = any(m.force in DUTY_FORCES for m in modals(claim_text))
+    forces = {m.force for m in modals(claim_text)}
+    states_duty = bool(forces & DUTY_FORCES)
+    tempered = bool(forces & TEMPERED_FORCES) or _ASKED_RE.search(claim_text) is not None
     for a, b in dict.fromkeys([*lead_ins, *paraphrased]):
         clause = passage_text[a:b]
         for name, pattern in _COMPILED.items():
-            if name in DUTY_CONDITIONS and not states_duty:
+            if name in DUTY_CONDITIONS and not states_duty and tempered and not strict:
                 continue
             for found in pattern.finditer(clause):
                 words = content_tokens(found.group(0))
                 rest = clause[: found.start()] + " " + clause[found.end() :]
-                restated = pattern.search(claim_text) is not None or _compound_kept(found.group(0), claim_text)
+                restated = (
+                    pattern.search(claim_text) is not None
+                    or (name in _RESTATED and _RESTATED[name].search(claim_text) is not None)
+                    or _compound_kept(found.group(0), claim_text)
+                )
                 if not words or _kept(words, claim_region, rest, restated):
+                    continue
+                if strict:
+                    conflicts.append(_dropped(found.group(0), name))
                     continue
                 # A lead-in's condition covers every item of its list; another's only the part it qualifies.
                 attached, scope = _scope(clause, found.start(), found.end())
@@ -115,10 +162,16 @@ def compare(claim_text: str, passage_text: str, matched: list[tuple[int, int]]) 
                     continue
                 if (a, b) not in lead_ins and not _paraphrases(claim_region, scope):
                     continue
-                quote = " ".join(found.group(0).split())
-                quote = quote if len(quote) <= MAX_QUOTE else quote[:MAX_QUOTE].rsplit(" ", 1)[0] + " …"
-                conflicts.append(Conflict("condition", f'condition dropped: "{quote}"', name))
+                if name in DUTY_CONDITIONS and not states_duty and not _restates(claim_region, scope):
+                    continue
+                conflicts.append(_dropped(found.group(0), name))
     return conflicts
+
+
+def _dropped(condition: str, name: str) -> Conflict:
+    quote = " ".join(condition.split())
+    quote = quote if len(quote) <= MAX_QUOTE else quote[:MAX_QUOTE].rsplit(" ", 1)[0] + " …"
+    return Conflict("condition", f'condition dropped: "{quote}"', name)
 
 
 def _kept(words: tuple[Token, ...], claim_region: RegionWords, rest_of_clause: str, restated: bool) -> bool:
@@ -241,6 +294,13 @@ def _paraphrases(claim_region: RegionWords, scope: tuple[Token, ...]) -> bool:
         return True
     grounded = sum(is_grounded(t, claim_region) for t in scope)
     return grounded >= MIN_SCOPE_WORDS or grounded / len(scope) >= MIN_SCOPE_SHARE
+
+
+def _restates(claim_region: RegionWords, scope: tuple[Token, ...]) -> bool:
+    """Does the sentence restate the part a condition qualifies, not merely touch on it?"""
+    if not scope:
+        return True
+    return sum(is_grounded(t, claim_region) for t in scope) / len(scope) >= RESTATE_SHARE
 
 
 def _best_clause(claim_words: tuple[Token, ...], passage_text: str) -> list[tuple[int, int]]:

@@ -316,3 +316,68 @@ def compare_regard(claim_text: str, passage_text: str) -> list[Conflict]:
                 reason = f'negation: the passage requires regard for it, the sentence says "{said}"'
                 return [Conflict("negation", reason, "regard")]
     return []
+
+
+# What a passage says holds either way ("whether paid or unpaid", "whether natural or juridical", "whatever his
+# nationality"): a sentence that denies it of one of the cases ("an unpaid holder is not ...") says "not" where the
+# passage does not.
+_EITHER_WAY_RE = re.compile(
+    r"\bwhether\s+(?:\w+\s+){0,2}?\w+\s+or\s+(?:\w+\s+){0,2}?\w+|\bwhatever\s+(?:his|her|its|their)\s+[^,;.]{1,60}",
+    re.IGNORECASE,
+)
+# What a passage leaves out of what it defines ("any information ... other than traffic or content data").
+_OTHER_THAN_RE = re.compile(
+    r"\b(?:other\s+than|except(?:\s+for)?(?!\s+(?:as|where|when|if|to|in)\b)|excluding)\s+(?:the\s+)?[^,;.()]{1,60}",
+    re.IGNORECASE,
+)
+# A sentence keeps an exclusion in its own words ("not", "apart from", "besides", "only").
+_SENTENCE_EXCLUDES_RE = re.compile(
+    r"\b(?:not|no|never|nor|other\s+than|except\w*|exclud\w*|apart\s+from|besides|save|but|only|without|non|"
+    r"unless)\b|n't\b",
+    re.IGNORECASE,
+)
+# The passage must ground this share of a sentence clause's words for the clause to be about it.
+MIN_EITHER_WAY_SHARE = 0.6
+# Of the words a passage phrase has of its own, the sentence must ground this many.
+MIN_PHRASE_WORDS = 2
+
+
+def _own_words(passage_text: str, found: re.Match[str]) -> tuple[Token, ...]:
+    """The content words of ``found`` that the rest of the passage does not use."""
+    rest = region_words(passage_text[: found.start()] + " " + passage_text[found.end() :])
+    return tuple(t for t in content_tokens(found.group(0)) if not is_grounded(t, rest))
+
+
+def compare_either_way(claim_text: str, passage_text: str) -> list[Conflict]:
+    """A negation conflict when the sentence denies, of one case, what the passage says holds whichever the case."""
+    passage_region = region_words(passage_text)
+    for either in _EITHER_WAY_RE.finditer(passage_text):
+        words = _own_words(passage_text, either)
+        if not words:
+            continue
+        own = region_words(" ".join(t.surface for t in words))
+        for a, b in clauses(claim_text):
+            clause = claim_text[a:b]
+            denied = [n for n in negations(clause) if n.scope]
+            words = content_tokens(clause)
+            if not denied or _grounded_share(words, passage_region) < MIN_EITHER_WAY_SHARE:
+                continue
+            if any(is_grounded(t, own) for t in content_tokens(clause)):
+                said = " ".join(either.group(0).split())
+                reason = f'negation: the passage says "{said}", the sentence says "{denied[0].word}"'
+                return [Conflict("negation", reason, "either-way")]
+    return []
+
+
+def compare_excluded(claim_text: str, passage_text: str) -> list[Conflict]:
+    """A negation conflict when the sentence includes what the passage leaves out ("other than content data")."""
+    if _SENTENCE_EXCLUDES_RE.search(claim_text):
+        return []
+    claim_region = region_words(claim_text)
+    for excluded in _OTHER_THAN_RE.finditer(passage_text):
+        words = _own_words(passage_text, excluded)
+        grounded = sum(is_grounded(t, claim_region) for t in words)
+        if words and grounded >= MIN_PHRASE_WORDS and 2 * grounded >= len(words):
+            said = " ".join(excluded.group(0).split()[:6])
+            return [Conflict("negation", f'negation: the passage says "{said}", the sentence does not', "excluded")]
+    return []

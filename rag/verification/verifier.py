@@ -41,9 +41,23 @@ class Verifier:
         self.vectors.embed_claims([claim_of(s) for s in sentences])
 
     def verify(
-        self, sentence: str, passage_text: str, *, doc_id: str | None = None, article: str | None = None
+        self,
+        sentence: str,
+        passage_text: str,
+        *,
+        doc_id: str | None = None,
+        article: str | None = None,
+        strict_conditions: bool = False,
     ) -> Verification:
-        evidence, span = self.evidence(sentence, passage_text, doc_id=doc_id, article=article)
+        """The verdict on ``sentence`` against ``passage_text``.
+
+        With ``strict_conditions``, for a sentence that says one passage sentence again in other words,
+        every condition of the clause it aligns with must be kept: one left out makes it not found,
+        whatever the sentence's force and however the calibrated decision weighs a dropped condition.
+        """
+        evidence, span = self.evidence(
+            sentence, passage_text, doc_id=doc_id, article=article, strict_conditions=strict_conditions
+        )
         if evidence is None:
             reason = "nothing to check" if span is None else None
             verdict = Verdict.NOT_FOUND if span is None else Verdict.SUPPORTED
@@ -51,6 +65,9 @@ class Verifier:
             return Verification(verdict, reason, start, end, 0.0 if span is None else 1.0)
         verdict, reason, score = self.decision.decide(evidence)
         assert span is not None
+        dropped = [c for c in evidence.conflicts if c.kind == "condition"] if strict_conditions else []
+        if verdict is Verdict.SUPPORTED and dropped:
+            return Verification(Verdict.NOT_FOUND, dropped[0].reason, span[0], span[1], score, ("condition",))
         against: tuple[str, ...] = ()
         if verdict is not Verdict.SUPPORTED and score >= self.decision.threshold:
             against = tuple(dict.fromkeys(c.kind for c in self.decision.against(evidence.conflicts)))
@@ -63,11 +80,17 @@ class Verifier:
         return ground(claim, region_words(passage_text), locating_spans(claim, doc_id)).missing
 
     def evidence(
-        self, sentence: str, passage_text: str, *, doc_id: str | None = None, article: str | None = None
+        self,
+        sentence: str,
+        passage_text: str,
+        *,
+        doc_id: str | None = None,
+        article: str | None = None,
+        strict_conditions: bool = False,
     ) -> tuple[Evidence | None, tuple[int, int] | None]:
         """What the checks find, and the best window; ``(None, span)`` for a verbatim quote, ``(None, None)``
         when there is nothing to check (a claim without content words, such as "Yes"; an empty passage; a
-        passage of instructions only)."""
+        passage of instructions only). ``strict_conditions``: see ``verify``."""
         claim = claim_of(sentence)
         if not content_tokens(claim) or not passage_text.strip():
             return None, None
@@ -98,7 +121,9 @@ class Verifier:
             *polarity.compare_irrelevant(claim, passage_text),
             *polarity.compare_saving(claim, passage_text),
             *polarity.compare_regard(claim, passage_text),
-            *conditions.compare(claim, passage_text, framed.clauses),
+            *polarity.compare_either_way(claim, passage_text),
+            *polarity.compare_excluded(claim, passage_text),
+            *conditions.compare(claim, passage_text, framed.clauses, strict=strict_conditions),
             *added.compare(claim, passage_text, grounding),
         )
         evidence = Evidence(

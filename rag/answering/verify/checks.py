@@ -16,7 +16,9 @@ say a sentence again often answers the question instead ("… must tell the UN w
 in words the paragraph lacks but that the verifier, reading paraphrases generously, would let
 pass. A rewrite is therefore held to its paragraph's words (with their plain-word equivalents and
 the glossary's plain terms): at most ``MAX_REWRITE_ADDITIONS`` content words it does not account
-for. A rewrite that is not supported gives way to its quote, for that sentence only.
+for. Nor may it drop a condition of the sentence it says again (``strict_conditions``): "may, upon
+request, share" rewritten as "may share" says less than its quote, whatever a looser paraphrase is
+allowed. A rewrite that is not supported gives way to its quote, for that sentence only.
 """
 
 from __future__ import annotations
@@ -101,7 +103,7 @@ def _check_rewrite(
     passage = passages[quote.verbatim_of].passage
     start, end = paragraph_around(passage.text, quote.span[0])
     paragraph = passage.text[start:end]
-    verified = verifier.verify(text, paragraph, doc_id=passage.doc_id, article=passage.article)
+    verified = verifier.verify(text, paragraph, doc_id=passage.doc_id, article=passage.article, strict_conditions=True)
     if not verified.supported:
         return CheckedSentence(text, False, verified.score, verified.verdict.value, verified.reason)
     added = verifier.ungrounded_words(text, paragraph, doc_id=passage.doc_id)
