@@ -46,7 +46,8 @@ class QueryReading:
     documents: list[str] = field(default_factory=list)
     generic: bool = False  # says "the convention" / "the treaty" loosely
     provisions: list[ProvisionRef] = field(default_factory=list)
-    is_comparison: bool = False
+    compares: bool = False  # asks how things compare ("compare", "differ", "both"), whatever it names
+    is_comparison: bool = False  # compares two or more documents it names
 
 
 def int_to_roman(value: int) -> str:
@@ -63,7 +64,8 @@ def read_query(question: str, known_docs: set[str] | None = None, registry: Regi
     """Documents and provisions named in ``question``; names are read with ``registry`` (default: built-in)."""
     names = (registry or builtin_registry()).read(question, known_docs)
     reading = QueryReading(documents=names.documents, generic=names.generic)
-    reading.is_comparison = bool(COMPARISON_RE.search(question)) and len(reading.documents) >= 2
+    reading.compares = bool(COMPARISON_RE.search(question))
+    reading.is_comparison = reading.compares and len(reading.documents) >= 2
     for m in NOTE_REF_RE.finditer(question):
         if "note" in m.group(0).lower():
             reading.provisions.append(ProvisionRef("note", m.group(1)))

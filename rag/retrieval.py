@@ -455,14 +455,18 @@ def _spread_over_articles(
 
 
 def _without_unnamed_uploads(scope: set[str], reading: QueryReading, registry: Registry) -> set[str]:
-    """``scope`` less the uploads a question does not name, when it names documents.
+    """``scope`` less the uploads a question does not name, when it names documents and compares none.
 
     A question that names a document ("the UN convention", "Budapest"), or says "the treaty" of
     the default document, asks about that document: an upload it does not name is not searched,
     as a built-in instrument searched only when named is not (an uploaded data protection
-    convention took four of the top five places from "how does the treaty protect privacy?").
-    An upload stays when none of the documents meant is in the store.
+    convention took four of the top five places from "how does the treaty protect privacy?"). A
+    comparison keeps the uploads: it may set the named treaty beside an upload it names in words the
+    registry does not know ("how does the Philippine cybercrime law compare with the UN convention?").
+    An upload stays, too, when none of the documents meant is in the store.
     """
+    if reading.compares:
+        return scope
     meant = set(reading.documents)
     if not meant and reading.generic:
         meant = registry.family(registry.default_document)

@@ -288,6 +288,15 @@ def test_a_question_naming_a_builtin_document_does_not_search_an_unnamed_upload(
     )
 
 
+def test_a_comparison_with_the_un_convention_searches_a_loosely_named_upload_too(engine: Engine) -> None:
+    docs = _docs_of(
+        engine,
+        "How does the Testland law on access to the whole or any part of a computer system without right compare "
+        "with the UN cybercrime treaty?",
+    )
+    assert UPLOAD in docs and UN in docs
+
+
 def test_the_treaty_said_in_a_store_of_uploads_only_searches_the_uploads(
     tmp_path: Path, make_settings, embeddings
 ) -> None:
