@@ -139,6 +139,7 @@ class Registry:
             for alias in entry.aliases
             for m in _alias_pattern(alias).finditer(lowered)
         ]
+        matches += [m for entry in candidates if not entry.builtin for m in _title_runs(entry, lowered)]
         matches = [m for m in matches if not any(m.inside(o) and o.doc_id != m.doc_id for o in matches)]
         order = {doc_id: index for index, doc_id in enumerate(self.entries)}
         # Most specific first: registry order (uploads after the built-ins), the default document last.
@@ -172,6 +173,36 @@ class Registry:
             for alias in entry.aliases
             for m in _alias_pattern(alias).finditer(lowered)
         ]
+
+
+#: Content words a question must share, in a row, with an upload's full title to name it ("the
+#: convention on automatic processing of personal data"). Three would let "protection of personal
+#: data" in a question about the UN convention name an uploaded data protection convention.
+MIN_TITLE_RUN_WORDS = 4
+_TITLE_FILLERS = frozenset(
+    {"a", "an", "and", "by", "for", "in", "its", "of", "on", "or", "the", "to", "with", "regard"}
+)
+
+
+def _title_runs(entry: DocumentEntry, lowered: str) -> list[NameMatch]:
+    """Where ``lowered`` quotes a run of at least ``MIN_TITLE_RUN_WORDS`` content words of ``entry``'s
+    title, the longest run first: a user names an upload by the words of its title that say what it is."""
+    words = re.findall(r"[\w.]+", entry.title.lower())
+    runs = sorted(
+        (words[i:j] for i in range(len(words)) for j in range(i + 1, len(words) + 1)),
+        key=len,
+        reverse=True,
+    )
+    for run in runs:
+        if run[0] in _TITLE_FILLERS or run[-1] in _TITLE_FILLERS:
+            continue
+        if sum(w not in _TITLE_FILLERS for w in run) < MIN_TITLE_RUN_WORDS:
+            continue
+        phrase = " ".join(run)
+        found = [NameMatch(entry.id, phrase, m.start(), m.end()) for m in _alias_pattern(phrase).finditer(lowered)]
+        if found:
+            return found
+    return []
 
 
 @cache

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from rag.chunking import approximate_tokens
-from rag.documents import builtin_registry, derive_names, load_registry
+from rag.documents import DocumentEntry, builtin_registry, derive_names, load_registry
 from rag.engine import Engine
 from rag.errors import QueryError
 from rag.ingestion import prepare_document
@@ -275,6 +275,26 @@ def test_a_builtin_documents_names_are_not_edited_through_the_engine(engine: Eng
 
 
 # ----- uploads beside the built-in documents -----
+
+DATA_PROTECTION_UPLOAD = DocumentEntry(
+    id="coe-108",
+    title="Convention for the Protection of Individuals with Regard to Automatic Processing of Personal Data",
+    short_title="Convention 108",
+    aliases=("convention 108",),
+)
+
+
+def test_four_words_in_a_row_of_an_uploads_title_name_it() -> None:
+    registry = builtin_registry().with_entries([DATA_PROTECTION_UPLOAD])
+    reading = registry.read("How does the convention on automatic processing of personal data define a controller?")
+    assert "coe-108" in reading.documents
+
+
+def test_fewer_title_words_in_a_row_do_not_name_an_upload() -> None:
+    registry = builtin_registry().with_entries([DATA_PROTECTION_UPLOAD])
+    assert registry.read("How does the UN convention protect the processing of personal data?").documents == [
+        "un-cybercrime-convention-2024"
+    ]
 
 
 def test_a_question_naming_a_builtin_document_does_not_search_an_unnamed_upload(engine: Engine) -> None:
