@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache
 
 from rag.types import Passage
 
@@ -56,6 +57,7 @@ def _used_everywhere(term: str, passages: list[Passage]) -> bool:
     return uses > MIN_USES_COUNTED and uses > MAX_TERM_SHARE * len(passages)
 
 
+@cache
 def term_pattern(term: str) -> re.Pattern[str]:
     """``term`` as a whole phrase, its last word singular or plural."""
     words = [re.escape(w) for w in term.split()]

@@ -187,22 +187,27 @@ _TITLE_FILLERS = frozenset(
 def _title_runs(entry: DocumentEntry, lowered: str) -> list[NameMatch]:
     """Where ``lowered`` quotes a run of at least ``MIN_TITLE_RUN_WORDS`` content words of ``entry``'s
     title, the longest run first: a user names an upload by the words of its title that say what it is."""
-    words = re.findall(r"[\w.]+", entry.title.lower())
-    runs = sorted(
-        (words[i:j] for i in range(len(words)) for j in range(i + 1, len(words) + 1)),
-        key=len,
-        reverse=True,
-    )
-    for run in runs:
-        if run[0] in _TITLE_FILLERS or run[-1] in _TITLE_FILLERS:
-            continue
-        if sum(w not in _TITLE_FILLERS for w in run) < MIN_TITLE_RUN_WORDS:
-            continue
-        phrase = " ".join(run)
+    for phrase in _title_phrases(entry.title):
         found = [NameMatch(entry.id, phrase, m.start(), m.end()) for m in _alias_pattern(phrase).finditer(lowered)]
         if found:
             return found
     return []
+
+
+@cache
+def _title_phrases(title: str) -> tuple[str, ...]:
+    """The runs of ``title`` that could name it, longest first: starting and ending on a content word,
+    with at least ``MIN_TITLE_RUN_WORDS`` of them."""
+    words = re.findall(r"[\w.]+", title.lower())
+    runs = [words[i:j] for i in range(len(words)) for j in range(i + 1, len(words) + 1)]
+    named = [
+        run
+        for run in runs
+        if run[0] not in _TITLE_FILLERS
+        and run[-1] not in _TITLE_FILLERS
+        and sum(w not in _TITLE_FILLERS for w in run) >= MIN_TITLE_RUN_WORDS
+    ]
+    return tuple(" ".join(run) for run in sorted(named, key=len, reverse=True))
 
 
 @cache

@@ -47,7 +47,11 @@ class QueryReading:
     generic: bool = False  # says "the convention" / "the treaty" loosely
     provisions: list[ProvisionRef] = field(default_factory=list)
     compares: bool = False  # asks how things compare ("compare", "differ", "both"), whatever it names
-    is_comparison: bool = False  # compares two or more documents it names
+
+    @property
+    def is_comparison(self) -> bool:
+        """Compares two or more documents it names."""
+        return self.compares and len(self.documents) >= 2
 
 
 def int_to_roman(value: int) -> str:
@@ -65,7 +69,6 @@ def read_query(question: str, known_docs: set[str] | None = None, registry: Regi
     names = (registry or builtin_registry()).read(question, known_docs)
     reading = QueryReading(documents=names.documents, generic=names.generic)
     reading.compares = bool(COMPARISON_RE.search(question))
-    reading.is_comparison = reading.compares and len(reading.documents) >= 2
     for m in NOTE_REF_RE.finditer(question):
         if "note" in m.group(0).lower():
             reading.provisions.append(ProvisionRef("note", m.group(1)))

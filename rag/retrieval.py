@@ -249,7 +249,7 @@ class Retriever:
         if reading.is_comparison:
             fused = _interleave_by_doc(fused, [d for d in reading.documents if d in scope])
         if not reading.provisions:
-            fused = self._with_aspects(view, query, fused, scope, reading, k)
+            fused = self._with_definitions_and_aspects(view, query, fused, scope, reading, k)
         ranked: list[ScoredPassage] = []
         seen: set[str] = set()
         for passage_id, score, reason in [*lookup, *fused]:
@@ -261,7 +261,7 @@ class Retriever:
                 break
         return ranked + self._supporting(view, ranked, seen)
 
-    def _with_aspects(
+    def _with_definitions_and_aspects(
         self,
         view: CorpusView,
         query: str,
