@@ -20,6 +20,8 @@ HOLDOUT2 = "holdout2"  # written by a third person, from groups in no other file
 HOLDOUT3 = "holdout3"  # written by a fourth person, from groups in no other file; unseen until scored once
 HOLDOUT4 = "holdout4"  # written by a fifth person, partly on the user-document fixtures; unseen until scored once
 HOLDOUT5 = "holdout5"  # written by a sixth person on passages reused from earlier groups; unseen until scored once
+HOLDOUT6 = "holdout6"  # written by a seventh person on reused passages, a fifth of them on the user documents
+REUSED_PASSAGE_FILES = [HOLDOUT5, HOLDOUT6]  # held-out files whose passages repeat earlier groups
 LABEL_OF_KIND = {
     "faithful": "supported",
     "modality": "contradicted",
@@ -89,6 +91,11 @@ def holdout5() -> list[Row]:
 
 
 @pytest.fixture(scope="module")
+def holdout6() -> list[Row]:
+    return load(HOLDOUT6)
+
+
+@pytest.fixture(scope="module")
 def rows(splits: dict[str, list[Row]]) -> list[Row]:
     """The calibration set: dev and test."""
     return [row for split in SPLITS for row in splits[split]]
@@ -102,9 +109,10 @@ def all_rows(
     holdout3: list[Row],
     holdout4: list[Row],
     holdout5: list[Row],
+    holdout6: list[Row],
 ) -> list[Row]:
     """Every labelled row, for the checks that hold for each file alike."""
-    return rows + holdout + holdout2 + holdout3 + holdout4 + holdout5
+    return rows + holdout + holdout2 + holdout3 + holdout4 + holdout5 + holdout6
 
 
 def test_every_row_has_exactly_the_documented_fields(all_rows: list[Row]) -> None:
@@ -276,47 +284,70 @@ def test_holdout4_error_kinds_appear_on_the_user_documents(holdout4: list[Row]) 
     assert {kind: kinds[kind] for kind in LABEL_OF_KIND if kinds[kind] < 10} == {}
 
 
-# claims-holdout5 is deliberately left out of the group-disjointness checks above: every passage
-# group was already used by an earlier file, so its passages are reused. What keeps it unseen is
-# that none of its sentences appears in any other label file (checked below).
-def test_holdout5_repeats_no_sentence_of_any_other_label_file(holdout5: list[Row]) -> None:
+# claims-holdout5 and claims-holdout6 are deliberately left out of the group-disjointness checks above:
+# every passage group was already used by an earlier file, so their passages are reused. What keeps
+# them unseen is that none of their sentences appears in any other label file (checked below).
+@pytest.mark.parametrize("name", REUSED_PASSAGE_FILES)
+def test_reused_passage_files_repeat_no_sentence_of_any_other_label_file(name: str) -> None:
     others = {
         str(json.loads(line)["sentence"]).strip().casefold()
         for path in LABELS_DIR.glob("*.jsonl")
-        if path.stem != f"claims-{HOLDOUT5}"
+        if path.stem != f"claims-{name}"
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     }
-    assert [row["id"] for row in holdout5 if str(row["sentence"]).strip().casefold() in others] == []
+    assert [row["id"] for row in load(name) if str(row["sentence"]).strip().casefold() in others] == []
 
 
-def test_holdout5_mixes_the_kinds_evenly_over_many_groups(holdout5: list[Row]) -> None:
-    kinds = Counter(row["kind"] for row in holdout5)
+@pytest.mark.parametrize("name", REUSED_PASSAGE_FILES)
+def test_reused_passage_files_mix_the_kinds_evenly_over_many_groups(name: str) -> None:
+    rows = load(name)
+    kinds = Counter(row["kind"] for row in rows)
     errors = [kinds[kind] for kind in ERROR_KINDS]
-    assert len(holdout5) >= 220
-    assert 0.40 <= kinds["faithful"] / len(holdout5) <= 0.50
+    assert len(rows) >= 220
+    assert 0.40 <= kinds["faithful"] / len(rows) <= 0.50
     assert min(errors) >= 15
     assert max(errors) - min(errors) <= 3
-    assert len(groups(holdout5)) >= 60
+    assert len(groups(rows)) >= 60
 
 
-def test_holdout5_spans_every_corpus_document_and_both_user_documents(holdout5: list[Row]) -> None:
+@pytest.mark.parametrize("name", REUSED_PASSAGE_FILES)
+def test_reused_passage_files_span_every_corpus_document_and_both_user_documents(name: str) -> None:
+    rows = load(name)
     uploads = {
         path.stem for path in USER_DOCUMENTS_DIR.iterdir() if path.suffix in {".txt", ".md"} and path.stem != "README"
     }
     corpus = {path.stem for path in CORPUS_DIR.glob("*.txt")}
-    by_doc = Counter(str(row["doc"]) for row in holdout5)
+    by_doc = Counter(str(row["doc"]) for row in rows)
     assert set(by_doc) == corpus | uploads
-    assert by_doc["un-cybercrime-convention-2024"] >= len(holdout5) / 3
+    assert by_doc["un-cybercrime-convention-2024"] >= len(rows) / 3
 
 
-@pytest.mark.parametrize("name", [HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, HOLDOUT5])
+def test_holdout6_puts_about_a_fifth_of_its_rows_and_every_error_kind_on_the_user_documents(
+    holdout6: list[Row],
+) -> None:
+    uploads = {
+        path.stem for path in USER_DOCUMENTS_DIR.iterdir() if path.suffix in {".txt", ".md"} and path.stem != "README"
+    }
+    on_uploads = [row for row in holdout6 if row["doc"] in uploads]
+    assert 0.15 <= len(on_uploads) / len(holdout6) <= 0.30
+    assert {row["kind"] for row in on_uploads} == set(LABEL_OF_KIND)
+
+
+@pytest.mark.parametrize("name", [HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, HOLDOUT5, HOLDOUT6])
 def test_held_out_files_repeat_no_sentence(name: str) -> None:
     counts = Counter(row["sentence"] for row in load(name))
     assert [sentence for sentence, n in counts.items() if n > 1] == []
 
 
-HELD_OUT_IDS = ((HOLDOUT, "ch"), (HOLDOUT2, "h2"), (HOLDOUT3, "h3"), (HOLDOUT4, "h4"), (HOLDOUT5, "h5"))
+HELD_OUT_IDS = (
+    (HOLDOUT, "ch"),
+    (HOLDOUT2, "h2"),
+    (HOLDOUT3, "h3"),
+    (HOLDOUT4, "h4"),
+    (HOLDOUT5, "h5"),
+    (HOLDOUT6, "h6"),
+)
 
 
 @pytest.mark.parametrize(("name", "prefix"), HELD_OUT_IDS)
