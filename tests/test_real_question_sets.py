@@ -1,4 +1,4 @@
-"""Checks on the real-question sets: real-dev, the fresh dev set real-dev2 and the test splits real-test2 to real-test4.
+"""Checks on the real-question sets: real-dev, the fresh dev set real-dev2 and the test splits real-test2 to real-test5.
 
 Structure only: the files are read and checked against the plain-text corpus, as the gold
 sets are in test_gold_dataset.py; nothing is retrieved or answered, so running these tests
@@ -30,12 +30,19 @@ REAL_TEST2 = DATASETS / "real-test2.jsonl"
 REAL_DEV2 = DATASETS / "real-dev2.jsonl"
 REAL_TEST3 = DATASETS / "real-test3.jsonl"
 REAL_TEST4 = DATASETS / "real-test4.jsonl"
+REAL_TEST5 = DATASETS / "real-test5.jsonl"
 #: Questions per kind in real-test3, as its documentation states (a question may carry two kinds).
 REAL_TEST3_MIX = {"attributed": 12, "broad": 10, "false-premise": 9, "loose-name": 7, "multi": 12, "unanswerable": 8}
 #: Questions per kind in real-test4, as its documentation states (a question may carry two kinds).
 REAL_TEST4_MIX = {"attributed": 10, "broad": 12, "false-premise": 10, "loose-name": 6, "multi": 10, "unanswerable": 8}
+#: Questions per kind in real-test5, as its documentation states (a question may carry two kinds).
+REAL_TEST5_MIX = {"attributed": 10, "broad": 12, "false-premise": 10, "loose-name": 6, "multi": 6, "unanswerable": 8}
 #: The splits written after real-test2, each with its id prefix and its documented mix of kinds.
-LATER_SPLITS = {REAL_TEST3: ("t3", REAL_TEST3_MIX), REAL_TEST4: ("t4", REAL_TEST4_MIX)}
+LATER_SPLITS = {
+    REAL_TEST3: ("t3", REAL_TEST3_MIX),
+    REAL_TEST4: ("t4", REAL_TEST4_MIX),
+    REAL_TEST5: ("t5", REAL_TEST5_MIX),
+}
 CORPUS_DIR = default_corpus_dir()
 #: The kinds of question issue 15 asks for, as tagged in real-dev.
 KINDS = ("attributed", "broad", "false-premise", "loose-name", "multi", "unanswerable")
@@ -77,7 +84,12 @@ def test4() -> list[GoldQuestion]:
     return load_questions(REAL_TEST4)
 
 
-@pytest.fixture(scope="module", params=[REAL_TEST2, REAL_TEST3, REAL_TEST4], ids=lambda path: path.stem)
+@pytest.fixture(scope="module")
+def test5() -> list[GoldQuestion]:
+    return load_questions(REAL_TEST5)
+
+
+@pytest.fixture(scope="module", params=[REAL_TEST2, REAL_TEST3, REAL_TEST4, REAL_TEST5], ids=lambda path: path.stem)
 def held_out_split(request) -> list[GoldQuestion]:
     """Each independently written test split in turn: the checks they share."""
     return load_questions(request.param)
@@ -92,7 +104,7 @@ def test_real_test2_ids_are_numbered_t2_in_file_order(test2):
     assert [q.id for q in test2] == [f"t2-{n:03d}" for n in range(1, len(test2) + 1)]
 
 
-@pytest.mark.parametrize("path", [REAL_TEST2, REAL_TEST3, REAL_TEST4], ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", [REAL_TEST2, REAL_TEST3, REAL_TEST4, REAL_TEST5], ids=lambda path: path.stem)
 def test_each_test_split_records_have_the_documented_fields(path):
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
@@ -165,15 +177,15 @@ def test_real_dev2_questions_are_not_copies_of_real_dev_questions(dev, dev2):
             assert lexical_overlap(q.question, d.question) < NEAR_COPY_OVERLAP, (q.id, d.id)
 
 
-def test_real_test3_and_real_test4_validate_against_the_corpus_beside_real_test2(test2, test3, test4, corpus):
+def test_real_test3_to_real_test5_validate_against_the_corpus_beside_real_test2(test2, test3, test4, test5, corpus):
     # Validated together so that an id shared by two test splits is reported.
-    problems = validate_questions([*test2, *test3, *test4], corpus)
+    problems = validate_questions([*test2, *test3, *test4, *test5], corpus)
     assert problems == [], "\n".join(problems)
 
 
 @pytest.fixture(scope="module", params=list(LATER_SPLITS), ids=lambda path: path.stem)
 def later_split(request) -> tuple[Path, list[GoldQuestion]]:
-    """real-test3 and real-test4 in turn, with the path they were read from."""
+    """real-test3, real-test4 and real-test5 in turn, with the path they were read from."""
     return request.param, load_questions(request.param)
 
 
