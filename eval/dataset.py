@@ -73,8 +73,8 @@ QUOTE_MIN_CHARS = 40
 QUOTE_MAX_CHARS = 300
 
 #: Ids name their split: ``dev-``, ``test-``, or ``t2-`` to ``t5-`` for the second to fifth independently
-#: written test splits, ``up2-`` for the second test set on the uploads.
-_ID_PATTERN = re.compile(r"^(dev|test|t2|t3|t4|t5|up2)-\d{3,}$")
+#: written test splits, ``up2-`` and ``up3-`` for the second and third test sets on the uploads.
+_ID_PATTERN = re.compile(r"^(dev|test|t2|t3|t4|t5|up2|up3)-\d{3,}$")
 _APOSTROPHE = "\u2019"  # right single quotation mark, as used in the UN texts
 _WORD = re.compile(r"[a-z0-9]+(?:['\u2019][a-z]+)?")
 
@@ -475,7 +475,7 @@ def validate_questions(
 
         if q.id:
             if not _ID_PATTERN.match(q.id):
-                report("id must look like 'dev-001', 'test-001', 't2-001', 't3-001', 't4-001', 't5-001' or 'up2-001'")
+                report("id must look like 'dev-001', 'test-001', 't2-001' to 't5-001', 'up2-001' or 'up3-001'")
             if q.id in seen:
                 report(f"duplicate id (also at {seen[q.id]})")
             else:

@@ -181,6 +181,9 @@ def test_id_outside_the_known_splits_is_reported(corpus):
     assert validate_questions([_with(id="t4-900")], corpus) == []
     assert validate_questions([_with(id="t5-900")], corpus) == []
     assert validate_questions([_with(id="up2-900")], corpus) == []
+    assert validate_questions([_with(id="up3-900")], corpus) == []
+    problems = validate_questions([_with(id="up4-900")], corpus)
+    assert any("id must look like" in p for p in problems)
     problems = validate_questions([_with(id="holdout-900")], corpus)
     assert any("id must look like" in p for p in problems)
 

@@ -1,4 +1,5 @@
-"""Checks on uploads-test2, the second test set of questions on the two user-document fixtures.
+"""Checks on uploads-test2 and uploads-test3, the second and third test sets of questions on the two
+user-document fixtures.
 
 Structure only, as for the real-question sets: the file is read and checked against the corpus and
 against the two uploads parsed the way ingestion parses them (sections of the Philippine act and
@@ -30,7 +31,8 @@ from rag.loaders import load_document
 from rag.structure import parse_document
 
 DATASETS = Path(__file__).resolve().parents[1] / "eval" / "datasets"
-UPLOADS_TEST2 = DATASETS / "uploads-test2.jsonl"
+#: Each test set on the uploads, by the prefix of its ids.
+UPLOAD_TEST_SETS = {"up2": DATASETS / "uploads-test2.jsonl", "up3": DATASETS / "uploads-test3.jsonl"}
 USER_DOCUMENTS = Path(__file__).resolve().parent / "fixtures" / "user-documents"
 PHILIPPINES = "philippines-cybercrime-prevention-act-2012"
 CONVENTION_108 = "coe-convention-108-data-protection-1981"
@@ -60,9 +62,15 @@ def corpus() -> dict[str, CorpusDoc]:
     return load_corpus(CORPUS_DIR) | {doc.doc_id: doc for doc in uploads}
 
 
+@pytest.fixture(scope="module", params=sorted(UPLOAD_TEST_SETS))
+def split(request: pytest.FixtureRequest) -> str:
+    """The id prefix of one test set on the uploads; each test taking it runs once per set."""
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
-def test2() -> list[GoldQuestion]:
-    return load_questions(UPLOADS_TEST2)
+def questions(split: str) -> list[GoldQuestion]:
+    return load_questions(UPLOAD_TEST_SETS[split])
 
 
 def upload_of(question: GoldQuestion) -> str:
@@ -92,24 +100,24 @@ def test_a_quote_outside_its_gold_section_of_an_upload_is_reported(corpus):
     ]
 
 
-def test_uploads_test2_ids_are_numbered_up2_in_file_order(test2):
-    assert [q.id for q in test2] == [f"up2-{n:03d}" for n in range(1, len(test2) + 1)]
+def test_ids_are_numbered_with_the_sets_prefix_in_file_order(split, questions):
+    assert [q.id for q in questions] == [f"{split}-{n:03d}" for n in range(1, len(questions) + 1)]
 
 
-def test_uploads_test2_records_have_exactly_the_documented_fields():
-    for line in UPLOADS_TEST2.read_text(encoding="utf-8").splitlines():
+def test_records_have_exactly_the_documented_fields(split):
+    for line in UPLOAD_TEST_SETS[split].read_text(encoding="utf-8").splitlines():
         if line.strip():
             assert set(json.loads(line)) == RECORD_FIELDS
 
 
-def test_uploads_test2_validates_against_the_corpus_and_the_parsed_uploads(test2, corpus):
+def test_each_set_validates_against_the_corpus_and_the_parsed_uploads(questions, corpus):
     # Every gold section or article exists in the upload as parsed, and every quote is exact and inside it.
-    problems = validate_questions(test2, corpus)
+    problems = validate_questions(questions, corpus)
     assert problems == [], "\n".join(problems)
 
 
-def test_each_upload_has_ten_answerable_and_two_unanswerable_questions(test2):
-    counts = Counter((upload_of(q), q.answerable) for q in test2)
+def test_each_upload_has_ten_answerable_and_two_unanswerable_questions(questions):
+    counts = Counter((upload_of(q), q.answerable) for q in questions)
     assert counts == {
         (PHILIPPINES, True): 10,
         (PHILIPPINES, False): 2,
@@ -118,39 +126,39 @@ def test_each_upload_has_ten_answerable_and_two_unanswerable_questions(test2):
     }
 
 
-def test_answerable_questions_rest_on_their_upload_and_only_comparisons_on_the_un_convention(test2):
-    for q in test2:
+def test_answerable_questions_rest_on_their_upload_and_only_comparisons_on_the_un_convention(questions):
+    for q in questions:
         if not q.answerable:
             continue
         expected = {upload_of(q), UN} if "compare" in q.tags else {upload_of(q)}
         assert {g.doc for g in q.gold} == expected, q.id
 
 
-def test_each_upload_has_comparisons_with_the_un_convention(test2):
-    assert Counter(upload_of(q) for q in test2 if "compare" in q.tags) == {PHILIPPINES: 2, CONVENTION_108: 2}
+def test_each_upload_has_comparisons_with_the_un_convention(questions):
+    assert Counter(upload_of(q) for q in questions if "compare" in q.tags) == {PHILIPPINES: 2, CONVENTION_108: 2}
 
 
-def _questions_of_every_other_file() -> list[str]:
-    """The question of every record of every other file of eval/datasets (gold, real, uploads, training)."""
-    files = [f for f in sorted(DATASETS.glob("*.jsonl")) if f != UPLOADS_TEST2]
+def _questions_of_every_other_file(own: Path) -> list[str]:
+    """The question of every record of every file of eval/datasets but ``own`` (gold, real, uploads, training)."""
+    files = [f for f in sorted(DATASETS.glob("*.jsonl")) if f != own]
     lines = [line for f in files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [str(json.loads(line)["question"]) for line in lines]
 
 
-def test_uploads_test2_questions_share_few_words_with_any_other_set(test2):
+def test_questions_share_few_words_with_any_other_set(split, questions):
     # One direction, as for real-test3: a short question elsewhere may sit wholly inside a longer new one.
-    others = _questions_of_every_other_file()
-    for q in test2:
+    others = _questions_of_every_other_file(UPLOAD_TEST_SETS[split])
+    for q in questions:
         closest = max(others, key=lambda other: lexical_overlap(q.question, other))
         assert lexical_overlap(q.question, closest) < NEAR_COPY_OVERLAP, (q.id, closest)
 
 
 @pytest.mark.slow
-def test_uploads_test2_questions_are_no_embedding_near_copies_of_any_other_set(test2):
+def test_questions_are_no_embedding_near_copies_of_any_other_set(split, questions):
     # The measure eval.dedup_training applies to the training files: MiniLM cosine below 0.8 to every
     # question of every other file of eval/datasets (several thousand, so this embeds for a minute or more).
     from eval.dedup_training import THRESHOLD, near_copies
 
-    others = _questions_of_every_other_file()
-    found = near_copies([q.question for q in test2], others, THRESHOLD)
-    assert found == [], [(test2[i].id, others[j], round(cosine, 3)) for i, j, cosine in found]
+    others = _questions_of_every_other_file(UPLOAD_TEST_SETS[split])
+    found = near_copies([q.question for q in questions], others, THRESHOLD)
+    assert found == [], [(questions[i].id, others[j], round(cosine, 3)) for i, j, cosine in found]
