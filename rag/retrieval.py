@@ -64,8 +64,10 @@ BROAD_QUESTION_RE = re.compile(
     rf"|\b(?:would|could) (?:{_TREATY_SUBJECT})\b.{{0,50}}\b(?:help|hand|give|let|reach|require|force|"
     r"make|allow|offer|protect|do (?:anything|something|much))\b"
     rf"|\b(?:does|will|can) (?:{_TREATY_SUBJECT})\b.{{0,50}}\b(?:hand|offer|do (?:anything|something|much))\b"
-    rf"|\bwhat (?:does|do|would|could|can) (?:{_TREATY_SUBJECT})\b.{{0,40}}\b(?:offer|give|provide|guarantee|expect|ask)\b"
-    r"|\bwhat (?:limits|restrictions|role)\b|\bany role\b|\bwhat (?:in (?:the|this) (?:treaty|convention) )?(?:stops|prevents)\b"
+    rf"|\bwhat (?:does|do|would|could|can) (?:{_TREATY_SUBJECT})\b.{{0,40}}"
+    r"\b(?:offer|give|provide|guarantee|expect|ask)\b"
+    r"|\bwhat (?:limits|restrictions|role)\b|\bany role\b"
+    r"|\bwhat (?:in (?:the|this) (?:treaty|convention) )?(?:stops|prevents)\b"
     r"|\bfull list\b|\bevery (?:obligation|ground|power|right)|\bwhich provisions\b"
     r"|\bcould \w+ (?:lean on|rely on|invoke) (?:it|this|the)\b"
     r"|\bwhat can\b.{0,50}\bmake\b.{0,50}\bdo\b",
