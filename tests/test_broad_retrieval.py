@@ -132,3 +132,35 @@ def test_an_aspects_ranking_lifts_a_passage_the_question_alone_ranks_low() -> No
     assert fused[0] == RANKED[0].id  # first for the question and second for the aspect
     assert fused.index(RANKED[-1].id) < len(RANKED) - 1
     assert sorted(fused) == sorted(p.id for p in RANKED)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Would the convention help a city council whose payroll was hit by ransomware?",
+        "Does this treaty do anything for shop owners whose card data was stolen?",
+        "What does the UN convention offer to victims of online stalking?",
+        "What does the treaty expect from app stores and banks?",
+        "What limits does the convention set on collecting location data?",
+        "Is there any role for universities under the treaty?",
+        "What in the treaty stops police from keeping seized data forever?",
+        "Give me the full list of what a country must notify to the Secretary-General.",
+        "Could prosecutors rely on the convention to get bank records in a bribery case?",
+        "What can a court make an internet café do under the treaty?",
+    ],
+)
+def test_what_the_treaty_could_do_for_someone_or_what_limits_a_power_is_broad(question: str) -> None:
+    assert asks_broadly(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Does the convention require a State to keep preserved data for ninety days?",
+        "Does the UN treaty let countries set up joint investigation teams?",
+        "On what grounds may a State refuse a request for mutual legal assistance?",
+        "What does the convention say about the statute of limitations?",
+    ],
+)
+def test_a_yes_or_no_question_about_one_rule_is_not_broad(question: str) -> None:
+    assert not asks_broadly(question)
