@@ -215,8 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     kinds = sorted({c.kind for c in table.claims})
     columns = ["accuracy", *kinds]
     print(f"{'file':<16} {'way':<9} " + " ".join(f"{c[:9]:>9}" for c in columns))
-    for name, ways in rows.items():
-        for way, figures in ways.items():
+    for name, by_way in rows.items():
+        for way, figures in by_way.items():
             print(f"{name:<16} {way:<9} " + " ".join(f"{figures.get(c, float('nan')):>9.3f}" for c in columns))
     for way in WAYS:
         mean = np.mean([rows[n][way]["accuracy"] for n in names])
