@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -53,6 +54,14 @@ class DocumentEntry:
 
 
 @dataclass(frozen=True)
+class Issuer:
+    """A body that adopts instruments (the Council of Europe): an upload its text names gets its aliases."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class NameMatch:
     """One place where a question names a document."""
 
@@ -83,6 +92,7 @@ class Registry:
     default_document: str
     generic_names: tuple[str, ...] = ()
     compare_pair: tuple[str, ...] = ()
+    issuers: tuple[Issuer, ...] = ()
 
     def get(self, doc_id: str) -> DocumentEntry | None:
         return self.entries.get(doc_id)
@@ -141,6 +151,7 @@ class Registry:
         ]
         matches += [m for entry in candidates if not entry.builtin for m in _title_runs(entry, lowered)]
         matches = [m for m in matches if not any(m.inside(o) and o.doc_id != m.doc_id for o in matches)]
+        matches = self._resolve_shared_names(matches, lowered)
         order = {doc_id: index for index, doc_id in enumerate(self.entries)}
         # Most specific first: registry order (uploads after the built-ins), the default document last.
         ranked = sorted(matches, key=lambda m: (m.doc_id == self.default_document, order[m.doc_id]))
@@ -152,6 +163,7 @@ class Registry:
             for name in self.generic_names
             for m in _alias_pattern(name).finditer(lowered)
             if not any(o.start < m.end() and m.start() < o.end for o in matches if o.doc_id in found)
+            and not _opens_a_name(lowered, m.end(), [o for o in matches if o.doc_id in found])
         ]
         generic = bool(generic_spans)
         default_known = known is None or self.default_document in known
@@ -163,6 +175,24 @@ class Registry:
         if generic and found and in_doubt and default_known and self.default_document not in found:
             found.append(self.default_document)
         return Reading(documents=found, generic=generic)
+
+    def _resolve_shared_names(self, matches: list[NameMatch], lowered: str) -> list[NameMatch]:
+        """``matches`` less the readings of a name several documents share ("Council of Europe": the
+        Budapest Convention and an uploaded Convention 108) whose titles share fewer of the question's
+        words than another's; when no title shares a word, every document keeps the name."""
+        claimants: dict[tuple[int, int], list[NameMatch]] = defaultdict(list)
+        for match in matches:
+            claimants[(match.start, match.end)].append(match)
+        words = set(re.findall(r"[\w.]+", lowered)) - _TITLE_FILLERS - _INSTRUMENT_WORDS
+        dropped: set[NameMatch] = set()
+        for shared in claimants.values():
+            if len({m.doc_id for m in shared}) < 2:
+                continue
+            overlap = {m.doc_id: len(words & _title_words(self.entries[m.doc_id].title)) for m in shared}
+            best = max(overlap.values())
+            if best:
+                dropped |= {m for m in shared if overlap[m.doc_id] < best}
+        return [m for m in matches if m not in dropped]
 
     def name_spans(self, lowered: str) -> list[tuple[int, int]]:
         """Where any document's name occurs in ``lowered`` (for "is this a document name" checks)."""
@@ -192,6 +222,26 @@ def _title_runs(entry: DocumentEntry, lowered: str) -> list[NameMatch]:
         if found:
             return found
     return []
+
+
+# Words naming what kind of instrument a text is: a question says them of every document.
+_INSTRUMENT_WORDS = frozenset({"convention", "treaty", "protocol", "act", "law", "agreement", "charter", "no."})
+
+
+@cache
+def _title_words(title: str) -> frozenset[str]:
+    """The content words of a title, as a question may use them to say which document it means."""
+    return frozenset(re.findall(r"[\w.]+", title.lower())) - _TITLE_FILLERS - _INSTRUMENT_WORDS
+
+
+def _opens_a_name(lowered: str, end: int, names: list[NameMatch]) -> bool:
+    """Whether a generic name ending at ``end`` ("the convention") runs into a document's name after
+    filler words only ("the convention on automatic processing of personal data"): it is that name's head."""
+    for match in names:
+        between = lowered[end : match.start].split()
+        if match.start >= end and len(between) <= 2 and all(w in _TITLE_FILLERS for w in between):
+            return True
+    return False
 
 
 @cache
@@ -246,6 +296,9 @@ def load_registry(path: Path = REGISTRY_FILE) -> Registry:
         default_document=str(data["default_document"]),
         generic_names=tuple(data.get("generic_names", ())),
         compare_pair=tuple(data.get("compare_pair", ())),
+        issuers=tuple(
+            Issuer(str(t["name"]), tuple(str(a).lower() for a in t.get("aliases", ()))) for t in data.get("issuer", [])
+        ),
     )
     for doc_id in (registry.default_document, *registry.compare_pair):
         if doc_id not in entries:
@@ -319,6 +372,19 @@ _YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _NUMBERED_IN_ID_RE = re.compile(
     r"(?:^|-)(convention|protocol|treaty|act|law|decree|directive|regulation)-?(?!(?:19|20)\d\d(?:-|$))(\d{1,5})(?=-|$)"
 )
+# "Senate and House of Representatives of the Philippines", "Republic of Kenya": the place a law is
+# enacted for, which people name it by ("the Philippine cybercrime law").
+_ENACTED_FOR_RE = re.compile(
+    r"\b(?:Republic|Kingdom|Commonwealth|Federation|Congress|Parliament|Senate|House of Representatives|"
+    r"National Assembly|Government)\s+of\s+(?:the\s+)?((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){0,2})\b"
+)
+# "Convention for the Protection of Individuals with regard to ... Personal Data": a treaty called by
+# its subject in everyday words ("the data protection convention"): the last word of its object,
+# then the action, then the kind.
+_SUBJECT_TITLE_RE = re.compile(
+    r"^(convention|treaty|protocol|agreement|charter|act|law)\s+(?:for|on|against|concerning)\s+(?:the\s+)?"
+    r"([a-z]+)\s+of\s+.*?([a-z]+)$"
+)
 _YEAR_SUFFIX_RE = re.compile(r"(?:,|\s+of)?\s+(?:1[89]\d\d|20\d\d)$")
 _HEAD_CHARS = 4000  # a cited-as clause or designation stands near the top
 
@@ -371,8 +437,37 @@ def derive_names(doc_id: str, title: str, text: str) -> tuple[str, tuple[str, ..
         if len(initials) >= 3:
             names.append(initials)
     names += [f"{kind} {number}" for kind, number in _NUMBERED_IN_ID_RE.findall(doc_id.lower())]
+    names += subject_names(title) + place_names(head) + issuer_names(head, builtin_registry().issuers)
     aliases = tuple(dict.fromkeys(n.lower() for n in names if n and len(n) <= 120))
     return short, aliases
+
+
+def subject_names(title: str) -> list[str]:
+    """The everyday name of a treaty titled by its subject: "Convention for the Protection of ...
+    Personal Data" -> "data protection convention"."""
+    match = _SUBJECT_TITLE_RE.match(" ".join(re.findall(r"[a-z]+", title.lower())))
+    if not match:
+        return []
+    kind, action, subject = match.groups()
+    return [f"{subject} {action} {kind}"] if subject not in _SMALL_WORDS else []
+
+
+def place_names(head: str) -> list[str]:
+    """The place a law's opening text enacts it for, and that place's adjective ("Philippines",
+    "Philippine"; "Kenya", "Kenyan"), as people name a national law by its country."""
+    names: list[str] = []
+    for place in dict.fromkeys(_ENACTED_FOR_RE.findall(head)):
+        names.append(place)
+        if place.endswith("s"):
+            names.append(place[:-1])
+        elif place.endswith("a"):
+            names.append(place + "n")
+    return names
+
+
+def issuer_names(head: str, issuers: Iterable[Issuer]) -> list[str]:
+    """The aliases of each body (``Issuer``) an instrument's opening text names."""
+    return [alias for issuer in issuers if issuer.name.lower() in head.lower() for alias in issuer.aliases]
 
 
 def upload_entry(doc_id: str, title: str, short_title: str, aliases: Iterable[str]) -> DocumentEntry:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
@@ -113,6 +113,7 @@ class Ingestor:
                 and set(self.store.passage_ids({"doc_key": previous.doc_key})) == {p.id for p in passages}
             ):
                 report.unchanged.append(doc.doc_id)
+                self._refresh_names(doc, previous)
                 continue
             report.embedding_seconds += self._replace(doc, passages, previous)
             (report.updated if previous else report.added).append(doc.doc_id)
@@ -157,6 +158,15 @@ class Ingestor:
                 self.store.delete_ids(stale)
                 self.store.sentence_collection.delete(where={"passage_id": {"$in": stale}})
         return embed_seconds
+
+    def _refresh_names(self, doc: SourceDocument, previous: ManifestEntry) -> None:
+        """Derive an unchanged document's names again (names derived by an earlier version stay
+        otherwise), unless a person set them."""
+        if previous.names_edited:
+            return
+        short_title, aliases = derive_names(doc.doc_id, doc.title, doc.text)
+        if (short_title, aliases) != (previous.short_title, previous.aliases):
+            self.store.commit(replace(previous, short_title=short_title, aliases=aliases))
 
     def _prune(self, manifest: dict[str, ManifestEntry], seen: dict[str, Path]) -> list[str]:
         """Remove committed documents whose source file no longer exists."""
