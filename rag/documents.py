@@ -82,6 +82,7 @@ class Reading:
 
     documents: list[str] = field(default_factory=list)
     generic: bool = False
+    name_spans: tuple[tuple[int, int], ...] = ()  # where the question names the documents read
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,8 @@ class Registry:
         in_doubt = not default_family & set(found) or comments_only
         if generic and found and in_doubt and default_known and self.default_document not in found:
             found.append(self.default_document)
-        return Reading(documents=found, generic=generic)
+        spans = tuple(sorted({(m.start, m.end) for m in matches if m.doc_id in found}))
+        return Reading(documents=found, generic=generic, name_spans=spans)
 
     def _resolve_shared_names(self, matches: list[NameMatch], lowered: str) -> list[NameMatch]:
         """``matches`` less the readings of a name several documents share ("Council of Europe": the

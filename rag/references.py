@@ -47,6 +47,17 @@ class QueryReading:
     generic: bool = False  # says "the convention" / "the treaty" loosely
     provisions: list[ProvisionRef] = field(default_factory=list)
     compares: bool = False  # asks how things compare ("compare", "differ", "both"), whatever it names
+    name_spans: tuple[tuple[int, int], ...] = ()  # where it names documents
+
+    def without_names(self, question: str) -> str:
+        """``question`` less the documents' names it uses: what it asks, for ranking passages within
+        the documents named (a name's words, "Cybercrime Prevention Act", would rank the passages
+        that repeat them, not the ones that answer)."""
+        kept, last = [], 0
+        for start, end in self.name_spans:
+            kept.append(question[last:start])
+            last = end
+        return " ".join(" ".join([*kept, question[last:]]).split())
 
     @property
     def is_comparison(self) -> bool:
@@ -67,7 +78,7 @@ def int_to_roman(value: int) -> str:
 def read_query(question: str, known_docs: set[str] | None = None, registry: Registry | None = None) -> QueryReading:
     """Documents and provisions named in ``question``; names are read with ``registry`` (default: built-in)."""
     names = (registry or builtin_registry()).read(question, known_docs)
-    reading = QueryReading(documents=names.documents, generic=names.generic)
+    reading = QueryReading(documents=names.documents, generic=names.generic, name_spans=names.name_spans)
     reading.compares = bool(COMPARISON_RE.search(question))
     for m in NOTE_REF_RE.finditer(question):
         if "note" in m.group(0).lower():

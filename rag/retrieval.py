@@ -33,6 +33,12 @@ RRF_K = 5
 DENSE_WEIGHT = 1.0
 KEYWORD_WEIGHT = 1.0
 PLAIN_TERMS_WEIGHT = 2.0
+# A passage whose plain terms are derived from its own headings (an upload: no table for its text)
+# ranks in the plain-terms list at this weight, not PLAIN_TERMS_WEIGHT: its headings are in its text
+# already, and at 2.0 a long section's repeated heading ("Cybercrime Offenses") took four of the top
+# five places from questions on other sections (docs/benchmarks.md, 2026-12-05, 11:40-12:40 UTC:
+# 0.695 -> 0.929 item recall@5 over the upload dev sets with the names below; 0.0 gave 0.935, 1.0 0.890).
+DERIVED_TERMS_WEIGHT = 0.5
 NAMED_DOC_BOOST = 1.5
 CANDIDATES_PER_RANKING = 60  # how deep each ranking goes before fusion
 MAX_SUPPORTING = 4
@@ -201,6 +207,12 @@ class CorpusView:
         """The everyday wording of each passage's provisions (``rag.plain_terms``), "" when none."""
         table = load_plain_terms()
         return {pid: terms_of(passage, table) for pid, passage in self.passages.items()}
+
+    @cached_property
+    def derived_terms_ids(self) -> frozenset[str]:
+        """Passages whose plain terms are derived from their own headings (no table for their text)."""
+        table = load_plain_terms()
+        return frozenset(pid for pid, p in self.passages.items() if p.doc_hash not in table)
 
     @cached_property
     def plain_terms(self) -> KeywordIndex:
@@ -383,19 +395,23 @@ class Retriever:
 
         Dense search reads the question as asked; BM25 reads it expanded with the glossary's treaty
         wording; the plain-terms BM25 reads it as asked, since its entries are already in plain words.
+        Both BM25 rankings leave out the documents' names the question uses (``without_names``): the
+        scope already holds them, and their words would rank the passages that repeat a title.
         """
+        asked = reading.without_names(query) or query
         in_scope = [pid for pid, passage in view.passages.items() if passage.doc_id in scope]
         keys = [view.manifest[d].doc_key for d in sorted(scope) if d in view.manifest]  # one order in every process
         dense = [pid for pid, _ in self.store.dense_search(query, min(CANDIDATES_PER_RANKING, len(in_scope)), keys)]
         rankings = (
             ([pid for pid in dense if pid in view.passages], DENSE_WEIGHT),
-            (_best(view.keyword_scores.scores(expand_query(query)), in_scope), KEYWORD_WEIGHT),
-            (_best(view.plain_terms_scores.scores(query), in_scope), PLAIN_TERMS_WEIGHT),
+            (_best(view.keyword_scores.scores(expand_query(asked)), in_scope), KEYWORD_WEIGHT),
+            (_best(view.plain_terms_scores.scores(asked), in_scope), PLAIN_TERMS_WEIGHT),
         )
         fused: dict[str, float] = defaultdict(float)
         for ranking, weight in rankings:
             for rank, pid in enumerate(ranking):
-                fused[pid] += weight / (RRF_K + rank + 1)
+                derived = weight == PLAIN_TERMS_WEIGHT and pid in view.derived_terms_ids
+                fused[pid] += (DERIVED_TERMS_WEIGHT if derived else weight) / (RRF_K + rank + 1)
         # Documents a question names rank first (when the scope holds others too); "the convention"
         # alone names the default document's family, ahead of uploads.
         named = set(reading.documents)
