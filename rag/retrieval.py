@@ -40,6 +40,10 @@ PLAIN_TERMS_WEIGHT = 2.0
 # 0.695 -> 0.929 item recall@5 over the upload dev sets with the names below; 0.0 gave 0.935, 1.0 0.890).
 DERIVED_TERMS_WEIGHT = 0.5
 NAMED_DOC_BOOST = 1.5
+# Places of the top k kept for each document a comparison, or a question naming documents of several
+# families, names (``_reserve_places``): the definitions and aspects fused in after the comparison's
+# alternation could otherwise give every place to one document.
+PLACES_PER_NAMED_DOC = 2
 CANDIDATES_PER_RANKING = 60  # how deep each ranking goes before fusion
 MAX_SUPPORTING = 4
 # When a question names two or more documents of these kinds, each has a passage in the first
@@ -282,12 +286,16 @@ class Retriever:
         scope = self._scope(view, reading, filters)
         lookup = self._structure_hits(view, reading, scope)
         fused = self._hybrid(view, query, scope, reading)
+        named_in_scope = [d for d in reading.documents if d in scope]
         if reading.is_comparison:
-            fused = _interleave_by_doc(fused, [d for d in reading.documents if d in scope])
+            fused = _interleave_by_doc(fused, named_in_scope)
         if not reading.provisions:
             fused = self._with_definitions_and_aspects(view, query, fused, scope, reading, k)
         if not reading.is_comparison:
             fused = _each_document_near_the_top(view, fused, _treaties_named(view, reading, scope), k)
+        if reading.is_comparison or _names_instruments_of_several_families(reading, scope, view.registry):
+            # Within the places a reader sees first (the settings' top k), however deep the search goes.
+            fused = _reserve_places(fused, named_in_scope, min(k, self.settings.top_k), PLACES_PER_NAMED_DOC)
         ranked: list[ScoredPassage] = []
         seen: set[str] = set()
         for passage_id, score, reason in [*lookup, *fused]:
@@ -537,6 +545,36 @@ def _without_unnamed_uploads(scope: set[str], reading: QueryReading, registry: R
     if not meant & scope:
         return scope
     return {d for d in scope if d in meant or (entry := registry.get(d)) is None or entry.builtin}
+
+
+def _names_instruments_of_several_families(reading: QueryReading, scope: set[str], registry: Registry) -> bool:
+    """Whether ``reading`` names, besides any loose "the convention", documents of two or more families
+    that the search holds: asked of each ("does Convention 108 need ..., and does the UN convention?"),
+    each gets places in the top k (``_reserve_places``), or the longer one's passages take them all."""
+    named = [d for d in reading.documents if d in scope]
+    families = {registry.get(d).family if registry.get(d) else d for d in named}  # type: ignore[union-attr]
+    return len(families) >= 2 and len(reading.name_spans) >= 2
+
+
+def _reserve_places(
+    ranked: list[tuple[str, float, str]], docs: list[str], k: int, places: int
+) -> list[tuple[str, float, str]]:
+    """``ranked`` with each of ``docs`` holding at least ``places`` of the first ``k`` (when it has
+    that many passages): its best passages move up in place of the lowest-ranked passages of the
+    documents holding more; the order is otherwise kept."""
+    top, rest = list(ranked[:k]), list(ranked[k:])
+    doc_of = {item[0]: item[0].split(":", 1)[0] for item in ranked}
+    for doc in docs:
+        while sum(doc_of[item[0]] == doc for item in top) < min(places, k // max(len(docs), 1)):
+            candidate = next((item for item in rest if doc_of[item[0]] == doc), None)
+            counts = Counter(doc_of[item[0]] for item in top)
+            crowded = [i for i, item in enumerate(top) if counts[doc_of[item[0]]] > places]
+            if candidate is None or not crowded:
+                break
+            rest.remove(candidate)
+            rest.insert(0, top.pop(crowded[-1]))
+            top.append(candidate)
+    return top + rest
 
 
 def _default_targets(scope: set[str], default_document: str) -> list[str]:
