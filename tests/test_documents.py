@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from rag.keyword_index import KeywordIndex
 from rag.loaders import load_document
 from rag.plain_terms import DATA_DIR, load_plain_terms, terms_of
 from rag.references import read_query
-from rag.retrieval import PartitionedScores
+from rag.retrieval import PartitionedScores, _reserve_places
 from rag.settings import Settings
 from rag.types import Passage
 
@@ -342,3 +343,82 @@ def test_an_upload_leaves_the_builtin_passages_bm25_order_unchanged() -> None:
     partitioned = PartitionedScores(shared, frozenset(builtin)).scores("alpha beta")
     assert {pid: partitioned[pid] for pid in alone} == alone
     assert all(partitioned[pid] > 0 for pid in upload)  # the upload is still ranked beside them
+
+
+# ----- uploads named as people name them -----
+
+
+def _fixture_names(name: str) -> tuple[str, ...]:
+    doc, _ = prepare_document(FIXTURES / name, Settings(), approximate_tokens, 230)
+    return derive_names(doc.doc_id, doc.title, doc.text)[1]
+
+
+def test_a_treaty_titled_by_its_subject_is_known_by_its_everyday_name() -> None:
+    assert "data protection convention" in _fixture_names("coe-convention-108-data-protection-1981.md")
+
+
+def test_a_national_act_is_known_by_the_place_it_is_enacted_for() -> None:
+    assert {"philippines", "philippine"} <= set(_fixture_names("philippines-cybercrime-prevention-act-2012.txt"))
+
+
+def test_an_instrument_of_a_body_in_the_registry_gets_the_bodys_names() -> None:
+    assert {"council of europe", "coe"} <= set(_fixture_names("coe-convention-108-data-protection-1981.md"))
+    assert "council of europe" not in _fixture_names("philippines-cybercrime-prevention-act-2012.txt")
+
+
+COE_UPLOAD = DocumentEntry(
+    id="coe-108",
+    title="Convention for the Protection of Individuals with Regard to Automatic Processing of Personal Data",
+    short_title="Convention 108",
+    aliases=("convention 108", "council of europe"),
+)
+
+
+def test_a_name_two_documents_share_goes_to_the_one_whose_title_the_question_echoes() -> None:
+    registry = builtin_registry().with_entries([COE_UPLOAD])
+    assert registry.read("What does the Council of Europe treaty on personal data say about access?").documents == [
+        "coe-108"
+    ]
+    # No title word to choose by: both stay in play.
+    assert set(registry.read("Can a State leave the Council of Europe treaty?").documents) == {BUDAPEST, "coe-108"}
+    # The built-in registry alone still reads "Council of Europe" as the Budapest Convention.
+    assert builtin_registry().read("Can a State leave the Council of Europe treaty?").documents == [BUDAPEST]
+
+
+def test_the_convention_heading_an_uploads_title_words_names_only_that_upload() -> None:
+    registry = builtin_registry().with_entries([DATA_PROTECTION_UPLOAD])
+    reading = registry.read("How does the convention on automatic processing of personal data define a controller?")
+    assert reading.documents == ["coe-108"] and not reading.generic
+
+
+def test_a_question_read_without_the_names_it_uses_keeps_what_it_asks() -> None:
+    registry = builtin_registry().with_entries([COE_UPLOAD])
+    question = "Under Convention 108, who pays for assistance between authorities?"
+    assert (
+        read_query(question, registry=registry).without_names(question)
+        == "Under , who pays for assistance between authorities?"
+    )
+    assert read_query("Who pays?", registry=registry).without_names("Who pays?") == "Who pays?"
+
+
+def test_derived_names_are_refreshed_when_an_unchanged_document_is_ingested_again(own_engine: Engine) -> None:
+    store = own_engine.store
+    entry = store.manifest()[UPLOAD]
+    store.commit(replace(entry, short_title="stale", aliases=("stale",)))
+    own_engine.ingest([Path(entry.source_path)])
+    refreshed = store.manifest()[UPLOAD]
+    assert refreshed.short_title == "Testland Cybercrime Act of 2019" and "testland" in refreshed.aliases
+    # Names a person set are kept.
+    own_engine.update_document_names(UPLOAD, "Mine", ["my act"])
+    own_engine.ingest([Path(entry.source_path)])
+    assert store.manifest()[UPLOAD].aliases == ("my act",)
+
+
+def test_a_question_naming_two_families_keeps_places_for_each_in_the_first_five() -> None:
+    ranked = [(f"{UN}:{n:04d}", 1.0 - n / 100, "hybrid") for n in range(6)]
+    ranked += [("coe-108:0001", 0.1, "hybrid"), ("coe-108:0002", 0.05, "hybrid")]
+    top = [pid for pid, _, _ in _reserve_places(ranked, ["coe-108", UN], 5, 2)[:5]]
+    assert top == [f"{UN}:0000", f"{UN}:0001", f"{UN}:0002", "coe-108:0001", "coe-108:0002"]
+    # A document with one passage lends that one.
+    short = [*ranked[:6], ("coe-108:0001", 0.1, "hybrid")]
+    assert [pid for pid, _, _ in _reserve_places(short, ["coe-108", UN], 5, 2)[:5]][-1] == "coe-108:0001"
