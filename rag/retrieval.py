@@ -36,7 +36,7 @@ PLAIN_TERMS_WEIGHT = 2.0
 # A passage whose plain terms are derived from its own headings (an upload: no table for its text)
 # ranks in the plain-terms list at this weight, not PLAIN_TERMS_WEIGHT: its headings are in its text
 # already, and at 2.0 a long section's repeated heading ("Cybercrime Offenses") took four of the top
-# five places from questions on other sections (docs/benchmarks.md, 2026-12-05, 11:40-12:40 UTC:
+# five places from questions on other sections (docs/benchmarks.md, "2026-12-05 (11:36–12:55 UTC)":
 # 0.695 -> 0.929 item recall@5 over the upload dev sets with the names below; 0.0 gave 0.935, 1.0 0.890).
 DERIVED_TERMS_WEIGHT = 0.5
 NAMED_DOC_BOOST = 1.5
