@@ -37,7 +37,8 @@ PLAIN_TERMS_WEIGHT = 2.0
 # ranks in the plain-terms list at this weight, not PLAIN_TERMS_WEIGHT: its headings are in its text
 # already, and at 2.0 a long section's repeated heading ("Cybercrime Offenses") took four of the top
 # five places from questions on other sections (docs/benchmarks.md, "2026-12-05 (11:36–12:55 UTC)":
-# 0.695 -> 0.929 item recall@5 over the upload dev sets with the names below; 0.0 gave 0.935, 1.0 0.890).
+# 0.805 -> 0.929 pooled item recall@5 over the five upload dev sets, with the uploads' everyday names and
+# BM25 read without names; 0.0 gave 0.935, 1.0 0.890).
 DERIVED_TERMS_WEIGHT = 0.5
 NAMED_DOC_BOOST = 1.5
 # Places of the top k kept for each document a comparison, or a question naming documents of several
