@@ -286,3 +286,22 @@ def test_a_cross_reference_in_brackets_does_not_cut_the_clause_that_holds_its_ca
     assert negation_reasons(sentence, CANNOT_ADOPT) == []
     [holding] = [CANNOT_ADOPT[a:b] for a, b in clauses(CANNOT_ADOPT) if "cannot" in CANNOT_ADOPT[a:b]]
     assert "it may instead adopt" in holding
+
+
+NO_COSTS_BUT_EXPERTS = (
+    "1. Mutual assistance which the Parties render each other shall not give rise to the payment of any costs or "
+    "fees other than those incurred for experts and interpreters. The latter costs or fees shall be borne by the "
+    "Party which has designated the authority making the request for assistance."
+)
+
+
+def test_saying_what_a_denial_excepts_is_no_negation_error():
+    faithful = "Costs for experts and interpreters are borne by the Party that designated the authority making the request."
+    assert polarity.compare_excluded(faithful, NO_COSTS_BUT_EXPERTS) == []
+
+
+def test_including_what_a_definition_excepts_is_still_a_negation_error_beside_a_denial_exception():
+    sentence = "Traffic data and content data held by a service provider count as subscriber's information."
+    assert [c.rule for c in polarity.compare_excluded(sentence, SUBSCRIBER + " " + NO_COSTS_BUT_EXPERTS)] == [
+        "excluded"
+    ]

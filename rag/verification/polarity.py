@@ -342,6 +342,12 @@ MIN_EITHER_WAY_SHARE = 0.6
 MIN_PHRASE_WORDS = 2
 
 
+def _excepts_from_a_denial(passage_text: str, start: int) -> bool:
+    """Is the exception at ``start`` made to what its clause denies ("no costs other than ...")?"""
+    clause_start = max((a for a, b in clauses(passage_text) if a <= start), default=0)
+    return _NEGATION_RE.search(passage_text[clause_start:start]) is not None
+
+
 def _own_words(passage_text: str, found: re.Match[str]) -> tuple[Token, ...]:
     """The content words of ``found`` that the rest of the passage does not use."""
     rest = region_words(passage_text[: found.start()] + " " + passage_text[found.end() :])
@@ -370,11 +376,17 @@ def compare_either_way(claim_text: str, passage_text: str) -> list[Conflict]:
 
 
 def compare_excluded(claim_text: str, passage_text: str) -> list[Conflict]:
-    """A negation conflict when the sentence includes what the passage leaves out ("other than content data")."""
+    """A negation conflict when the sentence includes what the passage leaves out ("other than content data").
+
+    An exception to a denial ("shall not give rise to any costs other than those incurred for experts") affirms
+    what it excepts: a sentence that says it ("costs for experts are borne by ...") says what the passage says.
+    """
     if _SENTENCE_EXCLUDES_RE.search(claim_text):
         return []
     claim_region = region_words(claim_text)
     for excluded in _OTHER_THAN_RE.finditer(passage_text):
+        if _excepts_from_a_denial(passage_text, excluded.start()):
+            continue
         words = _own_words(passage_text, excluded)
         grounded = sum(is_grounded(t, claim_region) for t in words)
         if words and grounded >= MIN_PHRASE_WORDS and 2 * grounded >= len(words):
