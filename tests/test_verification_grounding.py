@@ -329,3 +329,18 @@ def test_a_figure_the_passage_gives_only_in_another_unit_is_a_wrong_number():
     assert [c.kind for c in numbers.compare(wrong, ENTRY_INTO_FORCE)] == ["number"]
     right = "The Protocol enters into force on the first day of the month following three months after deposit."
     assert numbers.compare(right, ENTRY_INTO_FORCE) == []
+
+
+def test_verbs_ending_in_sist_or_xist_are_not_added_people_but_nouns_for_people_are():
+    from rag.verification import added
+    from rag.verification.grounding import ground, region_words
+
+    passage = "Joint investigations may be undertaken by agreement on a case-by-case basis."
+    cases = (
+        ("Where no agreement exists, joint investigations may be undertaken case by case.", []),
+        ("A State may insist on joint investigations by agreement.", []),
+        ("Joint investigations by journalists may be undertaken by agreement.", ["journalists"]),
+    )
+    for sentence, expected in cases:
+        found = added.compare(sentence, passage, ground(sentence, region_words(passage)))
+        assert [c.reason.split('"')[1] for c in found if c.rule == "person"] == expected

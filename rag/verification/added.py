@@ -26,7 +26,8 @@ MIN_NOUN_LETTERS = 6
 # for "alteration"); it counts as added when another word is missing too. A noun for people
 # ("journalists", "librarians") counts alone.
 MIN_MISSING_FOR_NOUN = 2
-PERSON_ENDING_RE = re.compile(r"(?:ist|ian)s?$")
+# Not the verbs in "-sist" and "-xist" ("insists", "exists"): they name no one.
+PERSON_ENDING_RE = re.compile(r"(?:(?<![sx])ist|ian)s?$")
 # Endings of verb forms and adverbs: a word so ending is no part of an added noun phrase ("situations listed").
 _NOT_NOUN_RE = re.compile(r"(?:ed|ing|ly)$")
 # Between two words of one phrase: spaces, a hyphen, a possessive or a short preposition ("suspect's lawyer").
