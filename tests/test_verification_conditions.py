@@ -130,3 +130,20 @@ def test_strict_mode_requires_every_condition_of_the_clause_the_sentence_says_ag
     assert "domestic_law" in strict
     kept = "Under its domestic law, a State Party may make preparing an offence under this Convention a crime."
     assert "domestic_law" not in [c.rule for c in conditions.compare(kept, ART_19_3, [], strict=True)]
+
+
+MISUSE_OF_DEVICES = (
+    "Each State Party shall adopt such legislative and other measures as may be necessary to establish as criminal "
+    "offences under its domestic law, when committed intentionally and without right, the production, sale or "
+    "distribution of a password with the intent that it be used for the purpose of committing an offence."
+)
+
+
+def test_without_right_is_kept_by_a_sentence_that_keeps_the_intent():
+    faithful = "States must criminalize intentionally selling or distributing passwords meant for committing offences."
+    assert "without_right" not in rules(faithful, MISUSE_OF_DEVICES)
+
+
+def test_without_right_dropped_with_the_intent_is_still_a_condition_error():
+    sentence = "States must criminalize selling or distributing passwords meant for committing offences."
+    assert "without_right" in rules(sentence, MISUSE_OF_DEVICES)

@@ -96,6 +96,9 @@ RESTATED_BY: dict[str, str] = {
     "extent": r"extent|as (?:fully|far) as|(?:laws?|treaties) (?:allow|permit)\w*",
     "purpose": r"purpose\w*|in order to|so as to|to commit",
 }
+# An offence's "intentionally and without right" is one element, commonly stated by its first half: a sentence that
+# keeps the intent ("intentionally", "with intent to") keeps "without right" too.
+KEPT_WITH: dict[str, str] = {"without_right": "intent"}
 # Conditions that temper a duty: they count only against a sentence that states one (``DUTY_FORCES``).
 DUTY_CONDITIONS = frozenset({"domestic_law", "appropriate", "possible", "extent", "intent", "without_right"})
 DUTY_FORCES = frozenset({Force.OBLIGATION, Force.SHOULD, Force.PROHIBITION, Force.MUST_REFUSE})
@@ -150,6 +153,7 @@ def compare(
                     pattern.search(claim_text) is not None
                     or (name in _RESTATED and _RESTATED[name].search(claim_text) is not None)
                     or _compound_kept(found.group(0), claim_text)
+                    or (name in KEPT_WITH and _states(KEPT_WITH[name], claim_text))
                 )
                 if not words or _kept(words, claim_region, rest, restated):
                     continue
@@ -166,6 +170,13 @@ def compare(
                     continue
                 conflicts.append(_dropped(found.group(0), name))
     return conflicts
+
+
+def _states(name: str, claim_text: str) -> bool:
+    """Does the sentence state a condition of the family ``name``, in the passage's words or its own?"""
+    return _COMPILED[name].search(claim_text) is not None or (
+        name in _RESTATED and _RESTATED[name].search(claim_text) is not None
+    )
 
 
 def _dropped(condition: str, name: str) -> Conflict:
