@@ -205,12 +205,28 @@ def test_a_power_of_the_court_given_to_law_enforcement_authorities_is_contradict
     assert frame_actor_reasons("A judge may order a service provider to preserve the data.", COURT_ORDER) == []
 
 
-def test_courts_or_other_competent_authorities_are_the_authorities():
+def test_courts_or_other_competent_authorities_are_one_mention_of_courts_or_authorities():
     assert [m.role for m in mentions("Courts or other competent authorities may order the seizure.")] == [
-        Role.AUTHORITY
+        Role.COURT_OR_AUTHORITY
     ]
 
 
 def test_the_controller_obligation_given_to_the_processor_is_contradicted():
     assert frame_actor_reasons("The processor must notify the supervisory authority of any data breach.", CONTROLLER)
     assert frame_actor_reasons("The data controller must notify the supervisory authority.", CONTROLLER) == []
+
+
+BEAR_IN_MIND = (
+    "Each State Party shall ensure that its courts or other competent authorities bear in mind the grave nature of "
+    "the offences when considering the eventuality of early release or parole of persons convicted of such offences."
+)
+
+
+def test_courts_named_of_courts_or_other_competent_authorities_keep_the_actor():
+    sentence = "Courts must keep in mind the grave nature of these offences when considering early release or parole."
+    assert actor_reasons(sentence, BEAR_IN_MIND) == []
+
+
+def test_service_providers_written_for_courts_or_other_competent_authorities_is_an_actor_conflict():
+    sentence = "Service providers must bear in mind the grave nature of these offences when considering early release."
+    assert actor_reasons(sentence, BEAR_IN_MIND) != []

@@ -34,6 +34,7 @@ class Role(StrEnum):
     SERVICE_PROVIDER = "the service provider"
     AUTHORITY = "the competent authority"
     COURT = "the court"
+    COURT_OR_AUTHORITY = "courts or other competent authorities"
     CONTROLLER = "the controller"
     PROCESSOR = "the processor"
     DATA_SUBJECT = "the data subject"
@@ -94,8 +95,8 @@ _PATTERNS: tuple[tuple[str, Role], ...] = (
         Role.SERVICE_PROVIDER,
     ),
     # A court decides; the authorities that investigate and prosecute are another actor.
-    # "courts or other competent authorities": the authorities, courts among them.
-    (r"courts?\s+or\s+(?:other\s+)?(?:competent\s+)?authorit(?:y|ies)", Role.AUTHORITY),
+    # "courts or other competent authorities": either a court or another authority may be meant.
+    (r"courts?\s+or\s+(?:other\s+)?(?:competent\s+)?authorit(?:y|ies)", Role.COURT_OR_AUTHORITY),
     (r"courts?\b|judges?\b|tribunals?\b|magistrates?\b", Role.COURT),
     (r"(?:data\s+)?controllers?\b", Role.CONTROLLER),
     (r"(?:data\s+)?processors?\b", Role.PROCESSOR),
@@ -126,6 +127,7 @@ _STATE_FAMILY = frozenset(
         Role.SENDING_STATE,
         Role.RECEIVING_STATE,
         Role.AUTHORITY,
+        Role.COURT_OR_AUTHORITY,
     }
 )
 # "The Secretary-General" may be either organization's: only the two named ones differ.
@@ -223,5 +225,6 @@ def same_actor(claim: Role, passage: Role) -> bool:
     if {claim, passage} <= _SECRETARIES_GENERAL:
         return Role.SECRETARY_GENERAL in {claim, passage}
     if Role.COURT in {claim, passage}:
-        return {claim, passage} <= {Role.COURT, Role.STATE_PARTY}  # "each State Party's courts" are the State's
+        # "each State Party's courts" are the State's; "courts or other competent authorities" include the courts.
+        return {claim, passage} <= {Role.COURT, Role.STATE_PARTY, Role.COURT_OR_AUTHORITY}
     return claim in _STATE_FAMILY and passage in _STATE_FAMILY
