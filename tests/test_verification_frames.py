@@ -204,3 +204,15 @@ def test_mandatory_written_for_a_permission_is_a_modality_error():
 
 def test_forbidding_an_act_without_an_actor_or_infinitive_is_no_frame():
     assert modality.modals("The Convention forbids torture.") == []
+
+
+def test_an_article_that_obliges_a_state_to_give_its_authorities_the_power_paraphrases_the_obligation_to_empower():
+    sentence = "Article 28 obliges each State Party to give its competent authorities the power to order any person to "
+    sentence += "provide the necessary information."
+    assert modality_reasons(sentence, EMPOWER) == []
+
+
+def test_an_article_that_requires_states_to_empower_authorities_paraphrases_the_obligation_to_empower():
+    sentence = "Article 28 requires States Parties to empower their authorities to order any person to provide the "
+    sentence += "necessary information."
+    assert modality_reasons(sentence, EMPOWER) == []

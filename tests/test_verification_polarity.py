@@ -296,7 +296,7 @@ NO_COSTS_BUT_EXPERTS = (
 
 
 def test_saying_what_a_denial_excepts_is_no_negation_error():
-    faithful = "Costs for experts and interpreters are borne by the Party that designated the authority making the request."
+    faithful = "Costs for experts and interpreters are borne by the Party that designated the requesting authority."
     assert polarity.compare_excluded(faithful, NO_COSTS_BUT_EXPERTS) == []
 
 

@@ -140,14 +140,16 @@ def match(claim: Frame, candidates: tuple[Frame, ...]) -> Frame | None:
     return max(compatible, key=lambda item: item[0])[3] if compatible else best
 
 
-# Words by which an obligation gives a power rather than imposes the act ("shall be able to", "must empower").
+# Words by which an obligation gives a power rather than imposes the act ("shall be able to", "must empower"),
+# after the State it obliges when the sentence names it after the verb ("requires States Parties to empower").
 _ENABLING_RE = re.compile(
-    r"^\s*(?:\w+ly\s+)?(?:be\s+(?:able|empowered|allowed|permitted|authori[sz]ed|entitled|given\s+the\s+(?:power|right))"
-    r"|have\s+the\s+(?:right|power|ability)|empower|enable|let|allow|permit|authori[sz]e|give\s+\w+\s+(?:\w+\s+)?"
+    r"^\s*(?:(?:(?:each|every|all|the|its|their)\s+)?(?:(?:states?|part(?:y|ies)|countr(?:y|ies)|governments?)\s+)"
+    r"{1,2}to\s+)?(?:\w+ly\s+)?(?:be\s+(?:able|empowered|allowed|permitted|authori[sz]ed|entitled|given\s+the\s+(?:power|right))"
+    r"|have\s+the\s+(?:right|power|ability)|empower|enable|let|allow|permit|authori[sz]e|give\s+\w+\s+(?:\w+\s+){0,2}"
     r"(?:the\s+)?(?:power|right))\b",
     re.IGNORECASE,
 )
-ENABLING_CHARS = 60
+ENABLING_CHARS = 80
 
 
 def enabling(frame: Frame) -> bool:
