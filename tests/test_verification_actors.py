@@ -230,3 +230,21 @@ def test_courts_named_of_courts_or_other_competent_authorities_keep_the_actor():
 def test_service_providers_written_for_courts_or_other_competent_authorities_is_an_actor_conflict():
     sentence = "Service providers must bear in mind the grave nature of these offences when considering early release."
     assert actor_reasons(sentence, BEAR_IN_MIND) != []
+
+
+BANK_RECORDS = (
+    "6. Each State Party shall empower its courts or other competent authorities to order that bank, financial or "
+    "commercial records be made available or be seized. States Parties shall not decline to act under the provisions "
+    "of this paragraph on the ground of bank secrecy."
+)
+
+
+def test_banks_written_for_the_state_that_empowers_its_courts_is_an_actor_conflict():
+    sentence = "Banks must empower courts to order that financial or commercial records be made available or seized."
+    assert actor_reasons(sentence, BANK_RECORDS) != []
+
+
+def test_bank_records_and_bank_secrecy_name_no_actor():
+    assert [m.role for m in mentions("Bank records may be seized; bank secrecy is no ground to decline.")] == []
+    faithful = "Each State Party must empower its courts to order that bank records be made available or seized."
+    assert actor_reasons(faithful, BANK_RECORDS) == []

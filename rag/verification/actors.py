@@ -32,6 +32,7 @@ class Role(StrEnum):
     COMMITTEE_OF_MINISTERS = "the Committee of Ministers"
     CRIME_PROBLEMS_COMMITTEE = "the European Committee on Crime Problems"
     SERVICE_PROVIDER = "the service provider"
+    FINANCIAL_INSTITUTION = "financial institutions"
     AUTHORITY = "the competent authority"
     COURT = "the court"
     COURT_OR_AUTHORITY = "courts or other competent authorities"
@@ -93,6 +94,11 @@ _PATTERNS: tuple[tuple[str, Role], ...] = (
         r"(?:communications? )?service providers?|(?:internet|tech(?:nology)?|telecom(?:munications?)?|phone|"
         r"online)\s+(?:compan(?:y|ies)|firms?|providers?)|\bisps?\b|platforms?|providers?",
         Role.SERVICE_PROVIDER,
+    ),
+    # Banks as actors, not "bank records" or "bank secrecy".
+    (
+        r"banks\b|financial\s+institutions?|(?:the|a|any|each|every)\s+bank\b(?!\s+(?:secrecy|records?|accounts?))",
+        Role.FINANCIAL_INSTITUTION,
     ),
     # A court decides; the authorities that investigate and prosecute are another actor.
     # "courts or other competent authorities": either a court or another authority may be meant.
