@@ -309,3 +309,70 @@ def test_the_verifier_corrects_a_premise_the_wording_rules_miss(verifier) -> Non
     check = check_premise(claim, question, [DENUNCIATION, DUAL_CRIMINALITY], "", claim=claim, verifier=verifier)
     assert check.lead == 1 and check.settles_refusal
     assert check_premise(claim, question, [DENUNCIATION, DUAL_CRIMINALITY], "").lead is None
+
+
+AUTHENTIC_TEXTS = (
+    "2. The original of this Convention, of which the Arabic, Chinese, English, French, Russian and Spanish texts "
+    "are equally authentic, shall be deposited with the Secretary-General of the United Nations."
+)
+REGIONAL_SIGNATURE = (
+    "2. This Convention shall also be open for signature by regional economic integration organizations, provided "
+    "that at least one member State of such an organization has signed this Convention."
+)
+PREPARATION = (
+    "3. Each State Party may adopt the necessary legislative and other measures to establish as a criminal offence "
+    "the preparation for an offence established in accordance with this Convention."
+)
+LEGAL_PERSONS = (
+    "2. Subject to the legal principles of the State Party, the liability of legal persons may be criminal, civil "
+    "or administrative."
+)
+
+
+def test_only_one_authentic_text_against_texts_equally_authentic_is_contradicted() -> None:
+    question = "Since only the English text of the convention is authentic, what if the French one differs?"
+    found = contradicted_premise(question, [DENUNCIATION, AUTHENTIC_TEXTS])
+    assert found is not None and found.sentence == 1 and found.reason == "the text does not limit it so"
+
+
+def test_only_open_to_some_against_also_open_to_others_is_contradicted_when_asserted() -> None:
+    asserted = "Because the convention is only open to UN member states, the EU cannot join it, right?"
+    assert contradicted_premise(asserted, [REGIONAL_SIGNATURE]) is not None
+    # Asked, not asserted; and an "also" about something else is no evidence.
+    assert contradicted_premise("Is the convention only open to UN member states?", [REGIONAL_SIGNATURE]) is None
+    assert contradicted_premise(asserted, [DENUNCIATION]) is None
+
+
+def test_a_premise_clause_inside_the_question_is_asserted() -> None:
+    question = (
+        "Our regulator fears its rules will be overridden, since the treaty makes every State criminalise "
+        "the preparation of offences. Is that so?"
+    )
+    found = contradicted_premise(question, [DISPUTES, PREPARATION])
+    assert found is not None and found.sentence == 1
+    assert contradicted_premise("Does the treaty make every State criminalise preparation?", [PREPARATION]) is None
+
+
+def test_a_statement_before_the_question_and_a_claim_gone_on_from_are_asserted() -> None:
+    stated = "The treaty makes states criminalise the preparation of offences. How do they define it?"
+    assert contradicted_premise(stated, [PREPARATION]) is not None
+    gone_on_from = "The treaty makes states criminalise the preparation of offences, so how do they define it?"
+    assert contradicted_premise(gone_on_from, [PREPARATION]) is not None
+
+
+def test_a_why_question_takes_its_obligation_for_granted() -> None:
+    assert contradicted_premise("Why does the treaty require states to criminalise attempts?", [ATTEMPT]) is not None
+    assert contradicted_premise("How does the treaty treat attempts?", [ATTEMPT]) is None
+
+
+def test_made_mandatory_is_judged_by_what_is_made_mandatory_in_the_texts_own_words() -> None:
+    # "companies" is "legal persons" in the glossary's treaty wording.
+    question = "Since the treaty makes criminal trials of companies mandatory, what penalties apply?"
+    found = contradicted_premise(question, [ATTEMPT, LEGAL_PERSONS])
+    assert found is not None and found.sentence == 1
+
+
+def test_the_verifier_correction_quotes_the_sentence_most_about_the_claim(verifier) -> None:  # type: ignore[no-untyped-def]
+    claim = "the convention lets the requesting country use the evidence it receives in any other case it likes"
+    found = verified_contradiction(claim, [NO_OBLIGATION_TO_EXTRADITE, EVIDENCE_USE], verifier)
+    assert found is not None and found.sentence == 1

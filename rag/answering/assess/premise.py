@@ -15,17 +15,23 @@ compare what the question states with the best-scored sentences:
   (``_on_action``: it shares the words that follow "mandatory to", "requires") says a State "may";
 - a permission: the question says a State can, may or is let do something the evidence says it
   "may not" or "shall not" do;
-- immediacy: "with immediate effect", "from the day" against a waiting period in the evidence.
+- immediacy: "with immediate effect", "from the day" against a waiting period in the evidence;
+- exclusivity: "only the English text is authentic" against a sentence on it that adds others
+  ("equally authentic", "also open to", "and thereafter at").
+
+A question asserts what its opening or inner premise clause says ("Since ...", "..., since ..."), what it
+goes on from ("X, so how ...?"), a statement before its question, what a "why" takes for granted, or
+what a tag asks to confirm; only then may the obligation, permission, scope and exclusivity rules fire.
 
 A premise clause ("Since the signing was in Geneva, ...") naming what no document mentions is
 contradicted too (``check_premise``): the answer says so, then gives the documents' own account.
 
 Before these rules, the claim the question asserts (``QuestionReading.asserted``: its premise clause,
 the claim it quotes, the claim it asks to confirm) is put to the claim verifier against each of the best
-sentences (``verified_contradiction``): the first the verifier finds contradicting it by its wording
+sentences (``verified_contradiction``): of those the verifier finds contradicting it by their wording
 (``CORRECTING_CONFLICTS``: "may" against "obliges", "shall not" against "lets", "imposes no obligation"
-against "have to") is the correction. A sentence that only lacks the claim's words is
-no evidence against it: the verifier says "not found", and the premise stands.
+against "have to"), the one sharing most words with the claim is the correction. A sentence that
+only lacks the claim's words is no evidence against it: the verifier says "not found", and the premise stands.
 
 The rules decide on the best sentences whether the premise is contradicted; the sentence the answer
 then opens with is chosen by its relation to the premise (``_lead_by_topic``): of the sentences that
@@ -88,16 +94,33 @@ _MIN_BOUND_RE = re.compile(r"\b(?:minimum|at least|no less than|not less than)\b
 _MAX_BOUND_RE = re.compile(r"\b(?:maximum|up to|at most|no more than)\b[^.;]{0,40}$", re.IGNORECASE)
 _ASKS_FIGURE_RE = re.compile(r"\bhow (?:many|much|long|old|soon)\b|\bwhat (?:number|age|period)\b", re.IGNORECASE)
 
-# A question that asserts rather than asks: a premise clause, or a tag asking for confirmation.
+# A question that asserts rather than asks: a premise clause, opening it or inside it ("..., since the
+# treaty forces ..."); a claim it goes on from ("X, so how ...?"), a statement before its question ("The
+# convention was opened in Geneva. Until when ...?"), or what a "why" takes for granted ("Why does the
+# treaty require ...?"); or a tag asking for confirmation.
 _ASSERTS_RE = re.compile(
     r"^(?:since|given that|as|because|now that|once|considering that)\b"
+    r"|[,;]\s+(?:since|because|given that|now that)\s"
+    r"|,\s+so\s+(?:how|what|why|which|who|when|where|can|could|does|do|is|are|will|would|should|must)\b"
+    r"|^[^?]{15,}?[.!]\s+[A-Z][^.!]*\?\s*$"
+    r"|^why (?:does|did|do|is|are|was|were|would|will|must|should|has|have)\b"
     r"|\b(?:isn'?t it|doesn'?t it|don'?t they|right|true|correct|is that (?:so|true|right|correct))\s*\?",
     re.IGNORECASE,
 )
 _OBLIGATION_RE = re.compile(
-    r"\b(?:mandatory|obligatory|oblige[sd]?|obligat\w+|requires?|required|must|has to|have to|always|forces?)\b",
+    r"\b(?:mandatory|obligatory|compulsory|oblige[sd]?|obligat\w+|requires?|required|must|has to|have to|always|"
+    r"forces?|makes? (?:every|each|all|any)?\s*(?:states?|countries|country|parties|party|governments?))\b",
     re.IGNORECASE,
 )
+# "makes <action> mandatory": the action stands before the obligation word.
+_MADE_MANDATORY_RE = re.compile(
+    r"\bmakes?\s+(?P<action>[^,.;?!]{3,80}?)\s+(?:mandatory|obligatory|compulsory)\b", re.IGNORECASE
+)
+# A premise that something holds only for one thing ("only the English text is authentic", "only open to UN
+# member states") against a sentence on its topic that adds others ("also open to ...", "equally
+# authentic", "and thereafter at ...", "without a criminal conviction").
+_ONLY_RE = re.compile(r"\b(?:only|solely|exclusively)\b(?P<what>[^,.;?!]*)", re.IGNORECASE)
+_INCLUSIVE_RE = re.compile(r"\b(?:also|equally|thereafter|as well as|without|regardless)\b", re.IGNORECASE)
 _MAY_RE = re.compile(r"\bmay\b(?!\s+not\b)", re.IGNORECASE)
 _SHALL_RE = re.compile(r"\bshall\b(?!\s+not\b)", re.IGNORECASE)
 _PERMISSION_RE = re.compile(r"\b(?:can|could|may|lets?|allows?|permits?|free to|able to)\b", re.IGNORECASE)
@@ -204,20 +227,25 @@ def check_premise(
 
 
 def verified_contradiction(claim: str, sentences: Sequence[str], verifier: Verifier) -> Contradiction | None:
-    """The first of the best ``LEAD_SENTENCES`` of ``sentences`` that holds the words of ``claim`` yet does not
-    support it, one of ``CORRECTING_CONFLICTS`` counting against it (``Verification.conflicts``), with the
-    verifier's reason; None when none does. The verifier counts conflicts only for a sentence that holds the
-    claim's words (its grounding is above threshold), so the correction is on the claim's topic; another
-    rule may give the reason ("condition dropped: any listed offence") beside the modality or negation."""
+    """Of the best ``LEAD_SENTENCES`` of ``sentences`` that hold the words of ``claim`` yet do not support
+    it, one of ``CORRECTING_CONFLICTS`` counting against it (``Verification.conflicts``), the one most about
+    the claim (``_lead_by_topic``), with the verifier's reason; None when none does. The verifier counts
+    conflicts only for a sentence that holds the claim's words (its grounding is above threshold), so the
+    correction is on the claim's topic; another rule may give the reason ("condition dropped: any listed
+    offence") beside the modality or negation."""
     window = sentences[:LEAD_SENTENCES]
     verifier.prepare([claim])
+    reasons: dict[int, str] = {}
     for index, sentence in enumerate(window):
         # One line: a sentence broken across lines of its source reads as several clauses to the checks.
         verification = verifier.verify(claim, " ".join(sentence.split()))
         correcting = [kind for kind in verification.conflicts if kind in CORRECTING_CONFLICTS]
         if verification.verdict is not Verdict.SUPPORTED and correcting:
-            return Contradiction(index, verification.reason or correcting[0])
-    return None
+            reasons[index] = verification.reason or correcting[0]
+    if not reasons:
+        return None
+    lead = _lead_by_topic([premise_topic(claim), premise_topic(claim, expand=True)], window, list(reasons))
+    return Contradiction(lead, reasons[lead])
 
 
 def premise_topic(question: str, expand: bool = False) -> set[str]:
@@ -330,21 +358,34 @@ def _scope_contradiction(question: str, sentences: Sequence[str]) -> list[int]:
     return [index for index, s in enumerate(sentences) if _SOME_OFFENCES_RE.search(s)]
 
 
-def _obligation_action(question: str) -> set[str]:
-    """The stems of what ``question`` asserts is required: up to ``_ACTION_WORDS`` words after its
-    obligation word ("mandatory to criminalise attempted offences"); without any, its premise topic."""
+def _obligation_action(question: str) -> str:
+    """What ``question`` asserts is required: up to ``_ACTION_WORDS`` words after its obligation word
+    ("mandatory to criminalise attempted offences") or before it ("makes criminal trials of companies
+    mandatory"); without any, its premise clause or the whole question."""
+    made = _MADE_MANDATORY_RE.search(question)
+    if made is not None and _action_stems(made.group("action")):
+        return " ".join(made.group("action").split()[:_ACTION_WORDS])
     match = _OBLIGATION_RE.search(question)
     if match is None:
-        return set()
+        return ""
     after = _ACTION_RE.match(question[match.end() :])
-    words = after.group("action").split()[:_ACTION_WORDS] if after else []
-    action = set(tokenize(" ".join(words))) - _GENERIC_STEMS - _FRAME_STEMS
-    return action or premise_topic(question)
+    action = " ".join(after.group("action").split()[:_ACTION_WORDS]) if after else ""
+    return action if _action_stems(action) else premise_of(question) or question
 
 
-def _on_action(action: set[str], sentence: str) -> bool:
-    """Is ``sentence`` about ``action``: does it share half of its stems, one at least?"""
-    return _overlap(action, sentence) >= max(1, math.ceil(len(action) / 2))
+def _action_stems(action: str) -> set[str]:
+    return set(tokenize(action)) - _GENERIC_STEMS - _FRAME_STEMS
+
+
+def _on_action(action: str, sentence: str) -> bool:
+    """Is ``sentence`` about ``action``: does it share half of its stems, one at least, or half of the
+    very stems of the glossary's treaty wording of its words ("companies" and "legal persons")?"""
+    stems = _action_stems(action)
+    if _overlap(stems, sentence) >= max(1, math.ceil(len(stems) / 2)):
+        return True
+    treaty_words = set(tokenize(" ".join(expansions(action)))) - stems - _GENERIC_STEMS
+    shared = treaty_words & set(tokenize(sentence))  # the very stems: a glossary phrase is the text's wording
+    return bool(treaty_words) and len(shared) >= max(1, math.ceil(len(treaty_words) / 2))
 
 
 def _obligation_contradicts(question: str, sentence: str) -> bool:
@@ -377,10 +418,23 @@ def _immediacy_contradicts(question: str, sentence: str) -> bool:
     return bool(_IMMEDIATE_RE.search(question) and _WAITING_RE.search(sentence))
 
 
+def _exclusivity_contradicts(question: str, sentence: str) -> bool:
+    """An asserted "only <X>" against a sentence about X that adds others ("also", "equally",
+    "thereafter", "without"): it shares a stem of what the premise limits, besides the generic names."""
+    if not _ASSERTS_RE.search(question) or not _INCLUSIVE_RE.search(sentence):
+        return False
+    for match in _ONLY_RE.finditer(question):
+        limited = set(tokenize(match.group("what"))) - _GENERIC_STEMS - _FRAME_STEMS
+        if limited and _overlap(limited, sentence) > 0:
+            return True
+    return False
+
+
 _RULES = (
     (_permission_contradicts, "the text forbids it"),
     (_obligation_contradicts, "the text makes it optional"),
     (_immediacy_contradicts, "the text sets a waiting period"),
+    (_exclusivity_contradicts, "the text does not limit it so"),
 )
 
 
