@@ -370,9 +370,3 @@ def test_made_mandatory_is_judged_by_what_is_made_mandatory_in_the_texts_own_wor
     question = "Since the treaty makes criminal trials of companies mandatory, what penalties apply?"
     found = contradicted_premise(question, [ATTEMPT, LEGAL_PERSONS])
     assert found is not None and found.sentence == 1
-
-
-def test_the_verifier_correction_quotes_the_sentence_most_about_the_claim(verifier) -> None:  # type: ignore[no-untyped-def]
-    claim = "the convention lets the requesting country use the evidence it receives in any other case it likes"
-    found = verified_contradiction(claim, [NO_OBLIGATION_TO_EXTRADITE, EVIDENCE_USE], verifier)
-    assert found is not None and found.sentence == 1

@@ -28,10 +28,10 @@ contradicted too (``check_premise``): the answer says so, then gives the documen
 
 Before these rules, the claim the question asserts (``QuestionReading.asserted``: its premise clause,
 the claim it quotes, the claim it asks to confirm) is put to the claim verifier against each of the best
-sentences (``verified_contradiction``): of those the verifier finds contradicting it by their wording
+sentences (``verified_contradiction``): the first the verifier finds contradicting it by its wording
 (``CORRECTING_CONFLICTS``: "may" against "obliges", "shall not" against "lets", "imposes no obligation"
-against "have to"), the one sharing most words with the claim is the correction. A sentence that
-only lacks the claim's words is no evidence against it: the verifier says "not found", and the premise stands.
+against "have to") is the correction. A sentence that only lacks the claim's words is
+no evidence against it: the verifier says "not found", and the premise stands.
 
 The rules decide on the best sentences whether the premise is contradicted; the sentence the answer
 then opens with is chosen by its relation to the premise (``_lead_by_topic``): of the sentences that
@@ -227,25 +227,20 @@ def check_premise(
 
 
 def verified_contradiction(claim: str, sentences: Sequence[str], verifier: Verifier) -> Contradiction | None:
-    """Of the best ``LEAD_SENTENCES`` of ``sentences`` that hold the words of ``claim`` yet do not support
-    it, one of ``CORRECTING_CONFLICTS`` counting against it (``Verification.conflicts``), the one most about
-    the claim (``_lead_by_topic``), with the verifier's reason; None when none does. The verifier counts
-    conflicts only for a sentence that holds the claim's words (its grounding is above threshold), so the
-    correction is on the claim's topic; another rule may give the reason ("condition dropped: any listed
-    offence") beside the modality or negation."""
+    """The first of the best ``LEAD_SENTENCES`` of ``sentences`` that holds the words of ``claim`` yet does not
+    support it, one of ``CORRECTING_CONFLICTS`` counting against it (``Verification.conflicts``), with the
+    verifier's reason; None when none does. The verifier counts conflicts only for a sentence that holds the
+    claim's words (its grounding is above threshold), so the correction is on the claim's topic; another
+    rule may give the reason ("condition dropped: any listed offence") beside the modality or negation."""
     window = sentences[:LEAD_SENTENCES]
     verifier.prepare([claim])
-    reasons: dict[int, str] = {}
     for index, sentence in enumerate(window):
         # One line: a sentence broken across lines of its source reads as several clauses to the checks.
         verification = verifier.verify(claim, " ".join(sentence.split()))
         correcting = [kind for kind in verification.conflicts if kind in CORRECTING_CONFLICTS]
         if verification.verdict is not Verdict.SUPPORTED and correcting:
-            reasons[index] = verification.reason or correcting[0]
-    if not reasons:
-        return None
-    lead = _lead_by_topic([premise_topic(claim), premise_topic(claim, expand=True)], window, list(reasons))
-    return Contradiction(lead, reasons[lead])
+            return Contradiction(index, verification.reason or correcting[0])
+    return None
 
 
 def premise_topic(question: str, expand: bool = False) -> set[str]:
