@@ -370,3 +370,11 @@ def test_made_mandatory_is_judged_by_what_is_made_mandatory_in_the_texts_own_wor
     question = "Since the treaty makes criminal trials of companies mandatory, what penalties apply?"
     found = contradicted_premise(question, [ATTEMPT, LEGAL_PERSONS])
     assert found is not None and found.sentence == 1
+
+
+def test_a_passive_prohibition_forbids_its_participle_not_every_word_beginning_with_be() -> None:
+    not_liable = "This article shall not be interpreted as imposing criminal liability for possession for testing."
+    asserted = "An NGO warns that researchers could be prosecuted for owning hacking tools. What does the text say?"
+    assert contradicted_premise(asserted, [not_liable]) is None
+    refused = "Requests for assistance may not be refused on the sole ground of bank secrecy."
+    assert contradicted_premise("Since a State can refuse requests because of bank secrecy, how?", [refused])

@@ -124,8 +124,8 @@ _INCLUSIVE_RE = re.compile(r"\b(?:also|equally|thereafter|as well as|without|reg
 _MAY_RE = re.compile(r"\bmay\b(?!\s+not\b)", re.IGNORECASE)
 _SHALL_RE = re.compile(r"\bshall\b(?!\s+not\b)", re.IGNORECASE)
 _PERMISSION_RE = re.compile(r"\b(?:can|could|may|lets?|allows?|permits?|free to|able to)\b", re.IGNORECASE)
-# "shall not transmit or use": every verb of a coordinated prohibition is forbidden.
-_FORBIDDEN_RE = re.compile(r"\b(?:may|shall) not (\w+)(?:,? or (\w+))?", re.IGNORECASE)
+# "shall not transmit or use": every verb of a coordinated prohibition is forbidden; of "shall not be bound", "bound".
+_FORBIDDEN_RE = re.compile(r"\b(?:may|shall) not (?:be )?(\w+)(?:,? or (\w+))?", re.IGNORECASE)
 # How many words either side of a figure say what it measures ("a five-year statute of limitations").
 _TOPIC_WORDS = 3
 _GENERIC_STEMS = frozenset(
