@@ -110,9 +110,9 @@ def top_articles(engine, question: str, k: int = 3) -> list[str]:  # type: ignor
 
 def test_a_question_using_a_defined_term_gets_the_definition_into_its_top_k(treaty_engine, monkeypatch) -> None:
     question = "Can confiscated proceeds held in virtual assets be returned to the victims' country?"
-    assert "1" in top_articles(treaty_engine, question)
+    assert "1" in top_articles(treaty_engine, question, k=2)
     monkeypatch.setattr(rag.retrieval, "DEFINITIONS_WEIGHT", 0.0)
-    assert "1" not in top_articles(treaty_engine, question)  # the question's own ranking leaves it out
+    assert "1" not in top_articles(treaty_engine, question, k=2)  # the question's own ranking puts it below both
 
 
 def test_a_broad_question_gets_the_definition_beside_provisions_of_several_articles(treaty_engine) -> None:
