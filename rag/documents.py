@@ -226,6 +226,7 @@ def _title_runs(entry: DocumentEntry, lowered: str) -> list[NameMatch]:
     return []
 
 
+_CONJUNCTIONS = frozenset({"and", "or"})
 # Words naming what kind of instrument a text is: a question says them of every document.
 _INSTRUMENT_WORDS = frozenset({"convention", "treaty", "protocol", "act", "law", "agreement", "charter", "no."})
 
@@ -238,10 +239,12 @@ def _title_words(title: str) -> frozenset[str]:
 
 def _opens_a_name(lowered: str, end: int, names: list[NameMatch]) -> bool:
     """Whether a generic name ending at ``end`` ("the convention") runs into a document's name after
-    filler words only ("the convention on automatic processing of personal data"): it is that name's head."""
+    filler words only ("the convention on automatic processing of personal data"): it is that name's head.
+    A conjunction joins two names instead ("the convention and Budapest" names two documents)."""
     for match in names:
         between = lowered[end : match.start].split()
-        if match.start >= end and len(between) <= 2 and all(w in _TITLE_FILLERS for w in between):
+        opening = all(w in _TITLE_FILLERS and w not in _CONJUNCTIONS for w in between)
+        if match.start >= end and len(between) <= 2 and opening:
             return True
     return False
 

@@ -391,6 +391,11 @@ def test_the_convention_heading_an_uploads_title_words_names_only_that_upload() 
     assert reading.documents == ["coe-108"] and not reading.generic
 
 
+def test_the_convention_joined_to_another_treatys_name_is_read_as_the_un_convention_beside_it() -> None:
+    reading = builtin_registry().read("The convention and Budapest both have a 24/7 network. What must each do?")
+    assert set(reading.documents) == {BUDAPEST, UN} and reading.generic
+
+
 def test_a_question_read_without_the_names_it_uses_keeps_what_it_asks() -> None:
     registry = builtin_registry().with_entries([COE_UPLOAD])
     question = "Under Convention 108, who pays for assistance between authorities?"
