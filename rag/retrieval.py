@@ -48,9 +48,11 @@ PLACES_PER_NAMED_DOC = 2
 CANDIDATES_PER_RANKING = 60  # how deep each ranking goes before fusion
 MAX_SUPPORTING = 4
 # When a question names two or more documents of these kinds, each has a passage in the first
-# NAMED_TREATY_WITHIN places (``_each_document_near_the_top``).
-NAMED_TREATY_KINDS = ("treaty", "protocol")
-NAMED_TREATY_WITHIN = 3
+# NAMED_SOURCE_WITHIN places (``_each_document_near_the_top``). A news report named beside a treaty
+# ("…, according to the news report?") is a source asked about; a resolution or the notes named
+# beside a treaty mostly say which treaty is meant ("the convention adopted by resolution 79/243").
+NAMED_SOURCE_KINDS = ("treaty", "protocol", "news")
+NAMED_SOURCE_WITHIN = 3
 # A broad question (``asks_broadly``) gets at most one passage of an article in its top k, so that
 # it sees several provisions (issue 15: "could it be used to ..." questions got three paragraphs of
 # one article in the top five). A cap of two for every question lost 0.010 item and 0.027 full
@@ -293,7 +295,7 @@ class Retriever:
         if not reading.provisions:
             fused = self._with_definitions_and_aspects(view, query, fused, scope, reading, k)
         if not reading.is_comparison:
-            fused = _each_document_near_the_top(view, fused, _treaties_named(view, reading, scope), k)
+            fused = _each_document_near_the_top(view, fused, _sources_named(view, reading, scope), k)
         if reading.is_comparison or _names_instruments_of_several_families(reading, scope, view.registry):
             # Within the places a reader sees first (the settings' top k), however deep the search goes.
             fused = _reserve_places(fused, named_in_scope, min(k, self.settings.top_k), PLACES_PER_NAMED_DOC)
@@ -583,25 +585,25 @@ def _default_targets(scope: set[str], default_document: str) -> list[str]:
     return sorted(scope, key=lambda d: (d != default_document, d))
 
 
-def _treaties_named(view: CorpusView, reading: QueryReading, scope: set[str]) -> list[str]:
-    """The treaties and protocols in ``scope`` that a question names, when it names two or more;
-    a resolution, notes or a news report named beside a treaty ("the convention adopted by
-    resolution 79/243") does not count."""
+def _sources_named(view: CorpusView, reading: QueryReading, scope: set[str]) -> list[str]:
+    """The treaties, protocols and news reports in ``scope`` that a question names, when it names two
+    or more; a resolution or notes named beside a treaty ("the convention adopted by resolution
+    79/243") does not count."""
     named = [d for d in reading.documents if d in scope]
-    treaties = [d for d in named if (entry := view.registry.get(d)) is not None and entry.kind in NAMED_TREATY_KINDS]
-    return treaties if len(treaties) >= 2 else []
+    sources = [d for d in named if (entry := view.registry.get(d)) is not None and entry.kind in NAMED_SOURCE_KINDS]
+    return sources if len(sources) >= 2 else []
 
 
 def _each_document_near_the_top(
     view: CorpusView, ranked: list[tuple[str, float, str]], docs: list[str], k: int
 ) -> list[tuple[str, float, str]]:
     """``ranked`` with the best passage of each of ``docs`` that has none in the first
-    ``NAMED_TREATY_WITHIN`` places (or ``k``, when fewer) lifted into the last of those places;
+    ``NAMED_SOURCE_WITHIN`` places (or ``k``, when fewer) lifted into the last of those places;
     the passages it displaces follow them, the order is otherwise kept. A question naming two
     treaties without comparison words ("Budapest requires one year; what threshold does the UN
     treaty use?") gave one of them every place in the top five on the dev sets (docs/benchmarks.md,
     2026-12-05); alternating them as for a comparison cost questions mostly about one of them."""
-    window = min(k, NAMED_TREATY_WITHIN)
+    window = min(k, NAMED_SOURCE_WITHIN)
     present = {view.passages[pid].doc_id for pid, _, _ in ranked[:window]}
     lifted = [
         best

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from rag.documents import builtin_registry
 from rag.references import read_query
-from rag.retrieval import CorpusView, _each_document_near_the_top, _treaties_named
+from rag.retrieval import CorpusView, _each_document_near_the_top, _sources_named
 from rag.types import Passage
 
 UN = "un-cybercrime-convention-2024"
 BUDAPEST = "budapest-convention-ets185"
 RESOLUTION = "un-ga-resolution-79-243"
+NEWS = "news-us-support-un-cybercrime-convention"
 
 
 def passage(doc: str, article: str) -> Passage:
@@ -50,7 +51,7 @@ def test_a_small_k_still_holds_each_named_treaty() -> None:
     ]
 
 
-def test_two_treaties_named_without_comparison_words_count_and_a_resolution_does_not() -> None:
+def test_two_sources_named_without_comparison_words_count_and_a_resolution_does_not() -> None:
     registry = builtin_registry()
     known = set(registry.entries)
     scope = {UN, BUDAPEST, RESOLUTION}
@@ -58,8 +59,16 @@ def test_two_treaties_named_without_comparison_words_count_and_a_resolution_does
         "Budapest requires one year for extradition. What threshold does the UN treaty use?", known, registry
     )
     assert not both.is_comparison
-    assert sorted(_treaties_named(VIEW, both, scope)) == sorted([BUDAPEST, UN])
+    assert sorted(_sources_named(VIEW, both, scope)) == sorted([BUDAPEST, UN])
     adopted = read_query("When does the convention adopted by resolution 79/243 enter into force?", known, registry)
-    assert _treaties_named(VIEW, adopted, scope) == []
+    assert _sources_named(VIEW, adopted, scope) == []
     one = read_query("What threshold does the UN treaty use for extradition?", known, registry)
-    assert _treaties_named(VIEW, one, scope) == []
+    assert _sources_named(VIEW, one, scope) == []
+
+
+def test_a_news_report_named_beside_a_treaty_counts_as_a_source_asked_about() -> None:
+    registry = builtin_registry()
+    reading = read_query(
+        "Is the US expected to ratify the UN cybercrime treaty, according to the news report?", set(registry.entries)
+    )
+    assert sorted(_sources_named(VIEW, reading, {UN, NEWS, RESOLUTION})) == sorted([UN, NEWS])
