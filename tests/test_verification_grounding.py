@@ -14,7 +14,7 @@ import pytest
 
 from rag.verification import Verdict
 from rag.verification.conditions import compare as compare_conditions
-from rag.verification.instruments import compare_references
+from rag.verification.instruments import compare_references, own_name_spans
 from rag.verification.numbers import compare as compare_numbers
 from tests.testkit import verify_un
 
@@ -103,6 +103,32 @@ def test_citation_label_framing_a_quote_adds_no_content(verifier):
     assert verifier.verify(sentence, passage, doc_id=news).supported
     other_source = verifier.verify(sentence.replace("CIO News", "BBC"), passage, doc_id=news)
     assert other_source.verdict is Verdict.NOT_FOUND and '"BBC' in (other_source.reason or "")
+
+
+def test_naming_the_passages_own_document_by_the_words_of_its_id_adds_no_content(verifier):
+    philippine_act = "philippines-cybercrime-prevention-act-2012"
+    passage = (
+        "SEC. 16. Exclusionary Rule. — Any evidence procured without a valid warrant or beyond the authority of the "
+        "same shall be inadmissible for any proceeding before any court or tribunal."
+    )
+    sentence = "Under the Philippine act, evidence procured without a valid warrant is inadmissible in any court."
+    assert verifier.verify(sentence, passage, doc_id=philippine_act).supported
+    # The same words name nothing of another document, and "the Act" alone names no document.
+    assert "Philippine" in (verifier.verify(sentence, passage, doc_id="uncac-2003").reason or "")
+    assert [sentence[a:b] for a, b in own_name_spans(sentence, philippine_act)] == ["Philippine act"]
+    assert own_name_spans("Under the Act, such evidence is inadmissible.", philippine_act) == ()
+
+
+def test_a_number_in_the_passages_own_document_name_is_no_figure(verifier):
+    passage = (
+        "Article 7 – Data security\n\nAppropriate security measures shall be taken for the protection of personal "
+        "data stored in automated data files against accidental or unauthorised destruction or accidental loss as "
+        "well as against unauthorised access, alteration or dissemination."
+    )
+    sentence = (
+        "Convention 108 requires appropriate security measures against unauthorised access to stored personal data."
+    )
+    assert verifier.verify(sentence, passage, doc_id="coe-convention-108-data-protection-1981", article="7").supported
 
 
 # ----- conditions

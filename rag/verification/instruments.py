@@ -92,6 +92,40 @@ def source_label_span(text: str, doc_id: str | None) -> tuple[tuple[int, int], .
     return ((label.start(), label.end()),) if label else ()
 
 
+# Words that say what kind of instrument a text is. With the words of the passage's document id they
+# make a name of that document ("the Philippine act", "Convention 108").
+_INSTRUMENT_WORDS = frozenset({"act", "law", "convention", "treaty", "protocol", "code", "decree", "statute"})
+_TOKEN_RE = re.compile(r"[A-Za-z]+|\d+")
+
+
+def _stem(word: str) -> str:
+    word = word.lower()
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
+def own_name_spans(text: str, doc_id: str | None) -> tuple[tuple[int, int], ...]:
+    """Where ``text`` names the passage's own document by the words of its id and an instrument word:
+    "the Philippine act" for ``philippines-cybercrime-prevention-act-2012``, "Convention 108" for
+    ``coe-convention-108-data-protection-1981``. An upload's names are not in ``NAMES``; like them,
+    these words locate the sentence and are nothing the passage must repeat. A run needs an
+    instrument word and a word of the id that is not one ("the Act" alone names nothing)."""
+    if not doc_id:
+        return ()
+    id_words = {_stem(w) for w in re.split(r"[^a-z0-9]+", doc_id.lower()) if w}
+    spans: list[tuple[int, int]] = []
+    run: list[re.Match[str]] = []
+    for token in [*_TOKEN_RE.finditer(text), None]:
+        joins = token is not None and (not run or text[run[-1].end() : token.start()].strip() == "")
+        if token is not None and joins and _stem(token.group()) in id_words | _INSTRUMENT_WORDS:
+            run.append(token)
+            continue
+        stems = {_stem(t.group()) for t in run}
+        if stems & _INSTRUMENT_WORDS and (stems & id_words) - _INSTRUMENT_WORDS:
+            spans.append((run[0].start(), run[-1].end()))
+        run = [token] if token is not None and _stem(token.group()) in id_words | _INSTRUMENT_WORDS else []
+    return tuple(spans)
+
+
 def _family(doc_id: str) -> frozenset[str]:
     return next((f for f in FAMILIES if doc_id in f), frozenset({doc_id}))
 

@@ -113,7 +113,7 @@ class Verifier:
         framed = frames.compare(claim, passage_text)
         conflicts = (
             *instruments.compare(sentence, passage_text, doc_id, article),
-            *numbers.compare(claim, passage_text),
+            *numbers.compare(_blanked(claim, instruments.own_name_spans(claim, doc_id)), passage_text),
             *instruments.compare_references(claim, passage_text, article),
             *paragraphs.compare(claim, passage_text, article),
             *framed.conflicts,
@@ -133,8 +133,20 @@ class Verifier:
 
 
 def locating_spans(claim: str, doc_id: str | None) -> tuple[tuple[int, int], ...]:
-    """Spans of ``claim`` that locate it (an instrument, an article, its source label): no content to ground."""
-    return (*instruments.reference_spans(claim), *instruments.source_label_span(claim, doc_id))
+    """Spans of ``claim`` that locate it (an instrument, its own document's name, an article, its source
+    label): no content to ground."""
+    return (
+        *instruments.reference_spans(claim),
+        *instruments.own_name_spans(claim, doc_id),
+        *instruments.source_label_span(claim, doc_id),
+    )
+
+
+def _blanked(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """``text`` with ``spans`` turned to spaces (offsets kept): a figure in a document's name is no figure."""
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 def aligned_text(passage_text: str, windows: list[Window]) -> str:
