@@ -17,12 +17,15 @@ only (leave one writer out), four ways:
   passes.
 
 Verbatim quotes and claims with nothing to check keep the verdict ``Verifier.verify`` gives them.
-The evidence and vectors are cached per file (``--cache``), since they do not depend on any fit.
+The evidence and vectors are cached per file (``--cache``), since they do not depend on any fit; the
+cache is keyed by the label file's bytes and the verifier's code and equivalents, so a changed rule or label
+is gathered again.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import math
 import pickle
 import sys
@@ -33,12 +36,14 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+import rag.verification
 from rag.verification.claim import claim_of
 from rag.verification.decision import FEATURES, Decision, Evidence
 from rag.verification.fit import Found, accepted, fit
 from rag.verification.labels import LabelledClaim, load_labels
 from rag.verification.types import Verdict
 from rag.verification.verifier import Verifier
+from rag.verification.words import EQUIVALENTS_PATH
 
 HEAD_C = 0.05  # inverse L2 strength of the head (sklearn's C); small, as 2,300 dimensions meet ~2,700 pairs
 VETO_THRESHOLDS = np.linspace(0.02, 0.6, 30)
@@ -77,15 +82,27 @@ def gather_file(path: Path, verifier: Verifier) -> Table:
     return Table(claims, np.zeros(len(claims), dtype=int), found, sentence, window, passage)
 
 
+def cache_key(path: Path) -> str:
+    """A digest of the label file and of what its evidence depends on: the verifier's modules and its
+    plain-word equivalents."""
+    code = Path(rag.verification.__file__).parent
+    parts = [path, *sorted(code.glob("*.py")), EQUIVALENTS_PATH]  # the decision is not used: see ``gather``
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def gather(paths: Sequence[Path], cache: Path | None) -> Table:
-    """Every file's table, each read from ``cache/<stem>.pkl`` when there, else computed and written there."""
+    """Every file's table, each read from ``cache/<stem>-<cache_key>.pkl`` when there, else computed and
+    written there."""
     from rag.embeddings import get_sentence_embeddings
     from rag.settings import Settings
 
     verifier: Verifier | None = None
     tables = []
     for index, path in enumerate(paths):
-        cached = cache / f"{path.stem}.pkl" if cache else None
+        cached = cache / f"{path.stem}-{cache_key(path)}.pkl" if cache else None
         if cached and cached.is_file():
             table = pickle.loads(cached.read_bytes())
         else:
@@ -200,6 +217,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--labels", type=Path, nargs="+", required=True, help="label files, one per writer")
     parser.add_argument("--cache", type=Path, help="folder of gathered evidence and vectors, one file each")
     args = parser.parse_args(argv)
+    if len(args.labels) < 3:
+        # A held-out file's stacker learns from heads that never saw each training file: two others at least.
+        parser.error("give three label files or more: each is judged by models fitted on the others")
     table = gather(args.labels, args.cache)
     x = head_inputs(table)
     names = [p.stem for p in args.labels]

@@ -298,7 +298,7 @@ class Retriever:
             fused = _each_document_near_the_top(view, fused, _sources_named(view, reading, scope), k)
         if reading.is_comparison or _names_instruments_of_several_families(reading, scope, view.registry):
             # Within the places a reader sees first (the settings' top k), however deep the search goes.
-            fused = _reserve_places(fused, named_in_scope, min(k, self.settings.top_k), PLACES_PER_NAMED_DOC)
+            fused = _reserve_places(view, fused, named_in_scope, min(k, self.settings.top_k), PLACES_PER_NAMED_DOC)
         ranked: list[ScoredPassage] = []
         seen: set[str] = set()
         for passage_id, score, reason in [*lookup, *fused]:
@@ -413,16 +413,16 @@ class Retriever:
         in_scope = [pid for pid, passage in view.passages.items() if passage.doc_id in scope]
         keys = [view.manifest[d].doc_key for d in sorted(scope) if d in view.manifest]  # one order in every process
         dense = [pid for pid, _ in self.store.dense_search(query, min(CANDIDATES_PER_RANKING, len(in_scope)), keys)]
+        # (ranking, weight, weight of a passage whose plain terms are derived from its headings)
         rankings = (
-            ([pid for pid in dense if pid in view.passages], DENSE_WEIGHT),
-            (_best(view.keyword_scores.scores(expand_query(asked)), in_scope), KEYWORD_WEIGHT),
-            (_best(view.plain_terms_scores.scores(asked), in_scope), PLAIN_TERMS_WEIGHT),
+            ([pid for pid in dense if pid in view.passages], DENSE_WEIGHT, DENSE_WEIGHT),
+            (_best(view.keyword_scores.scores(expand_query(asked)), in_scope), KEYWORD_WEIGHT, KEYWORD_WEIGHT),
+            (_best(view.plain_terms_scores.scores(asked), in_scope), PLAIN_TERMS_WEIGHT, DERIVED_TERMS_WEIGHT),
         )
         fused: dict[str, float] = defaultdict(float)
-        for ranking, weight in rankings:
+        for ranking, weight, derived_weight in rankings:
             for rank, pid in enumerate(ranking):
-                derived = weight == PLAIN_TERMS_WEIGHT and pid in view.derived_terms_ids
-                fused[pid] += (DERIVED_TERMS_WEIGHT if derived else weight) / (RRF_K + rank + 1)
+                fused[pid] += (derived_weight if pid in view.derived_terms_ids else weight) / (RRF_K + rank + 1)
         # Documents a question names rank first (when the scope holds others too); "the convention"
         # alone names the default document's family, ahead of uploads.
         named = set(reading.documents)
@@ -554,19 +554,18 @@ def _names_instruments_of_several_families(reading: QueryReading, scope: set[str
     """Whether ``reading`` names, besides any loose "the convention", documents of two or more families
     that the search holds: asked of each ("does Convention 108 need ..., and does the UN convention?"),
     each gets places in the top k (``_reserve_places``), or the longer one's passages take them all."""
-    named = [d for d in reading.documents if d in scope]
-    families = {registry.get(d).family if registry.get(d) else d for d in named}  # type: ignore[union-attr]
+    families = {frozenset(registry.family(d)) for d in reading.documents if d in scope}
     return len(families) >= 2 and len(reading.name_spans) >= 2
 
 
 def _reserve_places(
-    ranked: list[tuple[str, float, str]], docs: list[str], k: int, places: int
+    view: CorpusView, ranked: list[tuple[str, float, str]], docs: list[str], k: int, places: int
 ) -> list[tuple[str, float, str]]:
     """``ranked`` with each of ``docs`` holding at least ``places`` of the first ``k`` (when it has
     that many passages): its best passages move up in place of the lowest-ranked passages of the
     documents holding more; the order is otherwise kept."""
     top, rest = list(ranked[:k]), list(ranked[k:])
-    doc_of = {item[0]: item[0].split(":", 1)[0] for item in ranked}
+    doc_of = {item[0]: view.passages[item[0]].doc_id for item in ranked}
     for doc in docs:
         while sum(doc_of[item[0]] == doc for item in top) < min(places, k // max(len(docs), 1)):
             candidate = next((item for item in rest if doc_of[item[0]] == doc), None)

@@ -16,7 +16,7 @@ from rag.keyword_index import KeywordIndex
 from rag.loaders import load_document
 from rag.plain_terms import DATA_DIR, load_plain_terms, terms_of
 from rag.references import read_query
-from rag.retrieval import PartitionedScores, _reserve_places
+from rag.retrieval import CorpusView, PartitionedScores, _reserve_places
 from rag.settings import Settings
 from rag.types import Passage
 
@@ -422,8 +422,13 @@ def test_derived_names_are_refreshed_when_an_unchanged_document_is_ingested_agai
 def test_a_question_naming_two_families_keeps_places_for_each_in_the_first_five() -> None:
     ranked = [(f"{UN}:{n:04d}", 1.0 - n / 100, "hybrid") for n in range(6)]
     ranked += [("coe-108:0001", 0.1, "hybrid"), ("coe-108:0002", 0.05, "hybrid")]
-    top = [pid for pid, _, _ in _reserve_places(ranked, ["coe-108", UN], 5, 2)[:5]]
+    passages = [
+        Passage(id=pid, doc_id=pid.split(":")[0], doc_title="", text="t", start=0, end=1, context="", kind="paragraph")
+        for pid, _, _ in ranked
+    ]
+    view = CorpusView("signature", {}, {p.id: p for p in passages}, keyword=None)  # type: ignore[arg-type]
+    top = [pid for pid, _, _ in _reserve_places(view, ranked, ["coe-108", UN], 5, 2)[:5]]
     assert top == [f"{UN}:0000", f"{UN}:0001", f"{UN}:0002", "coe-108:0001", "coe-108:0002"]
     # A document with one passage lends that one.
     short = [*ranked[:6], ("coe-108:0001", 0.1, "hybrid")]
-    assert [pid for pid, _, _ in _reserve_places(short, ["coe-108", UN], 5, 2)[:5]][-1] == "coe-108:0001"
+    assert [pid for pid, _, _ in _reserve_places(view, short, ["coe-108", UN], 5, 2)[:5]][-1] == "coe-108:0001"

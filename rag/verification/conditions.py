@@ -150,8 +150,7 @@ def compare(
                 words = content_tokens(found.group(0))
                 rest = clause[: found.start()] + " " + clause[found.end() :]
                 restated = (
-                    pattern.search(claim_text) is not None
-                    or (name in _RESTATED and _RESTATED[name].search(claim_text) is not None)
+                    _states(name, claim_text)
                     or _compound_kept(found.group(0), claim_text)
                     or (name in KEPT_WITH and _states(KEPT_WITH[name], claim_text))
                 )

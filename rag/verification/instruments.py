@@ -112,18 +112,21 @@ def own_name_spans(text: str, doc_id: str | None) -> tuple[tuple[int, int], ...]
     if not doc_id:
         return ()
     id_words = {_stem(w) for w in re.split(r"[^a-z0-9]+", doc_id.lower()) if w}
-    spans: list[tuple[int, int]] = []
-    run: list[re.Match[str]] = []
-    for token in [*_TOKEN_RE.finditer(text), None]:
-        joins = token is not None and (not run or text[run[-1].end() : token.start()].strip() == "")
-        if token is not None and joins and _stem(token.group()) in id_words | _INSTRUMENT_WORDS:
-            run.append(token)
+    vocabulary = id_words | _INSTRUMENT_WORDS
+    runs: list[list[re.Match[str]]] = []  # words of the vocabulary with only spaces between them
+    for token in _TOKEN_RE.finditer(text):
+        if _stem(token.group()) not in vocabulary:
             continue
-        stems = {_stem(t.group()) for t in run}
-        if stems & _INSTRUMENT_WORDS and (stems & id_words) - _INSTRUMENT_WORDS:
-            spans.append((run[0].start(), run[-1].end()))
-        run = [token] if token is not None and _stem(token.group()) in id_words | _INSTRUMENT_WORDS else []
-    return tuple(spans)
+        if runs and text[runs[-1][-1].end() : token.start()].isspace():
+            runs[-1].append(token)
+        else:
+            runs.append([token])
+    return tuple((run[0].start(), run[-1].end()) for run in runs if _names_a_document(run, id_words))
+
+
+def _names_a_document(run: list[re.Match[str]], id_words: set[str]) -> bool:
+    stems = {_stem(token.group()) for token in run}
+    return bool(stems & _INSTRUMENT_WORDS) and bool(stems & id_words - _INSTRUMENT_WORDS)
 
 
 def _family(doc_id: str) -> frozenset[str]:

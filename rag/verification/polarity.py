@@ -27,7 +27,7 @@ from rag.verification.clauses import clauses, conditional_spans
 from rag.verification.grounding import RegionWords, is_grounded, region_words
 from rag.verification.modality import Force
 from rag.verification.types import Conflict
-from rag.verification.words import Token, content_tokens
+from rag.verification.words import Token, blanked, content_tokens
 
 MIN_CLAUSE_WORDS = 3
 # The passage clause must ground this share of the sentence clause's content words.
@@ -83,13 +83,15 @@ def negations(text: str) -> list[Negation]:
     not", "may refuse", "must refuse", "shall not decline") is modality, not polarity: ``frames``
     compares it with the passage's force, so its words are skipped here.
     """
-    blanked = _FIXED_RE.sub(lambda m: " " * len(m.group(0)), text)
-    for modal in modality.modals(text):
-        if modal.force in _MODAL_FORCES or (modal.force is Force.OBLIGATION and _REFUSAL_RE.search(modal.surface)):
-            blanked = blanked[: modal.start] + " " * (modal.end - modal.start) + blanked[modal.end :]
+    read_as_modality = [
+        (modal.start, modal.end)
+        for modal in modality.modals(text)
+        if modal.force in _MODAL_FORCES or (modal.force is Force.OBLIGATION and _REFUSAL_RE.search(modal.surface))
+    ]
+    without_modals = blanked(_FIXED_RE.sub(lambda m: " " * len(m.group(0)), text), read_as_modality)
     found = []
     conditions = conditional_spans(text)
-    matches = list(_NEGATION_RE.finditer(blanked))
+    matches = list(_NEGATION_RE.finditer(without_modals))
     for match in matches:
         rest = text[match.end() :]
         # A negation's scope is what it negates, not the negations inside it ("does not shield ... from").

@@ -22,7 +22,7 @@ from rag.verification.clauses import clauses
 from rag.verification.grounding import RegionWords, is_grounded, region_words
 from rag.verification.numbers import NUMBER_WORDS
 from rag.verification.types import Conflict
-from rag.verification.words import TEXT_CACHE_SIZE, Token, content_tokens
+from rag.verification.words import TEXT_CACHE_SIZE, Token, blanked, content_tokens
 
 
 class Relation(StrEnum):
@@ -150,10 +150,7 @@ def slots(text: str) -> tuple[Slot, ...]:
     found: list[Slot] = []
     all_mentions = actors.mentions(text)
     # Anchors are read from the text with the mentions blanked: an actor's name is no anchor.
-    blanked = list(text)
-    for m in all_mentions:
-        blanked[m.start : m.end] = " " * (m.end - m.start)
-    plain = "".join(blanked)
+    plain = blanked(text, ((m.start, m.end) for m in all_mentions))
     for clause_start, clause_end in clauses(text):
         inside = [m for m in all_mentions if clause_start <= m.start < clause_end]
         previous: list[Slot] = []

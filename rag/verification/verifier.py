@@ -16,7 +16,7 @@ from rag.verification.claim import claim_of, verbatim_span
 from rag.verification.decision import Decision, Evidence, load_decision
 from rag.verification.grounding import ground, region_words
 from rag.verification.types import Verdict, Verification
-from rag.verification.words import content_tokens
+from rag.verification.words import blanked, content_tokens
 
 # Windows whose grounding is computed, the most similar first.
 WINDOWS_CONSIDERED = 4
@@ -113,7 +113,7 @@ class Verifier:
         framed = frames.compare(claim, passage_text)
         conflicts = (
             *instruments.compare(sentence, passage_text, doc_id, article),
-            *numbers.compare(_blanked(claim, instruments.own_name_spans(claim, doc_id)), passage_text),
+            *numbers.compare(blanked(claim, instruments.own_name_spans(claim, doc_id)), passage_text),
             *instruments.compare_references(claim, passage_text, article),
             *paragraphs.compare(claim, passage_text, article),
             *framed.conflicts,
@@ -140,13 +140,6 @@ def locating_spans(claim: str, doc_id: str | None) -> tuple[tuple[int, int], ...
         *instruments.own_name_spans(claim, doc_id),
         *instruments.source_label_span(claim, doc_id),
     )
-
-
-def _blanked(text: str, spans: tuple[tuple[int, int], ...]) -> str:
-    """``text`` with ``spans`` turned to spaces (offsets kept): a figure in a document's name is no figure."""
-    for start, end in spans:
-        text = text[:start] + " " * (end - start) + text[end:]
-    return text
 
 
 def aligned_text(passage_text: str, windows: list[Window]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -23,6 +24,14 @@ _STEMMER = Stemmer.Stemmer("english")
 # Passages recur across sentences and answers: per-text results are cached this many at a time.
 TEXT_CACHE_SIZE = 4096
 _WORD_RE = re.compile(r"[a-z0-9]+")
+
+
+def blanked(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` with each span turned to spaces, offsets kept: words a check has read elsewhere."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
 
 @dataclass(frozen=True)
